@@ -1,0 +1,1 @@
+"""cevnslib: coherent elastic neutrino-nucleus scattering (CEvNS) toolkit."""

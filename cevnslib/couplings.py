@@ -1,0 +1,167 @@
+"""Standard-Model vector couplings of the nucleons and non-standard interactions (NSI).
+
+The weak charge seen by a neutrino of flavour alpha (proceedings Eq. 2) is
+
+    Q_alpha^2 = [Z (g_V^p + 2 eps_aa^u + eps_aa^d) F_Z + N (g_V^n + eps_aa^u + 2 eps_aa^d) F_N]^2
+              + sum_{beta != alpha} |Z (2 eps_ba^u + eps_ba^d) F_Z + N (eps_ba^u + 2 eps_ba^d) F_N|^2 .
+
+Both brackets are linear in (F_Z, F_N), so Q^2 is a quadratic form: :func:`charge_coefficients`
+returns its three coefficients, the basis of the event templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .constants import SIN2_THETA_W, SIN2_THETA_W_MZ
+
+FLAVORS = ("e", "mu", "tau")
+_FLAVOR_INDEX = {"e": 0, "mu": 1, "tau": 2}
+_PAIR = {"e": "e", "mu": "m", "tau": "t"}
+
+#: Radiative corrections in the PDG parametrisation [Barranco, Miranda, Rashba, hep-ph/0508299; PDG].
+RHO_NC = 1.0086
+KAPPA_HAT = 0.9978
+LAMBDA_UL = -0.0031
+LAMBDA_DL = -0.0025
+LAMBDA_DR = 7.5e-5
+LAMBDA_UR = LAMBDA_DR / 2.0
+#: Nucleon vector couplings with radiative corrections [Erler & Su, PPNP 71 (2013) 119].
+ERLER_SU_GV = (0.0298, -0.5117)
+
+COUPLING_SCHEMES = ("tree", "radiative", "erler-su")
+
+
+def check_flavor(flavor: str) -> str:
+    """Return ``flavor`` if it is one of e, mu, tau; raise otherwise."""
+    if flavor not in _FLAVOR_INDEX:
+        raise ValueError(f"flavor {flavor!r} is unknown; allowed: {FLAVORS}")
+    return flavor
+
+
+def nucleon_couplings(scheme: str = "tree", sin2_theta_w: float | None = None) -> tuple[float, float]:
+    """Vector couplings (g_V^p, g_V^n) of proton and neutron to the Z.
+
+    Parameters
+    ----------
+    scheme : ``"tree"`` (default: g_V^p = 1/2 - 2 s_W^2, g_V^n = -1/2, s_W^2 = 0.23857 at low energy),
+        ``"radiative"`` (PDG parametrisation with rho, kappa and box terms, s_W^2 = 0.23122 at M_Z),
+        or ``"erler-su"`` (fixed values 0.0298, -0.5117).
+    sin2_theta_w : overrides the scheme's weak mixing angle (not used by ``"erler-su"``).
+    """
+    if scheme == "tree":
+        s2 = SIN2_THETA_W if sin2_theta_w is None else sin2_theta_w
+        _check_sin2(s2)
+        return 0.5 - 2.0 * s2, -0.5
+    if scheme == "radiative":
+        s2 = SIN2_THETA_W_MZ if sin2_theta_w is None else sin2_theta_w
+        _check_sin2(s2)
+        gp = RHO_NC * (0.5 - 2.0 * KAPPA_HAT * s2) + 2 * LAMBDA_UL + 2 * LAMBDA_UR + LAMBDA_DL + LAMBDA_DR
+        gn = -RHO_NC / 2.0 + LAMBDA_UL + LAMBDA_UR + 2 * LAMBDA_DL + 2 * LAMBDA_DR
+        return gp, gn
+    if scheme == "erler-su":
+        return ERLER_SU_GV
+    raise ValueError(f"couplings scheme {scheme!r} is unknown; allowed: {COUPLING_SCHEMES}")
+
+
+def _check_sin2(s2: float) -> None:
+    if not (np.isfinite(s2) and 0.0 < s2 < 1.0):
+        raise ValueError(f"sin2_theta_w = {s2} must lie in (0, 1)")
+
+
+@dataclass(frozen=True)
+class NSI:
+    """Vector NSI couplings eps_{alpha beta}^{qV}, q in {u, d}, alpha, beta in {e, mu, tau}.
+
+    Field ``ee_u`` is eps_ee^uV, ``mt_d`` is eps_{mu tau}^dV, and so on. Diagonal couplings are real;
+    off-diagonal ones may be complex, with eps_{beta alpha} = conj(eps_{alpha beta}) (the matrix is
+    Hermitian). Fields may be numpy arrays of a common broadcastable shape, for scans.
+    """
+
+    ee_u: float | np.ndarray = 0.0
+    ee_d: float | np.ndarray = 0.0
+    mm_u: float | np.ndarray = 0.0
+    mm_d: float | np.ndarray = 0.0
+    tt_u: float | np.ndarray = 0.0
+    tt_d: float | np.ndarray = 0.0
+    em_u: complex | np.ndarray = 0.0
+    em_d: complex | np.ndarray = 0.0
+    et_u: complex | np.ndarray = 0.0
+    et_d: complex | np.ndarray = 0.0
+    mt_u: complex | np.ndarray = 0.0
+    mt_d: complex | np.ndarray = 0.0
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = np.asarray(getattr(self, f.name))
+            if not np.issubdtype(value.dtype, np.number):
+                raise ValueError(f"NSI coupling {f.name} must be a number, got {value!r}")
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"NSI coupling {f.name} must be finite, got {value}")
+            if f.name[0] == f.name[1] and np.any(np.imag(value) != 0):
+                raise ValueError(f"NSI coupling {f.name} is flavour-diagonal and must be real, got {value}")
+
+    def epsilon(self, beta: str, alpha: str, quark: str):
+        """eps_{beta alpha}^{qV}."""
+        check_flavor(alpha)
+        check_flavor(beta)
+        if quark not in ("u", "d"):
+            raise ValueError(f"quark {quark!r} is unknown; allowed: ('u', 'd')")
+        order = "emt"
+        b, a = _PAIR[beta], _PAIR[alpha]
+        if order.index(b) <= order.index(a):
+            return getattr(self, f"{b}{a}_{quark}")
+        return np.conj(getattr(self, f"{a}{b}_{quark}"))
+
+
+#: No NSI: the Standard Model.
+STANDARD_MODEL = NSI()
+
+
+def charge_coefficients(
+    Z: int,
+    N: int,
+    flavor: str,
+    nsi: NSI | None = None,
+    couplings: tuple[float, float] | None = None,
+) -> tuple:
+    """Coefficients (c_ZZ, c_ZN, c_NN) of Q_alpha^2 = c_ZZ F_Z^2 + 2 c_ZN F_Z F_N + c_NN F_N^2.
+
+    Arrays in ``nsi`` broadcast; ``couplings`` is (g_V^p, g_V^n), tree level by default.
+    """
+    check_flavor(flavor)
+    gp, gn = nucleon_couplings() if couplings is None else couplings
+    nsi = STANDARD_MODEL if nsi is None else nsi
+    eu, ed = nsi.epsilon(flavor, flavor, "u"), nsi.epsilon(flavor, flavor, "d")
+    a = Z * (gp + 2 * eu + ed)
+    b = N * (gn + eu + 2 * ed)
+    c_zz, c_zn, c_nn = a * a, a * b, b * b
+    for beta in FLAVORS:
+        if beta == flavor:
+            continue
+        eu, ed = nsi.epsilon(beta, flavor, "u"), nsi.epsilon(beta, flavor, "d")
+        a = Z * (2 * eu + ed)
+        b = N * (eu + 2 * ed)
+        c_zz = c_zz + np.abs(a) ** 2
+        c_zn = c_zn + np.real(a * np.conj(b))
+        c_nn = c_nn + np.abs(b) ** 2
+    return c_zz, c_zn, c_nn
+
+
+def weak_charge_squared(Z, N, flavor, nsi=None, couplings=None, f_z=1.0, f_n=1.0):
+    """Q_alpha^2 of proceedings Eq. 2 (Eq. 1's [Z g_V^p F_Z + N g_V^n F_N]^2 at eps = 0)."""
+    c_zz, c_zn, c_nn = charge_coefficients(Z, N, flavor, nsi, couplings)
+    return c_zz * f_z**2 + 2 * c_zn * f_z * f_n + c_nn * f_n**2
+
+
+def flipped_eps_d(Z: int, N: int, eps_u=0.0, couplings=None):
+    """The non-zero eps_ee^dV that, at given eps_ee^uV, gives the SM charge (F_Z = F_N = 1).
+
+    Q(eps) = -Q_SM defines the flipped band: eps_d = -2 Q_SM/(Z + 2N) - (2Z + N)/(Z + 2N) eps_u,
+    with Q_SM = Z g_V^p + N g_V^n; its slope is -(2Z + N)/(Z + 2N).
+    """
+    gp, gn = nucleon_couplings() if couplings is None else couplings
+    q_sm = Z * gp + N * gn
+    return (-2.0 * q_sm - (2 * Z + N) * np.asarray(eps_u)) / (Z + 2 * N)
