@@ -1,0 +1,162 @@
+"""Detector response: quenching, light yield, acceptance and analysis bins.
+
+A detector measures an observable (nuclear-recoil keV ``"keVnr"``, electron-equivalent keV
+``"keVee"`` or photoelectrons ``"PE"``) that is a monotonic function of the nuclear recoil energy T.
+Analysis bins are given in the observable; :meth:`Detector.recoil_edges_kev` maps them to T for a
+given nucleus, which is where the rate integrals run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .nuclei import Nucleus
+
+OBSERVABLES = ("keVnr", "keVee", "PE")
+
+
+@dataclass(frozen=True)
+class ConstantQuenching:
+    """Electron-equivalent energy = ``factor`` x nuclear recoil energy, for every nucleus."""
+
+    factor: float
+
+    def __post_init__(self):
+        if not (np.isfinite(self.factor) and 0.0 < self.factor <= 1.0):
+            raise ValueError(f"quenching factor = {self.factor} must lie in (0, 1]")
+
+    def ee_kev(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """Electron-equivalent energy in keVee."""
+        return self.factor * np.asarray(recoil_kev, dtype=float)
+
+    def recoil_kev(self, ee_kev: float, nucleus: Nucleus) -> float:
+        """Nuclear recoil energy in keVnr giving ``ee_kev``."""
+        return ee_kev / self.factor
+
+
+@dataclass(frozen=True)
+class LindhardQuenching:
+    """Lindhard quenching Q = k g / (1 + k g), g = 3 eps^0.15 + 0.7 eps^0.6 + eps, eps = 11.5 Z^(-7/3) T[keV].
+
+    Lindhard et al., Mat. Fys. Medd. 33 (1963) 10. ``k`` is the electronic-stopping constant
+    (theory 0.133 Z^(2/3) A^(-1/2); measured for Ge 0.162 +- 0.004, Bonhomme et al. 2022).
+    """
+
+    k: float
+
+    def __post_init__(self):
+        if not (np.isfinite(self.k) and 0.0 < self.k < 1.0):
+            raise ValueError(f"Lindhard k = {self.k} must lie in (0, 1)")
+
+    def factor(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """Quenching factor Q(T) for this nucleus."""
+        eps = 11.5 * nucleus.Z ** (-7.0 / 3.0) * np.asarray(recoil_kev, dtype=float)
+        g = 3.0 * eps**0.15 + 0.7 * eps**0.6 + eps
+        return self.k * g / (1.0 + self.k * g)
+
+    def ee_kev(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """Electron-equivalent energy in keVee."""
+        t = np.asarray(recoil_kev, dtype=float)
+        return t * self.factor(t, nucleus)
+
+    def recoil_kev(self, ee_kev: float, nucleus: Nucleus) -> float:
+        """Nuclear recoil energy in keVnr giving ``ee_kev``.
+
+        Q(T) <= 1 rises with T, so T lies between ee and ee / Q(ee); solved with brentq.
+        """
+        if ee_kev == 0.0:
+            return 0.0
+        upper = 1.001 * ee_kev / float(self.factor(ee_kev, nucleus))
+        return brentq(lambda t: self.ee_kev(t, nucleus) - ee_kev, ee_kev, upper, xtol=1e-14, rtol=1e-13)
+
+
+def coherent_2017_acceptance(pe) -> np.ndarray:
+    """COHERENT CsI[Na] 2017 signal acceptance versus photoelectrons (data release, arXiv:1804.09459).
+
+    a(x) = k1 / (1 + exp(-k2 (x - x0))) Theta(x), k1 = 0.6655, k2 = 0.4942, x0 = 10.8507;
+    Theta = 0 below 5 PE, 1/2 from 5 to 6 PE, 1 above.
+    """
+    x = np.asarray(pe, dtype=float)
+    step = np.where(x < 5.0, 0.0, np.where(x < 6.0, 0.5, 1.0))
+    return 0.6655 / (1.0 + np.exp(-0.4942 * (x - 10.8507))) * step
+
+
+COHERENT_2017_ACCEPTANCE_STEPS_PE = (5.0, 6.0)
+
+
+@dataclass(frozen=True)
+class Detector:
+    """How recoils become counts in analysis bins.
+
+    Attributes
+    ----------
+    observable : ``"keVnr"``, ``"keVee"`` or ``"PE"``.
+    bin_edges : increasing edges in the observable's unit; the last may be ``inf``.
+    quenching : a quenching model (required unless the observable is keVnr).
+    light_yield_pe_per_kevee : photoelectrons per keVee (required for ``"PE"``).
+    acceptance : efficiency as a function of the observable (default 1).
+    acceptance_steps : observable values where the acceptance jumps (for the quadrature).
+    """
+
+    observable: str
+    bin_edges: tuple[float, ...]
+    quenching: ConstantQuenching | LindhardQuenching | None = None
+    light_yield_pe_per_kevee: float | None = None
+    acceptance: Callable[[np.ndarray], np.ndarray] | None = None
+    acceptance_steps: tuple[float, ...] = ()
+
+    def __post_init__(self):
+        if self.observable not in OBSERVABLES:
+            raise ValueError(f"observable {self.observable!r} is unknown; allowed: {OBSERVABLES}")
+        edges = np.asarray(self.bin_edges, dtype=float)
+        if edges.size < 2 or np.any(np.isnan(edges)) or np.any(np.diff(edges) <= 0) or edges[0] < 0:
+            raise ValueError(f"bin_edges = {self.bin_edges} must be >= 0 and strictly increasing (at least 2)")
+        if self.observable != "keVnr" and self.quenching is None:
+            raise ValueError(f"observable {self.observable!r} needs a quenching model")
+        if self.observable == "PE" and not (self.light_yield_pe_per_kevee or 0) > 0:
+            raise ValueError("light_yield_pe_per_kevee must be > 0 for the PE observable")
+
+    @property
+    def n_bins(self) -> int:
+        """Number of analysis bins."""
+        return len(self.bin_edges) - 1
+
+    @property
+    def threshold(self) -> float:
+        """Lowest bin edge, in the observable's unit."""
+        return self.bin_edges[0]
+
+    def observable_of(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """Observable (keVnr, keVee or PE) produced by nuclear recoils of ``recoil_kev``."""
+        t = np.asarray(recoil_kev, dtype=float)
+        if self.observable == "keVnr":
+            return t
+        ee = self.quenching.ee_kev(t, nucleus)
+        return ee if self.observable == "keVee" else ee * self.light_yield_pe_per_kevee
+
+    def recoil_of(self, observable: float, nucleus: Nucleus) -> float:
+        """Nuclear recoil energy in keV that produces ``observable`` (inverse of :meth:`observable_of`)."""
+        if not np.isfinite(observable):
+            return np.inf
+        if self.observable == "keVnr":
+            return float(observable)
+        ee = observable if self.observable == "keVee" else observable / self.light_yield_pe_per_kevee
+        return float(self.quenching.recoil_kev(ee, nucleus))
+
+    def recoil_edges_kev(self, nucleus: Nucleus) -> np.ndarray:
+        """Bin edges mapped to nuclear-recoil energy (keVnr) for ``nucleus``."""
+        return np.array([self.recoil_of(x, nucleus) for x in self.bin_edges])
+
+    def recoil_steps_kev(self, nucleus: Nucleus) -> np.ndarray:
+        """Acceptance jumps mapped to nuclear-recoil energy."""
+        return np.array([self.recoil_of(x, nucleus) for x in self.acceptance_steps])
+
+    def efficiency(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """Acceptance at nuclear recoil ``recoil_kev``."""
+        if self.acceptance is None:
+            return np.ones_like(np.asarray(recoil_kev, dtype=float))
+        return self.acceptance(self.observable_of(recoil_kev, nucleus))

@@ -1,0 +1,312 @@
+"""Expected CEvNS events (proceedings Eq. 3) and the event templates that make scans fast.
+
+Counts in analysis bin i, for nuclei k of the target and flux components c of the source:
+
+    N_i = sum_k N_k sum_c int_{bin i} dT eff(T) int dE phi_c(E) dsigma_k/dT(E, T).
+
+The cross section factorises as G_F^2 M/pi * K(E, T) * Q^2(T), with Q^2 a quadratic form in
+(F_Z, F_N) (see :func:`cevnslib.couplings.charge_coefficients`). So
+
+    N_i = sum_k sum_alpha [c_ZZ I_ZZ + 2 c_ZN I_ZN(R_n) + c_NN I_NN(R_n)],
+
+with I the same integral as N_i but with F_Z^2, F_Z F_N, F_N^2 in place of Q^2: the *templates*.
+They are computed once by fixed-order Gauss-Legendre quadrature; any (eps, R_n) then costs array
+arithmetic. :func:`counts_quad` is the slow, direct nested ``scipy.integrate.quad`` reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from scipy.integrate import quad
+from scipy.interpolate import CubicSpline
+
+from .constants import SECONDS_PER_DAY
+from .couplings import NSI, charge_coefficients
+from .cross_section import (
+    CrossSectionOptions,
+    dsigma_dT,
+    e_min_mev,
+    kinematic_factor,
+    nuclear_form_factors,
+    prefactor_cm2_per_kev,
+    t_max_kev,
+)
+from .detectors import Detector
+from .nuclei import Nucleus, Target
+
+#: Gauss-Legendre nodes per neutrino-energy segment and per recoil-energy segment.
+ENERGY_NODES = 24
+RECOIL_NODES = 24
+#: Neutrino-energy segments are at most this long (MeV); recoil segments span at most this ratio.
+MAX_ENERGY_SEGMENT_MEV = 4.0
+MAX_RECOIL_RATIO = 2.0
+
+
+@cache
+def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(n)
+
+
+def _split(points: np.ndarray, max_length: float | None = None, max_ratio: float | None = None) -> np.ndarray:
+    """Refine sorted ``points`` so no interval is longer than max_length or wider than max_ratio."""
+    out = [points[0]]
+    for a, b in zip(points[:-1], points[1:]):
+        n = 1
+        if max_length is not None:
+            n = max(n, int(np.ceil((b - a) / max_length)))
+        if max_ratio is not None and a > 0:
+            n = max(n, int(np.ceil(np.log(b / a) / np.log(max_ratio))))
+        if max_ratio is not None and a > 0:
+            out.extend(np.geomspace(a, b, n + 1)[1:])
+        else:
+            out.extend(np.linspace(a, b, n + 1)[1:])
+    return np.array(out)
+
+
+def _energy_edges(component) -> np.ndarray:
+    inner = [p for p in component.breakpoints_mev if component.e_min_mev < p < component.e_max_mev]
+    edges = np.unique([component.e_min_mev, *inner, component.e_max_mev])
+    return _split(edges, max_length=MAX_ENERGY_SEGMENT_MEV)
+
+
+def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool = False) -> np.ndarray:
+    """G(T) = int dE phi(E) K(E, T): the flux folded with the kinematic factor, nu/cm^2 [/s].
+
+    A line of fluence Phi at E_0 gives Phi K(E_0, T).
+    """
+    t = np.atleast_1d(np.asarray(recoil_kev, dtype=float))
+    if component.line_mev is not None:
+        return component.line_fluence * kinematic_factor(component.line_mev, t, mass_gev, include_t_over_e)
+    edges = _energy_edges(component)
+    a, b = edges[:-1], edges[1:]
+    lower = np.clip(e_min_mev(t, mass_gev)[:, None], a, b)
+    x, w = _legendre(ENERGY_NODES)
+    half, mid = (b - lower) / 2.0, (b + lower) / 2.0
+    energy = mid[..., None] + half[..., None] * x
+    integrand = component.density(energy) * kinematic_factor(energy, t[:, None, None], mass_gev, include_t_over_e)
+    return np.sum(integrand * w * half[..., None], axis=(1, 2))
+
+
+def _max_recoil_kev(source, nucleus: Nucleus) -> float:
+    e_max = max(c.line_mev if c.line_mev is not None else c.e_max_mev for c in source.components)
+    return float(t_max_kev(e_max, nucleus.mass_gev))
+
+
+def _recoil_splits_kev(source, detector: Detector, nucleus: Nucleus) -> np.ndarray:
+    """Recoil energies where the integrand has kinks or steps: T_max of flux breakpoints and lines."""
+    energies = []
+    for c in source.components:
+        energies.extend([c.line_mev] if c.line_mev is not None else [*c.breakpoints_mev, c.e_max_mev])
+    return np.concatenate([t_max_kev(np.array(energies), nucleus.mass_gev), detector.recoil_steps_kev(nucleus)])
+
+
+def _recoil_quadrature(t_lo: float, t_hi: float, splits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [t_lo, t_hi], split at ``splits``."""
+    if t_hi <= t_lo:
+        return np.empty(0), np.empty(0)
+    inner = splits[(splits > t_lo) & (splits < t_hi)]
+    edges = _split(np.unique([t_lo, *inner, t_hi]), max_ratio=MAX_RECOIL_RATIO)
+    a, b = edges[:-1, None], edges[1:, None]
+    x, w = _legendre(RECOIL_NODES)
+    nodes = (a + b) / 2 + (b - a) / 2 * x
+    weights = (b - a) / 2 * w
+    return nodes.ravel(), weights.ravel()
+
+
+def _flavors(source) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.flavor for c in source.components))
+
+
+def check_threshold(target: Target, source, detector: Detector) -> None:
+    """Raise if the detector threshold lies above every recoil the source can produce."""
+    reach = []
+    for nuc in target.nuclei:
+        t_max = _max_recoil_kev(source, nuc)
+        if detector.recoil_edges_kev(nuc)[0] < t_max:
+            return
+        reach.append(float(detector.observable_of(t_max, nuc)))
+    raise ValueError(
+        f"threshold = {detector.threshold} {detector.observable} is above the kinematic maximum "
+        f"{max(reach):.4g} {detector.observable} of target {target.name} with this source"
+    )
+
+
+@dataclass
+class EventTemplates:
+    """Quadratic-form integrals of Eq. 3 for one setup; :meth:`counts` turns couplings into counts.
+
+    Arrays are indexed [nucleus, flavour, bin] (and an R_n axis for the splines).
+    """
+
+    nuclei: tuple[Nucleus, ...]
+    flavors: tuple[str, ...]
+    couplings: tuple[float, float]
+    i_zz: np.ndarray
+    i_zn_default: np.ndarray
+    i_nn_default: np.ndarray
+    rn_grid_fm: np.ndarray | None = None
+    i_zn_grid: np.ndarray | None = None
+    i_nn_grid: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.rn_grid_fm is not None:
+            self._zn = [CubicSpline(self.rn_grid_fm, g, axis=0) for g in self.i_zn_grid]
+            self._nn = [CubicSpline(self.rn_grid_fm, g, axis=0) for g in self.i_nn_grid]
+
+    def _radius_terms(self, k: int, rn_fm):
+        if rn_fm is None:
+            return self.i_zn_default[k], self.i_nn_default[k]
+        rn = np.asarray(rn_fm, dtype=float)
+        if self.rn_grid_fm is None:
+            raise ValueError("rn_fm needs templates built with rn_grid_fm=...")
+        lo, hi = self.rn_grid_fm[0], self.rn_grid_fm[-1]
+        if np.any(~np.isfinite(rn)) or np.any(rn < lo) or np.any(rn > hi):
+            raise ValueError(f"rn_fm must lie in the template grid [{lo}, {hi}] fm")
+        return self._zn[k](rn), self._nn[k](rn)
+
+    def counts(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
+        """Expected counts per bin; NSI fields and ``rn_fm`` may be arrays (they broadcast).
+
+        The result has shape broadcast(NSI fields, rn_fm) + (n_bins,). ``rn_fm=None`` takes each
+        nucleus' default R_n = R_p.
+        """
+        total = 0.0
+        for k, nuc in enumerate(self.nuclei):
+            zn, nn = self._radius_terms(k, rn_fm)
+            for j, flavor in enumerate(self.flavors):
+                c_zz, c_zn, c_nn = charge_coefficients(nuc.Z, nuc.N, flavor, nsi, self.couplings)
+                total = (
+                    total
+                    + np.multiply.outer(c_zz, self.i_zz[k, j])
+                    + 2.0 * np.expand_dims(c_zn, -1) * zn[..., j, :]
+                    + np.expand_dims(c_nn, -1) * nn[..., j, :]
+                )
+        return np.asarray(total)
+
+
+def build_templates(
+    target: Target,
+    source,
+    detector: Detector,
+    mass_kg: float,
+    live_time_s: float,
+    options: CrossSectionOptions = CrossSectionOptions(),
+    rn_grid_fm=None,
+    rn_fm: float | None = None,
+) -> EventTemplates:
+    """Event templates for a setup (Gauss-Legendre quadrature; see the module docstring).
+
+    ``rn_fm``: the neutron radius used when :meth:`EventTemplates.counts` is called without one
+    (default: each nucleus' proton radius).
+    ``rn_grid_fm``: neutron radii (fm, increasing, at least 4) on which I_ZN and I_NN are tabulated
+    and spline-interpolated, so that :meth:`EventTemplates.counts` accepts any R_n in that range.
+    """
+    check_threshold(target, source, detector)
+    flavors = _flavors(source)
+    grid = None if rn_grid_fm is None else np.asarray(rn_grid_fm, dtype=float)
+    if grid is not None and (grid.ndim != 1 or grid.size < 4 or np.any(np.diff(grid) <= 0)):
+        raise ValueError("rn_grid_fm must be an increasing 1-D array of at least 4 radii")
+    n_nuc, n_fl, n_bins = len(target.nuclei), len(flavors), detector.n_bins
+    i_zz, i_zn0, i_nn0 = (np.zeros((n_nuc, n_fl, n_bins)) for _ in range(3))
+    shape_grid = (n_nuc, 0 if grid is None else grid.size, n_fl, n_bins)
+    i_zn_g, i_nn_g = np.zeros(shape_grid), np.zeros(shape_grid)
+    scale = mass_kg * source.exposure_scale(live_time_s)
+    for k, (nuc, per_kg) in enumerate(zip(target.nuclei, target.nuclei_per_kg)):
+        edges = detector.recoil_edges_kev(nuc)
+        t_top = _max_recoil_kev(source, nuc)
+        splits = _recoil_splits_kev(source, detector, nuc)
+        norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
+        for i in range(n_bins):
+            t, w = _recoil_quadrature(edges[i], min(edges[i + 1], t_top), splits)
+            if t.size == 0:
+                continue
+            weight = norm * w * detector.efficiency(t, nuc)
+            f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
+            folded = np.array(
+                [
+                    sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e) for c in source.components if c.flavor == fl)
+                    for fl in flavors
+                ]
+            )
+            wg = weight * folded
+            i_zz[k, :, i] = wg @ f_z**2
+            i_zn0[k, :, i] = wg @ (f_z * f_n)
+            i_nn0[k, :, i] = wg @ f_n**2
+            for r, rn in enumerate([] if grid is None else grid):
+                f_n = nuclear_form_factors(nuc, t, rn, options)[1]
+                i_zn_g[k, r, :, i] = wg @ (f_z * f_n)
+                i_nn_g[k, r, :, i] = wg @ f_n**2
+    return EventTemplates(
+        target.nuclei, flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
+        grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,
+    )
+
+
+def counts_quad(
+    target: Target,
+    source,
+    detector: Detector,
+    mass_kg: float,
+    live_time_s: float,
+    options: CrossSectionOptions = CrossSectionOptions(),
+    nsi: NSI | None = None,
+    rn_fm: float | None = None,
+    epsrel: float = 1e-7,
+) -> np.ndarray:
+    """Expected counts per bin by direct nested adaptive quadrature of :func:`dsigma_dT` (reference path)."""
+    check_threshold(target, source, detector)
+    scale = mass_kg * source.exposure_scale(live_time_s)
+    counts = np.zeros(detector.n_bins)
+
+    def spectrum_integral(t: float, nuc: Nucleus) -> float:
+        total = 0.0
+        for c in source.components:
+            def xsec(e):
+                return float(dsigma_dT(e, t, nuc, c.flavor, nsi, rn_fm, options=options))
+            if c.line_mev is not None:
+                total += c.line_fluence * xsec(c.line_mev) if t < t_max_kev(c.line_mev, nuc.mass_gev) else 0.0
+                continue
+            lo = max(float(e_min_mev(t, nuc.mass_gev)), c.e_min_mev)
+            if lo >= c.e_max_mev:
+                continue
+            pts = [p for p in c.breakpoints_mev if lo < p < c.e_max_mev]
+            total += quad(lambda e: float(c.density(np.array(e))) * xsec(e), lo, c.e_max_mev,
+                          points=pts or None, epsabs=0.0, epsrel=epsrel, limit=400)[0]
+        return total
+
+    for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
+        edges = detector.recoil_edges_kev(nuc)
+        t_top = _max_recoil_kev(source, nuc)
+        splits = _recoil_splits_kev(source, detector, nuc)
+        for i in range(detector.n_bins):
+            lo, hi = edges[i], min(edges[i + 1], t_top)
+            if hi <= lo:
+                continue
+            pts = [s for s in splits if lo < s < hi]
+            value = quad(lambda t: float(detector.efficiency(t, nuc)) * spectrum_integral(t, nuc), lo, hi,
+                         points=pts or None, epsabs=0.0, epsrel=epsrel, limit=400)[0]
+            counts[i] += scale * per_kg * value
+    return counts
+
+
+def event_rate(
+    target: Target,
+    flux,
+    threshold_kev: float,
+    nsi: NSI | None = None,
+    rn_fm: float | None = None,
+    options: CrossSectionOptions = CrossSectionOptions(),
+) -> float:
+    """Events per kg per day above a nuclear-recoil threshold, for quick numbers.
+
+    For a steady source (reactor) this is a rate; for a source whose fluence covers a whole run
+    (pion decay at rest) ``exposure_scale`` ignores the time and the result is per kg over that run.
+    """
+    if not (np.isfinite(threshold_kev) and threshold_kev >= 0):
+        raise ValueError(f"threshold_kev = {threshold_kev} must be finite and >= 0")
+    detector = Detector("keVnr", (threshold_kev, np.inf))
+    templates = build_templates(target, flux, detector, 1.0, SECONDS_PER_DAY, options, rn_fm=rn_fm)
+    return float(templates.counts(nsi)[0])

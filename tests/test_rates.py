@@ -1,0 +1,113 @@
+"""Eq. 3: the template path against the direct nested-quad path, and against closed forms."""
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+from cevnslib import experiments, rates
+from cevnslib.couplings import NSI
+from cevnslib.cross_section import CrossSectionOptions
+from cevnslib.fluxes import PionDecayAtRest, ReactorFlux
+from cevnslib.nuclei import Target, nucleus
+
+G_F = 1.1663787e-5  # GeV^-2
+HBARC_GEV_CM = 1.973269804e-14
+N_A = 6.02214076e23
+
+POINTS = [
+    (None, None),
+    (NSI(ee_u=0.12, ee_d=-0.07, mm_d=0.04, em_u=0.05, et_d=0.03j), 5.37),
+    (NSI(ee_u=-0.3, ee_d=0.25), 4.61),
+]
+
+
+@pytest.fixture(scope="module", params=list(experiments.SETUPS))
+def setup_and_templates(request):
+    exp = experiments.get(request.param)
+    grid = np.linspace(4.0, 6.0, 41)
+    return exp, exp.templates(rn_grid_fm=grid)
+
+
+@pytest.mark.parametrize("point", range(len(POINTS)))
+def test_templates_agree_with_direct_quad(setup_and_templates, point):
+    exp, templates = setup_and_templates
+    nsi, rn = POINTS[point]
+    fast = templates.counts(nsi, rn) if rn is not None else exp.predict(nsi)
+    slow = exp.predict(nsi, rn, method="quad")
+    assert slow.sum() > 0
+    np.testing.assert_allclose(fast, slow, rtol=1e-4)
+
+
+def _sigma_total_cm2(energy_mev, nuc, q2):
+    """Closed form of int_0^Tmax G_F^2 M/pi (1 - M T/(2E^2)) Q^2 dT for F = 1."""
+    m = nuc.mass_gev * 1e3
+    t_max = 2 * energy_mev**2 / (m + 2 * energy_mev)
+    gev_per_mev = 1e-3
+    integral_mev = t_max - m * t_max**2 / (4 * energy_mev**2)
+    return G_F**2 * (m * gev_per_mev) / np.pi * q2 * integral_mev * gev_per_mev * HBARC_GEV_CM**2
+
+
+def test_rate_without_threshold_is_flux_times_total_cross_section():
+    """With F = 1 and no threshold, the T-integral of Eq. 3 collapses to phi x sigma_total."""
+    na = nucleus("Na23")
+    target = Target("Na23", (na,), (1.0,))
+    source = PionDecayAtRest(1e23, 0.08, 20.0)
+    opts = CrossSectionOptions(form_factor="unity")
+    q2 = (na.Z * (0.5 - 2 * 0.23857) - 0.5 * na.N) ** 2
+    per_kg = 1e3 * N_A / na.atomic_mass_u
+    m_mu = 105.6583755
+    prompt = source.fluence_per_cm2 * _sigma_total_cm2(source.prompt_energy_mev, na, q2)
+    delayed = sum(
+        source.fluence_per_cm2 * quad(lambda e: PionDecayAtRest.spectrum(lab, e) * _sigma_total_cm2(e, na, q2), 0, m_mu / 2)[0]
+        for lab in ("delayed nu_e", "delayed anti-nu_mu")
+    )
+    rate = rates.event_rate(target, source, 0.0, options=opts)
+    assert rate == pytest.approx(per_kg * (prompt + delayed), rel=1e-6)
+
+
+def test_reactor_rate_scales_with_power_and_inverse_square_distance():
+    ge = experiments.get("CONUS").target
+    near = rates.event_rate(ge, ReactorFlux(3.9, 17.1), 0.5)
+    far = rates.event_rate(ge, ReactorFlux(2 * 3.9, 2 * 17.1), 0.5)
+    assert far == pytest.approx(near / 2, rel=1e-12)
+
+
+def test_vectorised_counts_equal_pointwise_counts():
+    exp = experiments.get("COHERENT-CsI-2017")
+    t = exp.templates(rn_grid_fm=np.linspace(4.0, 6.0, 21))
+    eu = np.array([[-0.2, 0.0], [0.1, 0.3]])
+    ed = np.array([[0.05, 0.2], [-0.1, 0.0]])
+    rn = np.array([[4.5, 5.0], [5.5, 4.9]])
+    grid = t.counts(NSI(ee_u=eu, ee_d=ed), rn)
+    assert grid.shape == (2, 2, exp.detector.n_bins)
+    for i in range(2):
+        for j in range(2):
+            np.testing.assert_allclose(grid[i, j], t.counts(NSI(ee_u=eu[i, j], ee_d=ed[i, j]), rn[i, j]), rtol=1e-12)
+
+
+def test_neutron_radius_lowers_counts_through_the_form_factor():
+    t = experiments.get("COHERENT-CsI-2017").templates(rn_grid_fm=np.linspace(4.0, 6.0, 21))
+    totals = t.counts(rn_fm=np.linspace(4.2, 5.8, 9)).sum(axis=-1)
+    assert np.all(np.diff(totals) < 0)
+
+
+def test_templates_refuse_radius_outside_grid_or_without_grid():
+    exp = experiments.get("COHERENT-NaI")
+    with pytest.raises(ValueError, match="rn_fm"):
+        exp.templates().counts(rn_fm=5.0)
+    with pytest.raises(ValueError, match="rn_fm"):
+        exp.templates(rn_grid_fm=np.linspace(4, 5, 5)).counts(rn_fm=5.5)
+    with pytest.raises(ValueError, match="rn_grid_fm"):
+        exp.templates(rn_grid_fm=[4.0, 5.0])
+
+
+def test_threshold_above_kinematic_maximum_is_refused():
+    with pytest.raises(ValueError, match="threshold.*kinematic maximum"):
+        experiments.get("CONUS", threshold_kev=3.0)
+    with pytest.raises(ValueError, match="threshold.*kinematic maximum"):
+        experiments.get("COHERENT-NaI", threshold_kev=500.0)
+
+
+def test_event_rate_rejects_bad_threshold():
+    with pytest.raises(ValueError, match="threshold_kev"):
+        rates.event_rate(experiments.get("CONUS").target, ReactorFlux(3.9, 17.1), float("nan"))
