@@ -6,7 +6,8 @@ The weak charge seen by a neutrino of flavour alpha (proceedings Eq. 2) is
               + sum_{beta != alpha} |Z (2 eps_ba^u + eps_ba^d) F_Z + N (eps_ba^u + 2 eps_ba^d) F_N|^2 .
 
 Both brackets are linear in (F_Z, F_N), so Q^2 is a quadratic form: :func:`charge_coefficients`
-returns its three coefficients, the basis of the event templates.
+returns its three coefficients; they are Z^2, Z N and N^2 times factors that depend on the
+couplings only (:func:`nucleon_charge_factors`), the basis of the event templates.
 """
 
 from __future__ import annotations
@@ -120,6 +121,35 @@ class NSI:
 STANDARD_MODEL = NSI()
 
 
+def nucleon_charge_factors(
+    flavor: str,
+    nsi: NSI | None = None,
+    couplings: tuple[float, float] | None = None,
+) -> tuple:
+    """Factors (p_ZZ, p_ZN, p_NN) with Q_alpha^2 = Z^2 p_ZZ F_Z^2 + 2 Z N p_ZN F_Z F_N + N^2 p_NN F_N^2.
+
+    They depend on the couplings only, not on the nucleus: the key to summing event templates over
+    all nuclei of a target. Arrays in ``nsi`` broadcast; ``couplings`` is (g_V^p, g_V^n), tree level
+    by default.
+    """
+    check_flavor(flavor)
+    gp, gn = nucleon_couplings() if couplings is None else couplings
+    nsi = STANDARD_MODEL if nsi is None else nsi
+    eu, ed = np.real(nsi.epsilon(flavor, flavor, "u")), np.real(nsi.epsilon(flavor, flavor, "d"))
+    per_proton = gp + 2 * eu + ed
+    per_neutron = gn + eu + 2 * ed
+    p_zz, p_zn, p_nn = per_proton**2, per_proton * per_neutron, per_neutron**2
+    for beta in FLAVORS:
+        if beta == flavor:
+            continue
+        eu, ed = nsi.epsilon(beta, flavor, "u"), nsi.epsilon(beta, flavor, "d")
+        per_proton, per_neutron = 2 * eu + ed, eu + 2 * ed
+        p_zz = p_zz + np.abs(per_proton) ** 2
+        p_zn = p_zn + np.real(per_proton * np.conj(per_neutron))
+        p_nn = p_nn + np.abs(per_neutron) ** 2
+    return p_zz, p_zn, p_nn
+
+
 def charge_coefficients(
     Z: int,
     N: int,
@@ -127,27 +157,9 @@ def charge_coefficients(
     nsi: NSI | None = None,
     couplings: tuple[float, float] | None = None,
 ) -> tuple:
-    """Coefficients (c_ZZ, c_ZN, c_NN) of Q_alpha^2 = c_ZZ F_Z^2 + 2 c_ZN F_Z F_N + c_NN F_N^2.
-
-    Arrays in ``nsi`` broadcast; ``couplings`` is (g_V^p, g_V^n), tree level by default.
-    """
-    check_flavor(flavor)
-    gp, gn = nucleon_couplings() if couplings is None else couplings
-    nsi = STANDARD_MODEL if nsi is None else nsi
-    eu, ed = nsi.epsilon(flavor, flavor, "u"), nsi.epsilon(flavor, flavor, "d")
-    a = Z * (gp + 2 * eu + ed)
-    b = N * (gn + eu + 2 * ed)
-    c_zz, c_zn, c_nn = a * a, a * b, b * b
-    for beta in FLAVORS:
-        if beta == flavor:
-            continue
-        eu, ed = nsi.epsilon(beta, flavor, "u"), nsi.epsilon(beta, flavor, "d")
-        a = Z * (2 * eu + ed)
-        b = N * (eu + 2 * ed)
-        c_zz = c_zz + np.abs(a) ** 2
-        c_zn = c_zn + np.real(a * np.conj(b))
-        c_nn = c_nn + np.abs(b) ** 2
-    return c_zz, c_zn, c_nn
+    """Coefficients (c_ZZ, c_ZN, c_NN) of Q_alpha^2 = c_ZZ F_Z^2 + 2 c_ZN F_Z F_N + c_NN F_N^2."""
+    p_zz, p_zn, p_nn = nucleon_charge_factors(flavor, nsi, couplings)
+    return Z * Z * p_zz, Z * N * p_zn, N * N * p_nn
 
 
 def weak_charge_squared(Z, N, flavor, nsi=None, couplings=None, f_z=1.0, f_n=1.0):

@@ -17,8 +17,9 @@ KLEIN_NYSTRAND_RANGE_FM = 0.7
 #: Symmetrised-Fermi diffuseness a in fm [Sprung & Martorell, J. Phys. A 30 (1997) 6525].
 FERMI_DIFFUSENESS_FM = 0.52
 
-#: Below this value of q*R the closed forms lose digits to cancellation; the Taylor series is exact there.
-_SMALL_QR = 1e-3
+#: Below this value of q*R the closed forms lose digits to cancellation; the Taylor series (to
+#: q^4, truncation error ~ (qR)^6 / 5000 < 1e-15) replaces them.
+_SMALL_QR = 1e-2
 
 
 def _wavenumber_fm(q_mev) -> np.ndarray:
@@ -39,7 +40,7 @@ def _sphere(x: np.ndarray) -> np.ndarray:
     small = x < _SMALL_QR
     xs = np.where(small, 1.0, x)
     closed = 3.0 * (np.sin(xs) - xs * np.cos(xs)) / xs**3
-    return np.where(small, 1.0 - x**2 / 10.0, closed)
+    return np.where(small, 1.0 - x**2 / 10.0 + x**4 / 280.0, closed)
 
 
 def helm(q_mev, radius_fm: float, skin_fm: float = HELM_SKIN_FM) -> np.ndarray:
@@ -73,7 +74,8 @@ def symmetrized_fermi(q_mev, radius_fm: float, diffuseness_fm: float = FERMI_DIF
         * (pqa / np.sinh(pqa))
         * (pqa / np.tanh(pqa) * np.sin(qcs) - qcs * np.cos(qcs))
     )
-    return np.where(small, 1.0 - (q * radius) ** 2 / 6.0, closed)
+    r4 = 3.0 / 7.0 * c**4 + 18.0 / 7.0 * (np.pi * a * c) ** 2 + 31.0 / 7.0 * (np.pi * a) ** 4  # <r^4>
+    return np.where(small, 1.0 - (q * radius) ** 2 / 6.0 + q**4 * r4 / 120.0, closed)
 
 
 def unity(q_mev, radius_fm: float | None = None) -> np.ndarray:
