@@ -5,11 +5,13 @@ Counts in analysis bin i, for nuclei k of the target and flux components c of th
     N_i = sum_k N_k sum_c int_{bin i} dT eff(T) int dE phi_c(E) dsigma_k/dT(E, T).
 
 The cross section factorises as G_F^2 M/pi * K(E, T) * Q^2(T), with Q^2 a quadratic form in
-(F_Z, F_N) (see :func:`cevnslib.couplings.charge_coefficients`). So
+(F_Z, F_N) whose coefficients are Z^2, Z N, N^2 times nucleus-independent factors. So
 
-    N_i = sum_k sum_alpha [c_ZZ I_ZZ + 2 c_ZN I_ZN(R_n) + c_NN I_NN(R_n)],
+    N_i = sum_alpha [p_ZZ J_ZZ + 2 p_ZN J_ZN(R_n) + p_NN J_NN(R_n)],
 
-with I the same integral as N_i but with F_Z^2, F_Z F_N, F_N^2 in place of Q^2: the *templates*.
+with p the coupling factors of :func:`cevnslib.couplings.nucleon_charge_factors` and J the same
+integral as N_i but with Z^2 F_Z^2, Z N F_Z F_N, N^2 F_N^2 in place of Q^2, summed over the
+target's nuclei: the *templates*.
 They are computed once by fixed-order Gauss-Legendre quadrature; any (eps, R_n) then costs array
 arithmetic. :func:`counts_quad` is the slow, direct nested ``scipy.integrate.quad`` reference.
 """
@@ -24,7 +26,7 @@ from scipy.integrate import quad
 from scipy.interpolate import CubicSpline
 
 from .constants import SECONDS_PER_DAY
-from .couplings import NSI, charge_coefficients
+from .couplings import NSI, nucleon_charge_factors
 from .cross_section import (
     CrossSectionOptions,
     dsigma_dT,
@@ -138,7 +140,9 @@ def check_threshold(target: Target, source, detector: Detector) -> None:
 class EventTemplates:
     """Quadratic-form integrals of Eq. 3 for one setup; :meth:`counts` turns couplings into counts.
 
-    Arrays are indexed [nucleus, flavour, bin] (and an R_n axis for the splines).
+    The integrals are summed over the target's nuclei with weights Z^2, Z N and N^2 (see
+    :func:`~cevnslib.couplings.nucleon_charge_factors`), so arrays are indexed [flavour, bin], with
+    a leading R_n axis for the tabulated ones.
     """
 
     nuclei: tuple[Nucleus, ...]
@@ -153,37 +157,45 @@ class EventTemplates:
 
     def __post_init__(self):
         if self.rn_grid_fm is not None:
-            self._zn = [CubicSpline(self.rn_grid_fm, g, axis=0) for g in self.i_zn_grid]
-            self._nn = [CubicSpline(self.rn_grid_fm, g, axis=0) for g in self.i_nn_grid]
+            self._zn = CubicSpline(self.rn_grid_fm, self.i_zn_grid, axis=0)
+            self._nn = CubicSpline(self.rn_grid_fm, self.i_nn_grid, axis=0)
 
-    def _radius_terms(self, k: int, rn_fm):
+    def summed(self) -> "EventTemplates":
+        """The same templates with all analysis bins merged into one (counts are linear in them)."""
+        def merge(a):
+            return None if a is None else a.sum(axis=-1, keepdims=True)
+        return EventTemplates(
+            self.nuclei, self.flavors, self.couplings, merge(self.i_zz), merge(self.i_zn_default),
+            merge(self.i_nn_default), self.rn_grid_fm, merge(self.i_zn_grid), merge(self.i_nn_grid),
+        )
+
+    def _radius_terms(self, rn_fm):
         if rn_fm is None:
-            return self.i_zn_default[k], self.i_nn_default[k]
+            return self.i_zn_default, self.i_nn_default
         rn = np.asarray(rn_fm, dtype=float)
         if self.rn_grid_fm is None:
             raise ValueError("rn_fm needs templates built with rn_grid_fm=...")
         lo, hi = self.rn_grid_fm[0], self.rn_grid_fm[-1]
         if np.any(~np.isfinite(rn)) or np.any(rn < lo) or np.any(rn > hi):
             raise ValueError(f"rn_fm must lie in the template grid [{lo}, {hi}] fm")
-        return self._zn[k](rn), self._nn[k](rn)
+        return self._zn(rn), self._nn(rn)
 
     def counts(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
         """Expected counts per bin; NSI fields and ``rn_fm`` may be arrays (they broadcast).
 
-        The result has shape broadcast(NSI fields, rn_fm) + (n_bins,). ``rn_fm=None`` takes each
-        nucleus' default R_n = R_p.
+        The result has shape broadcast(NSI fields, rn_fm) + (n_bins,). ``rn_fm=None`` takes the
+        templates' default radius (each nucleus' R_p unless built with ``rn_fm``).
         """
+        zn, nn = self._radius_terms(rn_fm)
         total = 0.0
-        for k, nuc in enumerate(self.nuclei):
-            zn, nn = self._radius_terms(k, rn_fm)
-            for j, flavor in enumerate(self.flavors):
-                c_zz, c_zn, c_nn = charge_coefficients(nuc.Z, nuc.N, flavor, nsi, self.couplings)
-                total = (
-                    total
-                    + np.multiply.outer(c_zz, self.i_zz[k, j])
-                    + 2.0 * np.expand_dims(c_zn, -1) * zn[..., j, :]
-                    + np.expand_dims(c_nn, -1) * nn[..., j, :]
-                )
+        for j, flavor in enumerate(self.flavors):
+            p_zz, p_zn, p_nn = nucleon_charge_factors(flavor, nsi, self.couplings)
+            total = (
+                total
+                + np.multiply.outer(p_zz, self.i_zz[j])
+                + 2.0 * np.expand_dims(p_zn, -1) * zn[..., j, :]
+                + np.expand_dims(p_nn, -1) * nn[..., j, :]
+            )
         return np.asarray(total)
 
 
@@ -199,46 +211,46 @@ def build_templates(
 ) -> EventTemplates:
     """Event templates for a setup (Gauss-Legendre quadrature; see the module docstring).
 
-    ``rn_fm``: the neutron radius used when :meth:`EventTemplates.counts` is called without one
-    (default: each nucleus' proton radius).
     ``rn_grid_fm``: neutron radii (fm, increasing, at least 4) on which I_ZN and I_NN are tabulated
-    and spline-interpolated, so that :meth:`EventTemplates.counts` accepts any R_n in that range.
+    and spline-interpolated, so that :meth:`EventTemplates.counts` accepts any R_n in that range
+    (one R_n common to all nuclei of the target). ``rn_fm``: the neutron radius used when
+    :meth:`EventTemplates.counts` is called without one (default: each nucleus' proton radius).
     """
     check_threshold(target, source, detector)
     flavors = _flavors(source)
     grid = None if rn_grid_fm is None else np.asarray(rn_grid_fm, dtype=float)
     if grid is not None and (grid.ndim != 1 or grid.size < 4 or np.any(np.diff(grid) <= 0)):
         raise ValueError("rn_grid_fm must be an increasing 1-D array of at least 4 radii")
-    n_nuc, n_fl, n_bins = len(target.nuclei), len(flavors), detector.n_bins
-    i_zz, i_zn0, i_nn0 = (np.zeros((n_nuc, n_fl, n_bins)) for _ in range(3))
-    shape_grid = (n_nuc, 0 if grid is None else grid.size, n_fl, n_bins)
+    n_fl, n_bins = len(flavors), detector.n_bins
+    i_zz, i_zn0, i_nn0 = (np.zeros((n_fl, n_bins)) for _ in range(3))
+    shape_grid = (0 if grid is None else grid.size, n_fl, n_bins)
     i_zn_g, i_nn_g = np.zeros(shape_grid), np.zeros(shape_grid)
     scale = mass_kg * source.exposure_scale(live_time_s)
-    for k, (nuc, per_kg) in enumerate(zip(target.nuclei, target.nuclei_per_kg)):
+    for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
         edges = detector.recoil_edges_kev(nuc)
         t_top = _max_recoil_kev(source, nuc)
         splits = _recoil_splits_kev(source, detector, nuc)
         norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
+        zz, zn, nn = nuc.Z * nuc.Z, nuc.Z * nuc.N, nuc.N * nuc.N
         for i in range(n_bins):
             t, w = _recoil_quadrature(edges[i], min(edges[i + 1], t_top), splits)
             if t.size == 0:
                 continue
             weight = norm * w * detector.efficiency(t, nuc)
             f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
-            folded = np.array(
-                [
-                    sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e) for c in source.components if c.flavor == fl)
-                    for fl in flavors
-                ]
-            )
+            folded = np.array([
+                sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e)
+                    for c in source.components if c.flavor == fl)
+                for fl in flavors
+            ])
             wg = weight * folded
-            i_zz[k, :, i] = wg @ f_z**2
-            i_zn0[k, :, i] = wg @ (f_z * f_n)
-            i_nn0[k, :, i] = wg @ f_n**2
-            for r, rn in enumerate([] if grid is None else grid):
-                f_n = nuclear_form_factors(nuc, t, rn, options)[1]
-                i_zn_g[k, r, :, i] = wg @ (f_z * f_n)
-                i_nn_g[k, r, :, i] = wg @ f_n**2
+            i_zz[:, i] += zz * (wg @ f_z**2)
+            i_zn0[:, i] += zn * (wg @ (f_z * f_n))
+            i_nn0[:, i] += nn * (wg @ f_n**2)
+            for r, radius in enumerate([] if grid is None else grid):
+                f_n = nuclear_form_factors(nuc, t, radius, options)[1]
+                i_zn_g[r, :, i] += zn * (wg @ (f_z * f_n))
+                i_nn_g[r, :, i] += nn * (wg @ f_n**2)
     return EventTemplates(
         target.nuclei, flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
         grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,
