@@ -1,0 +1,161 @@
+"""The paper's figures as functions: each returns the matplotlib Figure, its scan data and a caption.
+
+``figure1`` -- (eps_ee^uV, eps_ee^dV) for CONNIE, CONUS and their combination (one year each);
+``figure2_left`` -- (R_n, eps_ee^dV) from the COHERENT CsI 2017 data, alone and with CONUS;
+``figure2_right`` -- (R_n, eps_ee^dV) for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and +-30%.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import experiments, fits
+from .statistics import delta_chi2_level
+
+EPS_U_LABEL = r"$\varepsilon_{ee}^{uV}$"
+EPS_D_LABEL = r"$\varepsilon_{ee}^{dV}$"
+RN_LABEL = r"$R_n$ [fm]"
+
+
+@dataclass
+class FigureResult:
+    """A figure, the grids it was drawn from (name -> array) and a caption stating its assumptions."""
+
+    figure: plt.Figure
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+    caption: str = ""
+
+
+def _cl_text(confidence: float | None, sigma: float | None) -> str:
+    return f"{sigma:g}$\\sigma$" if sigma is not None else f"{100 * confidence:g}% C.L."
+
+
+def _region(ax, x, y, dchi2, level, color, style="-", fill=False, linewidth=1.6):
+    """Draw Delta chi^2 <= level over (x, y) grids indexed [x, y]."""
+    if fill:
+        ax.contourf(x, y, dchi2.T, levels=[-1.0, level], colors=[color], alpha=0.45)
+    ax.contour(x, y, dchi2.T, levels=[level], colors=[color], linestyles=[style], linewidths=linewidth)
+
+
+def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float] = (-1.0, 1.0), confidence: float = 0.90,
+            systematics: fits.ReactorSystematics = fits.ReactorSystematics()) -> FigureResult:
+    """Expected (eps_ee^uV, eps_ee^dV) regions of CONNIE (dotted), CONUS (solid) and their combination (red).
+
+    ``n_grid`` is the number of (eps_u, eps_d) grid points: the bands are narrow in eps_d.
+    SM Asimov data for one year of each; 4% normalisation systematic per experiment, of which
+    ``systematics.flux`` is the reactor-flux part shared in the combination; two parameters.
+    """
+    eps_u = np.linspace(*eps_range, n_grid[0])
+    eps_d = np.linspace(*eps_range, n_grid[1])
+    u, d = eps_u[:, None], eps_d[None, :]
+    conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"), systematics=systematics)
+    connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), systematics=systematics)
+    scans = {
+        "CONNIE": fits.scan(fits.combine(connie), u, d),
+        "CONUS": fits.scan(fits.combine(conus), u, d),
+        "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), u, d),
+    }
+    level = delta_chi2_level(confidence, dof=2)
+    fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
+    _region(ax, eps_u, eps_d, scans["CONUS"], level, "black", "-")
+    _region(ax, eps_u, eps_d, scans["CONNIE"], level, "tab:blue", ":")
+    _region(ax, eps_u, eps_d, scans["CONUS + CONNIE"], level, "red", fill=True, linewidth=3.0)
+    ax.plot(0, 0, "k+", ms=8)
+    ax.set(xlabel=EPS_U_LABEL, ylabel=EPS_D_LABEL, xlim=eps_range, ylim=eps_range)
+    cl = _cl_text(confidence, None)
+    ax.legend(handles=[
+        Line2D([], [], color="tab:blue", ls=":", label=f"CONNIE ({cl})"),
+        Line2D([], [], color="black", ls="-", label=f"CONUS ({cl})"),
+        Patch(color="red", alpha=0.45, label=f"CONUS + CONNIE ({cl})"),
+    ], loc="upper right", fontsize=8)
+    caption = (
+        f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in the (eps_ee^uV, eps_ee^dV) plane for "
+        f"one year of CONNIE (Si, 1 kg, 28 eVee) and CONUS (Ge, 4 kg, 0.1 keVee), SM Asimov data, "
+        f"{100 * systematics.total:g}% normalisation systematic each, of which {100 * systematics.flux:g}% "
+        "(reactor flux) is shared in the combination. Other eps = 0."
+    )
+    data = {"eps_u": eps_u, "eps_d": eps_d, "level": np.array(level)}
+    data.update({f"dchi2 {k}": v for k, v in scans.items()})
+    return FigureResult(fig, data, caption)
+
+
+def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
+                 eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
+                 mode: str = "12-bin") -> FigureResult:
+    """(R_n, eps_ee^dV) at 1 sigma from the COHERENT CsI 2017 data (blue) and CsI + CONUS (magenta)."""
+    rn = np.linspace(*rn_range, n_grid[0])
+    eps_d = np.linspace(*eps_range, n_grid[1])
+    r, d = rn[:, None], eps_d[None, :]
+    csi = fits.csi2017_measurement(experiments.get("COHERENT-CsI-2017"), fits.templates_for("COHERENT-CsI-2017"), mode)
+    conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"))
+    scans = {
+        "COHERENT CsI": fits.scan(fits.combine(csi), 0.0, d, r),
+        "COHERENT CsI + CONUS": fits.scan(fits.combine(csi, conus), 0.0, d, r),
+    }
+    level = delta_chi2_level(sigma=sigma, dof=2)
+    fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
+    _region(ax, rn, eps_d, scans["COHERENT CsI"], level, "tab:blue", fill=True)
+    _region(ax, rn, eps_d, scans["COHERENT CsI + CONUS"], level, "magenta", fill=True)
+    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range, ylim=eps_range)
+    cl = _cl_text(None, sigma)
+    ax.legend(handles=[
+        Patch(color="tab:blue", alpha=0.45, label=f"COHERENT CsI 2017 ({cl})"),
+        Patch(color="magenta", alpha=0.45, label=f"COHERENT CsI + CONUS ({cl})"),
+    ], loc="upper right", fontsize=8)
+    caption = (
+        f"{cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0 and eps_mumu = 0, "
+        f"from the COHERENT CsI 2017 data ({mode} chi^2, 28% signal and 25% BRN pulls, one R_n common to Cs and I), "
+        "alone and combined with one year of CONUS (SM Asimov, 4% systematic)."
+    )
+    data = {"rn_fm": rn, "eps_d": eps_d, "level": np.array(level)}
+    data.update({f"dchi2 {k}": v for k, v in scans.items()})
+    return FigureResult(fig, data, caption)
+
+
+def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
+                  eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
+                  deviation: float = 0.30, nai_systematic: float = 0.10) -> FigureResult:
+    """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM."""
+    rn = np.linspace(*rn_range, n_grid[0])
+    eps_d = np.linspace(*eps_range, n_grid[1])
+    r, d = rn[:, None], eps_d[None, :]
+    nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
+    nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), rn_true_fm=fits.NAI_TRUE_RN_FM)
+    connie_exp = experiments.get("CONNIE")
+    scans = {"NaI": fits.scan(fits.combine(nai), 0.0, d, r)}
+    cases = {"SM": 1.0, f"+{100 * deviation:g}%": 1.0 + deviation, f"-{100 * deviation:g}%": 1.0 - deviation}
+    for label, scale in cases.items():
+        connie = fits.asimov_measurement(connie_exp, fits.templates_for("CONNIE"), scale)
+        scans[f"CONNIE {label}"] = fits.scan(fits.combine(connie), 0.0, d, r)
+        scans[f"NaI + CONNIE {label}"] = fits.scan(fits.combine(nai, connie), 0.0, d, r)
+    level = delta_chi2_level(sigma=sigma, dof=2)
+    colors = dict(zip(cases, ("red", "tab:green", "tab:orange")))
+    fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
+    _region(ax, rn, eps_d, scans["NaI"], level, "tab:blue", fill=True)
+    handles = [Patch(color="tab:blue", alpha=0.45, label="COHERENT NaI")]
+    for label, color in colors.items():
+        _region(ax, rn, eps_d, scans[f"CONNIE {label}"], level, color, ":")
+        _region(ax, rn, eps_d, scans[f"NaI + CONNIE {label}"], level, color, fill=True)
+        handles += [Line2D([], [], color=color, ls=":", label=f"CONNIE {label}"),
+                    Patch(color=color, alpha=0.45, label=f"NaI + CONNIE {label}")]
+    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range, ylim=eps_range)
+    cl = _cl_text(None, sigma)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
+              title=f"all regions {cl}", title_fontsize=8)
+    caption = (
+        f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0, "
+        f"for one year of COHERENT NaI (2 t, 13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with "
+        f"R_n = {fits.NAI_TRUE_RN_FM:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
+        "and their combinations."
+    )
+    data = {"rn_fm": rn, "eps_d": eps_d, "level": np.array(level)}
+    data.update({f"dchi2 {k}": v for k, v in scans.items()})
+    return FigureResult(fig, data, caption)
+
+
+FIGURES = {"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right}
