@@ -1,6 +1,6 @@
 """Standard-Model vector couplings of the nucleons and non-standard interactions (NSI).
 
-The weak charge seen by a neutrino of flavour alpha (proceedings Eq. 2) is
+The weak charge seen by a neutrino of flavour alpha (proceedings Eq. 2) is::
 
     Q_alpha^2 = [Z (g_V^p + 2 eps_aa^u + eps_aa^d) F_Z + N (g_V^n + eps_aa^u + 2 eps_aa^d) F_N]^2
               + sum_{beta != alpha} |Z (2 eps_ba^u + eps_ba^d) F_Z + N (eps_ba^u + 2 eps_ba^d) F_N|^2 .

@@ -73,7 +73,7 @@ def e_min_mev(recoil_kev, mass_gev: float) -> np.ndarray:
 
 
 def momentum_transfer_mev(recoil_kev, mass_gev: float, relativistic: bool = False) -> np.ndarray:
-    """|q| in MeV for recoil T: sqrt(2 M T) (or sqrt(2 M T + T^2))."""
+    """Momentum transfer in MeV for recoil T: sqrt(2 M T) (or sqrt(2 M T + T^2))."""
     t = np.asarray(recoil_kev, dtype=float) * 1e-3
     q2 = 2.0 * mass_gev * 1e3 * t + (t**2 if relativistic else 0.0)
     return np.sqrt(q2)

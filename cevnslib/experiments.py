@@ -169,6 +169,7 @@ def conus(
     fission_fractions: dict | None = None,
     spectrum: str = "huber-mueller",
     low_energy: str = "kopeikin",
+    reactor_e_max_mev: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
 ) -> Experiment:
     """CONUS at Brokdorf: natural Ge, reactor 3.9 GW_th at 17.1 m [pub]; 4 kg, 1 yr, 0.1 keVee, k = 0.162 [choice].
@@ -190,6 +191,7 @@ def connie(
     fission_fractions: dict | None = None,
     spectrum: str = "huber-mueller",
     low_energy: str = "kopeikin",
+    reactor_e_max_mev: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
 ) -> Experiment:
     """CONNIE at Angra 2: Si CCDs, reactor 3.8 GW_th at 30 m [pub]; 1 kg, 1 yr, 28 eVee, k = 0.146 [choice].
@@ -200,13 +202,15 @@ def connie(
 
 
 def _reactor_experiment(name, material, *, mass_kg, threshold_kev, quenching_k, power_gw, distance_m,
-                        live_time_days, systematic, bin_edges_kev, fission_fractions, spectrum, low_energy, options):
+                        live_time_days, systematic, bin_edges_kev, fission_fractions, spectrum, low_energy,
+                        reactor_e_max_mev, options):
     edges = (threshold_kev, np.inf) if bin_edges_kev is None else tuple(bin_edges_kev)
     if bin_edges_kev is not None and edges[0] != threshold_kev:
         raise ValueError(f"bin_edges_kev must start at threshold_kev = {threshold_kev}")
     if not (np.isfinite(threshold_kev) and threshold_kev > 0):
         raise ValueError(f"threshold_kev = {threshold_kev} must be finite and > 0")
-    source = ReactorFlux(power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy)
+    source = ReactorFlux(power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy,
+                         e_max_mev=reactor_e_max_mev)
     detector = Detector("keVee", edges, quenching=LindhardQuenching(quenching_k))
     return Experiment(name, target(material), mass_kg, source, detector, live_time_days * SECONDS_PER_DAY,
                       systematic, options)

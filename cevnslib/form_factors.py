@@ -92,7 +92,7 @@ FORM_FACTORS = {
 
 
 def get(name: str):
-    """The form-factor function called ``name`` (one of :data:`FORM_FACTORS`)."""
+    """The form-factor function called ``name`` (one of the keys of ``FORM_FACTORS``)."""
     if name not in FORM_FACTORS:
         raise ValueError(f"form_factor {name!r} is unknown; allowed: {sorted(FORM_FACTORS)}")
     return FORM_FACTORS[name]

@@ -268,7 +268,7 @@ def counts_quad(
     rn_fm: float | None = None,
     epsrel: float = 1e-7,
 ) -> np.ndarray:
-    """Expected counts per bin by direct nested adaptive quadrature of :func:`dsigma_dT` (reference path)."""
+    """Expected counts per bin by direct nested adaptive quadrature of :func:`~cevnslib.cross_section.dsigma_dT` (reference path)."""
     check_threshold(target, source, detector)
     scale = mass_kg * source.exposure_scale(live_time_s)
     counts = np.zeros(detector.n_bins)
