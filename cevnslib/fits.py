@@ -83,7 +83,9 @@ def asimov_measurement(
     reactor = is_reactor(experiment)
     if reactor:
         syst = systematics or ReactorSystematics(total=experiment.systematic)
-        pulls = {"reactor-flux": syst.flux, f"{experiment.name}-detector": syst.detector}
+        pulls = {"reactor-flux": syst.flux}
+        if syst.detector > 0:
+            pulls[f"{experiment.name}-detector"] = syst.detector
     else:
         pulls = {f"{experiment.name}-signal": experiment.systematic}
     measurement = Measurement(experiment.name, templates, observed, observed, signal_pulls=tuple(pulls),

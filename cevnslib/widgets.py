@@ -1,0 +1,269 @@
+"""Interactive explorers: ipywidgets controls driving matplotlib plots.
+
+Each explorer has a pure computing function (testable, benchmarked in ``benchmarks/``) and a
+builder that wires it to widgets:
+
+- :func:`spectrum_data` / :func:`cross_section_explorer`: dsigma/dT and the recoil spectrum of any
+  target and source, with NSI, R_n, sin^2(theta_W) and the form-factor model;
+- :func:`designer_data` / :func:`experiment_designer`: a CEvNS experiment of your own: expected
+  counts and the (eps_ee^uV, eps_ee^dV) band they allow;
+- :func:`figure2_data` / :func:`figure2_explorer`: the plane of Figure 2 (right) with the CONNIE
+  deviation and the NaI systematic as sliders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import ipywidgets as w
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import experiments, fits, form_factors
+from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
+from .couplings import NSI, weak_charge_squared
+from .cross_section import CrossSectionOptions, dsigma_dT, nuclear_form_factors, prefactor_cm2_per_kev, t_max_kev
+from .detectors import Detector
+from .experiments import Experiment
+from .fluxes import PionDecayAtRest, ReactorFlux
+from .nuclei import TARGETS, target
+from .rates import folded_flux
+from .statistics import delta_chi2_level
+
+#: Sources offered by the explorers: a CONUS-like reactor and the SNS beam of COHERENT 2017.
+SOURCES = {
+    "reactor: 3.9 GW at 17.1 m": lambda: ReactorFlux(3.9, 17.1),
+    "SNS pion DAR: 19.3 m, 1.76e23 POT": lambda: PionDecayAtRest(1.76e23, 0.08, 19.3),
+}
+FORM_FACTOR_NAMES = tuple(form_factors.FORM_FACTORS)
+
+
+@dataclass
+class SpectrumData:
+    """Curves of the cross-section explorer (SM and with the chosen parameters)."""
+
+    recoil_kev: np.ndarray
+    dsigma_sm: np.ndarray
+    dsigma: np.ndarray
+    rate_sm: np.ndarray
+    rate: np.ndarray
+    energy_mev: float
+    rate_unit: str
+
+
+@cache
+def _folded_fluxes(target_name: str, source_name: str, n_points: int):
+    """Recoil grid and, per nucleus, the flux folded with the kinematics per component (parameter-free)."""
+    tgt = target(target_name)
+    source = SOURCES[source_name]()
+    e_max = max(c.line_mev or c.e_max_mev for c in source.components)
+    lightest = min(tgt.nuclei, key=lambda n: n.mass_gev)
+    recoil = np.geomspace(1e-3, float(t_max_kev(e_max, lightest.mass_gev)), n_points)
+    folded = [[(c.flavor, folded_flux(c, recoil, nuc.mass_gev)) for c in source.components] for nuc in tgt.nuclei]
+    return tgt, source, recoil, folded
+
+
+def spectrum_data(target_name: str, source_name: str, eps_u: float = 0.0, eps_d: float = 0.0,
+                  rn_fm: float | None = None, sin2_theta_w: float | None = None,
+                  form_factor: str = "helm", n_points: int = 300) -> SpectrumData:
+    """dsigma/dT (heaviest nucleus, at a typical energy) and dN/dT of the whole target, per kg.
+
+    NSI act on both flavours (eps_ee = eps_mumu). The rate is per kg per day for the reactor and per
+    kg over the run for the pion source; R_n applies to every nucleus of the target (default: each
+    nucleus' proton radius).
+    """
+    tgt, source, recoil, folded = _folded_fluxes(target_name, source_name, n_points)
+    reactor = isinstance(source, ReactorFlux)
+    energy = 5.0 if reactor else 30.0
+    nsi = NSI(ee_u=eps_u, ee_d=eps_d, mm_u=eps_u, mm_d=eps_d)
+    chosen = CrossSectionOptions(form_factor=form_factor, sin2_theta_w=sin2_theta_w)
+    heavy = max(tgt.nuclei, key=lambda n: n.A)
+    scale = source.exposure_scale(SECONDS_PER_DAY)
+    curves = {}
+    standard = (None, None, CrossSectionOptions(form_factor=form_factor))
+    for label, (model_nsi, radius, opts) in (("sm", standard), ("chosen", (nsi, rn_fm, chosen))):
+        rate = np.zeros_like(recoil)
+        for nuc, per_kg, by_component in zip(tgt.nuclei, tgt.nuclei_per_kg, folded):
+            f_z, f_n = nuclear_form_factors(nuc, recoil, radius, opts)
+            norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
+            for flavor, g in by_component:
+                rate += norm * g * weak_charge_squared(nuc.Z, nuc.N, flavor, model_nsi, opts.nucleon_couplings, f_z, f_n)
+        curves[label] = (dsigma_dT(energy, recoil, heavy, "e", model_nsi, radius, options=opts), rate)
+    unit = "events / (kg day keV)" if reactor else "events / (kg keV) over the run"
+    return SpectrumData(recoil, curves["sm"][0], curves["chosen"][0], curves["sm"][1], curves["chosen"][1], energy, unit)
+
+
+def draw_spectrum(data: SpectrumData, title: str = "") -> plt.Figure:
+    """Plot of :func:`spectrum_data`: dsigma/dT and dN/dT, SM and chosen parameters."""
+    fig, (a, b) = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
+    for ax, sm, new, ylabel in ((a, data.dsigma_sm, data.dsigma, r"$d\sigma/dT$ [cm$^2$/keV]"),
+                                (b, data.rate_sm, data.rate, f"$dN/dT$ [{data.rate_unit}]")):
+        ax.loglog(data.recoil_kev, np.where(sm > 0, sm, np.nan), "k--", label="SM")
+        ax.loglog(data.recoil_kev, np.where(new > 0, new, np.nan), "C3", label="chosen parameters")
+        ax.set(xlabel=r"$T$ [keV]", ylabel=ylabel)
+    a.set_title(f"heaviest nucleus, $E_\\nu$ = {data.energy_mev:g} MeV", fontsize=9)
+    b.set_title(title, fontsize=9)
+    b.legend(fontsize=8)
+    return fig
+
+
+@dataclass
+class DesignerData:
+    """Expected SM counts of a user-defined setup and its (eps_u, eps_d) scan."""
+
+    counts: float
+    eps_u: np.ndarray
+    eps_d: np.ndarray
+    dchi2: np.ndarray
+    level: float
+
+
+def designer_data(target_name: str = "Ge", mass_kg: float = 4.0, threshold_kevnr: float = 0.5,
+                  reactor: bool = True, power_gw: float = 3.9, distance_m: float = 17.1,
+                  protons_on_target_per_year: float = 1.76e23, exposure_days: float = DAYS_PER_YEAR,
+                  systematic: float = 0.04, confidence: float = 0.90, n_grid: tuple[int, int] = (121, 401),
+                  eps_range: tuple[float, float] = (-1.0, 1.0)) -> DesignerData:
+    """Counts and Asimov Delta chi^2 over (eps_ee^uV, eps_ee^dV) for a setup with one bin above a keVnr threshold."""
+    if reactor:
+        source = ReactorFlux(power_gw, distance_m)
+    else:
+        source = PionDecayAtRest(protons_on_target_per_year * exposure_days / DAYS_PER_YEAR, 0.08, distance_m)
+    exp = Experiment("designer", target(target_name), mass_kg, source, Detector("keVnr", (threshold_kevnr, np.inf)),
+                     exposure_days * SECONDS_PER_DAY, systematic)
+    templates = exp.templates()
+    # Alone, a reactor setup's whole systematic acts as one normalisation pull.
+    syst = fits.ReactorSystematics(systematic, systematic) if reactor else None
+    measurement = fits.asimov_measurement(exp, templates, systematics=syst)
+    eps_u = np.linspace(*eps_range, n_grid[0])
+    eps_d = np.linspace(*eps_range, n_grid[1])
+    dchi2 = fits.scan(fits.combine(measurement), eps_u[:, None], eps_d[None, :])
+    return DesignerData(float(templates.counts().sum()), eps_u, eps_d, dchi2, delta_chi2_level(confidence, dof=2))
+
+
+@dataclass
+class Figure2Data:
+    """Scans of the Figure 2 (right) explorer."""
+
+    rn_fm: np.ndarray
+    eps_d: np.ndarray
+    nai: np.ndarray
+    connie: np.ndarray
+    combined: np.ndarray
+    level: float
+    best_rn_fm: float
+
+
+def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, sigma: float = 1.0,
+                 n_grid: tuple[int, int] = (101, 401)) -> Figure2Data:
+    """NaI, CONNIE at (1 + deviation) x SM, and their combination over (R_n, eps_ee^dV)."""
+    rn = np.linspace(fits.RN_GRID_FM[0], fits.RN_GRID_FM[-1], n_grid[0])
+    eps_d = np.linspace(-0.3, 0.7, n_grid[1])
+    nai = fits.asimov_measurement(experiments.get("COHERENT-NaI", systematic=nai_systematic),
+                                  fits.templates_for("COHERENT-NaI"), rn_true_fm=fits.NAI_TRUE_RN_FM)
+    connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), 1.0 + connie_deviation)
+    grids = [fits.scan(fits.combine(*parts), 0.0, eps_d[None, :], rn[:, None]) for parts in ((nai,), (connie,), (nai, connie))]
+    best = rn[np.unravel_index(np.argmin(grids[2]), grids[2].shape)[0]]
+    return Figure2Data(rn, eps_d, *grids, delta_chi2_level(sigma=sigma, dof=2), float(best))
+
+
+def _draw_regions(ax, x, y, grids_colors, level):
+    for grid, color, fill in grids_colors:
+        if fill:
+            ax.contourf(x, y, grid.T, levels=[-1.0, level], colors=[color], alpha=0.45)
+        ax.contour(x, y, grid.T, levels=[level], colors=[color], linewidths=1.4)
+
+
+def draw_designer(data: DesignerData) -> plt.Figure:
+    """Plot of :func:`designer_data`: the allowed (eps_u, eps_d) region."""
+    fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
+    _draw_regions(ax, data.eps_u, data.eps_d, [(data.dchi2, "C0", True)], data.level)
+    ax.set(xlabel=r"$\varepsilon_{ee}^{uV}$", ylabel=r"$\varepsilon_{ee}^{dV}$",
+           title=f"{data.counts:,.0f} SM events; 90% C.L. region")
+    return fig
+
+
+def draw_figure2(data: Figure2Data) -> plt.Figure:
+    """Plot of :func:`figure2_data`: NaI (blue), CONNIE (orange line), combination (red)."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.2), constrained_layout=True)
+    _draw_regions(ax, data.rn_fm, data.eps_d, [(data.nai, "C0", True), (data.connie, "C1", False),
+                                                (data.combined, "C3", True)], data.level)
+    ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\varepsilon_{ee}^{dV}$",
+           title=f"1$\\sigma$; NaI + CONNIE best fit $R_n$ = {data.best_rn_fm:.2f} fm")
+    return fig
+
+
+def cross_section_explorer() -> w.Widget:
+    """Sliders for eps_ee^uV, eps_ee^dV, R_n, sin^2(theta_W) and the form factor; any target and source."""
+    controls = dict(
+        target_name=w.Dropdown(options=TARGETS, value="CsI", description="target"),
+        source_name=w.Dropdown(options=list(SOURCES), value=list(SOURCES)[1], description="source"),
+        eps_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description=r"\(\varepsilon_{ee}^{uV}\)"),
+        eps_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description=r"\(\varepsilon_{ee}^{dV}\)"),
+        rn_fm=w.FloatSlider(value=4.8, min=3.0, max=7.0, step=0.05, description=r"\(R_n\) [fm]"),
+        sin2_theta_w=w.FloatSlider(value=0.23857, min=0.20, max=0.26, step=0.0005, readout_format=".4f",
+                                   description=r"\(\sin^2\theta_W\)"),
+        form_factor=w.Dropdown(options=FORM_FACTOR_NAMES, value="helm", description="form factor"),
+    )
+    out = w.Output()
+
+    def update(**kw):
+        with out:
+            out.clear_output(wait=True)
+            draw_spectrum(spectrum_data(**kw), f"{kw['target_name']}, {kw['source_name']}")
+            plt.show()
+
+    w.interactive_output(update, controls)
+    return w.VBox([w.HBox([controls["target_name"], controls["source_name"], controls["form_factor"]]),
+                   w.HBox([controls["eps_u"], controls["eps_d"]]),
+                   w.HBox([controls["rn_fm"], controls["sin2_theta_w"]]), out])
+
+
+def experiment_designer() -> w.Widget:
+    """Design a CEvNS experiment: expected SM counts and the (eps_u, eps_d) region it allows (90% C.L.)."""
+    controls = dict(
+        target_name=w.Dropdown(options=TARGETS, value="Ge", description="target"),
+        mass_kg=w.FloatLogSlider(value=4.0, base=10, min=-1, max=4, description="mass [kg]"),
+        threshold_kevnr=w.FloatLogSlider(value=0.5, base=10, min=-1.5, max=1.5, description="threshold [keVnr]"),
+        reactor=w.ToggleButtons(options=[("reactor", True), ("pion DAR", False)], value=True),
+        power_gw=w.FloatSlider(value=3.9, min=0.1, max=10.0, step=0.1, description="power [GW]"),
+        distance_m=w.FloatSlider(value=17.1, min=5.0, max=100.0, step=0.1, description="distance [m]"),
+        exposure_days=w.FloatLogSlider(value=DAYS_PER_YEAR, base=10, min=0, max=4, description="exposure [d]"),
+        systematic=w.FloatSlider(value=0.04, min=0.005, max=0.5, step=0.005, description="systematic"),
+    )
+    out = w.Output()
+
+    def update(**kw):
+        with out:
+            out.clear_output(wait=True)
+            try:
+                data = designer_data(**kw)
+            except ValueError as err:  # e.g. a threshold above the kinematic maximum
+                print(err)
+                return
+            draw_designer(data)
+            plt.show()
+
+    w.interactive_output(update, controls)
+    return w.VBox([w.HBox([controls["target_name"], controls["reactor"]]),
+                   w.HBox([controls["mass_kg"], controls["threshold_kevnr"]]),
+                   w.HBox([controls["power_gw"], controls["distance_m"]]),
+                   w.HBox([controls["exposure_days"], controls["systematic"]]), out])
+
+
+def figure2_explorer() -> w.Widget:
+    """The (R_n, eps_ee^dV) plane of Figure 2 (right) with the CONNIE deviation and the NaI systematic."""
+    controls = dict(
+        connie_deviation=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="CONNIE dev."),
+        nai_systematic=w.FloatSlider(value=0.10, min=0.02, max=0.30, step=0.01, description="NaI syst."),
+    )
+    out = w.Output()
+
+    def update(**kw):
+        with out:
+            out.clear_output(wait=True)
+            draw_figure2(figure2_data(**kw))
+            plt.show()
+
+    w.interactive_output(update, controls)
+    return w.VBox([w.HBox(list(controls.values())), out])
