@@ -38,7 +38,7 @@ def _print_summary(values: dict) -> None:
     print("Flipped eps_ee^dV (eps_ee^uV = 0) giving the SM rate:")
     for target, eps in values["flip_eps_dV"].items():
         print(f"  {target:4s} {eps:.4f}")
-    print("Best-fit R_n of NaI + CONNIE for CONNIE observing (1 + x) SM:")
+    print("Best-fit R_n of NaI + CONNIE (SM branch of eps_ee^dV) for CONNIE observing (1 + x) SM:")
     for label, rn_fit in values["connie_deviation_rn_fm"].items():
         print(f"  {label:5s} {rn_fit:.2f} fm")
 

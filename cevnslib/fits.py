@@ -151,11 +151,23 @@ def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0) -> tuple[float
     return interval_1d(lambda rn: fit.chi2(None, rn), grid, level)
 
 
-def nai_connie_best_rn(connie_scale: float, eps_d=np.linspace(-0.3, 0.7, 401)) -> float:
-    """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count, over (R_n, eps_ee^dV)."""
+BRANCHES = ("sm", "flipped")
+
+
+def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001) -> float:
+    """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count.
+
+    Both counts can be matched exactly on each of the two eps_ee^dV branches that CONNIE allows,
+    so the branch is a choice: ``"sm"`` (eps_ee^dV below the zero of CONNIE's charge, where the SM
+    lies) or ``"flipped"`` (above it). eps_ee^dV is profiled on ``n_eps`` points of that branch.
+    """
+    if branch not in BRANCHES:
+        raise ValueError(f"branch {branch!r} is unknown; allowed: {BRANCHES}")
     nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"), rn_true_fm=NAI_TRUE_RN_FM)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)
     fit = combine(nai, connie)
+    zero = flipped_eps_d("CONNIE") / 2.0  # CONNIE's charge vanishes midway between its two branches
+    eps_d = np.linspace(-0.3, zero, n_eps) if branch == "sm" else np.linspace(zero, 0.9, n_eps)
 
     def profile(rn):
         return fit.chi2(NSI(ee_d=eps_d[None, :]), np.asarray(rn)[:, None]).min(axis=1)

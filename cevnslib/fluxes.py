@@ -40,7 +40,7 @@ DEFAULT_FISSION_FRACTIONS = MappingProxyType(
     {"U235": 0.58, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.05}
 )
 
-#: Daya Bay average effective fission fractions [value from the project specification].
+#: Daya Bay average effective fission fractions [Daya Bay, PRD 100 (2019) 052004, arXiv:1808.10836].
 DAYA_BAY_FISSION_FRACTIONS = MappingProxyType(
     {"U235": 0.564, "U238": 0.076, "Pu239": 0.304, "Pu241": 0.056}
 )
