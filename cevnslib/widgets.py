@@ -37,6 +37,8 @@ SOURCES = {
     "SNS pion DAR: 19.3 m, 1.76e23 POT": lambda: PionDecayAtRest(1.76e23, 0.08, 19.3),
 }
 FORM_FACTOR_NAMES = tuple(form_factors.FORM_FACTORS)
+#: Widget labels in plain Unicode, shown whole (no TeX: a static page cannot typeset widget labels).
+_WIDE = {"description_width": "initial"}
 
 
 @dataclass
@@ -198,12 +200,12 @@ def cross_section_explorer() -> w.Widget:
     controls = dict(
         target_name=w.Dropdown(options=TARGETS, value="CsI", description="target"),
         source_name=w.Dropdown(options=list(SOURCES), value=list(SOURCES)[1], description="source"),
-        eps_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description=r"\(\varepsilon_{ee}^{uV}\)"),
-        eps_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description=r"\(\varepsilon_{ee}^{dV}\)"),
-        rn_fm=w.FloatSlider(value=4.8, min=3.0, max=7.0, step=0.05, description=r"\(R_n\) [fm]"),
+        eps_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^uV", style=_WIDE),
+        eps_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^dV", style=_WIDE),
+        rn_fm=w.FloatSlider(value=4.8, min=3.0, max=7.0, step=0.05, description="R_n [fm]", style=_WIDE),
         sin2_theta_w=w.FloatSlider(value=0.23857, min=0.20, max=0.26, step=0.0005, readout_format=".4f",
-                                   description=r"\(\sin^2\theta_W\)"),
-        form_factor=w.Dropdown(options=FORM_FACTOR_NAMES, value="helm", description="form factor"),
+                                   description="sin²θ_W", style=_WIDE),
+        form_factor=w.Dropdown(options=FORM_FACTOR_NAMES, value="helm", description="form factor", style=_WIDE),
     )
     out = w.Output()
 
@@ -223,13 +225,13 @@ def experiment_designer() -> w.Widget:
     """Design a CEvNS experiment: expected SM counts and the (eps_u, eps_d) region it allows (90% C.L.)."""
     controls = dict(
         target_name=w.Dropdown(options=TARGETS, value="Ge", description="target"),
-        mass_kg=w.FloatLogSlider(value=4.0, base=10, min=-1, max=4, description="mass [kg]"),
-        threshold_kevnr=w.FloatLogSlider(value=0.5, base=10, min=-1.5, max=1.5, description="threshold [keVnr]"),
+        mass_kg=w.FloatLogSlider(value=4.0, base=10, min=-1, max=4, description="mass [kg]", style=_WIDE),
+        threshold_kevnr=w.FloatLogSlider(value=0.5, base=10, min=-1.5, max=1.5, description="threshold [keVnr]", style=_WIDE),
         reactor=w.ToggleButtons(options=[("reactor", True), ("pion DAR", False)], value=True),
-        power_gw=w.FloatSlider(value=3.9, min=0.1, max=10.0, step=0.1, description="power [GW]"),
-        distance_m=w.FloatSlider(value=17.1, min=5.0, max=100.0, step=0.1, description="distance [m]"),
-        exposure_days=w.FloatLogSlider(value=DAYS_PER_YEAR, base=10, min=0, max=4, description="exposure [d]"),
-        systematic=w.FloatSlider(value=0.04, min=0.005, max=0.5, step=0.005, description="systematic"),
+        power_gw=w.FloatSlider(value=3.9, min=0.1, max=10.0, step=0.1, description="power [GW]", style=_WIDE),
+        distance_m=w.FloatSlider(value=17.1, min=5.0, max=100.0, step=0.1, description="distance [m]", style=_WIDE),
+        exposure_days=w.FloatLogSlider(value=DAYS_PER_YEAR, base=10, min=0, max=4, description="exposure [d]", style=_WIDE),
+        systematic=w.FloatSlider(value=0.04, min=0.005, max=0.5, step=0.005, description="systematic", style=_WIDE),
     )
     out = w.Output()
 
@@ -254,8 +256,8 @@ def experiment_designer() -> w.Widget:
 def figure2_explorer() -> w.Widget:
     """The (R_n, eps_ee^dV) plane of Figure 2 (right) with the CONNIE deviation and the NaI systematic."""
     controls = dict(
-        connie_deviation=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="CONNIE dev."),
-        nai_systematic=w.FloatSlider(value=0.10, min=0.02, max=0.30, step=0.01, description="NaI syst."),
+        connie_deviation=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="CONNIE deviation", style=_WIDE),
+        nai_systematic=w.FloatSlider(value=0.10, min=0.02, max=0.30, step=0.01, description="NaI systematic", style=_WIDE),
     )
     out = w.Output()
 

@@ -57,7 +57,7 @@ def _controls(widget):
 
 
 @pytest.mark.parametrize("build, needed", [
-    (widgets.cross_section_explorer, ["varepsilon_{ee}^{uV}", "varepsilon_{ee}^{dV}", "R_n", "sin^2", "form factor", "target", "source"]),
+    (widgets.cross_section_explorer, ["ε_ee^uV", "ε_ee^dV", "R_n", "sin²θ_W", "form factor", "target", "source"]),
     (widgets.experiment_designer, ["target", "mass", "threshold", "power", "distance", "exposure", "systematic"]),
     (widgets.figure2_explorer, ["CONNIE", "NaI"]),
 ])
