@@ -86,6 +86,9 @@ PION_DAR_E_MAX_MEV = M_MUON_MEV / 2.0
 #: Labels of the delayed (muon-decay) components of a pion-decay-at-rest source.
 DELAYED_LABELS = ("delayed nu_e", "delayed anti-nu_mu")
 
+#: Labels of the three pion-decay-at-rest components.
+PION_DAR_LABELS = ("prompt nu_mu", *DELAYED_LABELS)
+
 
 def _positive(name: str, value: float) -> float:
     """Return ``value`` as a float, or raise ValueError unless it is finite and > 0."""
@@ -422,17 +425,35 @@ class PionDecayAtRest:
         Neutrinos of each flavour component per proton on target, r > 0.
     distance_m : float
         Distance from the target in m, > 0.
+    prompt_line_mev : float, optional
+        Energy of the prompt line; default (m_pi^2 - m_mu^2)/(2 m_pi) from the PDG masses (other
+        codes use 29.65 or 29 MeV).
+    efficiencies : mapping, optional
+        Fraction of each component kept, by label (e.g. the share of neutrinos arriving inside a
+        timing window); default 1 for all.
     """
 
-    def __init__(self, protons_on_target: float, nu_per_proton: float, distance_m: float) -> None:
+    def __init__(self, protons_on_target: float, nu_per_proton: float, distance_m: float,
+                 prompt_line_mev: float | None = None, efficiencies: Mapping[str, float] | None = None) -> None:
         self.protons_on_target = _positive("protons_on_target", protons_on_target)
         self.nu_per_proton = _positive("nu_per_proton", nu_per_proton)
         self.distance_m = _positive("distance_m", distance_m)
+        line = (M_PION_MEV**2 - M_MUON_MEV**2) / (2.0 * M_PION_MEV) if prompt_line_mev is None else prompt_line_mev
+        if not (np.isfinite(line) and 0.0 < line <= PION_DAR_E_MAX_MEV):
+            raise ValueError(f"prompt_line_mev = {line} must lie in (0, {PION_DAR_E_MAX_MEV:.2f}] MeV")
+        self._prompt_line_mev = float(line)
+        self.efficiencies = {label: 1.0 for label in PION_DAR_LABELS}
+        for label, value in (efficiencies or {}).items():
+            if label not in self.efficiencies:
+                raise ValueError(f"efficiencies key {label!r} is unknown; allowed: {PION_DAR_LABELS}")
+            if not (np.isfinite(value) and 0.0 <= value <= 1.0):
+                raise ValueError(f"efficiencies[{label!r}] = {value} must lie in [0, 1]")
+            self.efficiencies[label] = float(value)
 
     @property
     def prompt_energy_mev(self) -> float:
-        """Prompt nu_mu energy (m_pi^2 - m_mu^2)/(2 m_pi) in MeV (two-body decay, m_nu = 0)."""
-        return (M_PION_MEV**2 - M_MUON_MEV**2) / (2.0 * M_PION_MEV)
+        """Prompt nu_mu energy in MeV: (m_pi^2 - m_mu^2)/(2 m_pi) (two-body decay, m_nu = 0) unless set."""
+        return self._prompt_line_mev
 
     @property
     def fluence_per_cm2(self) -> float:
@@ -464,7 +485,7 @@ class PionDecayAtRest:
 
     def _delayed_density(self, label: str) -> Callable[[np.ndarray], np.ndarray]:
         """d(fluence)/dE of a delayed component in nu/(cm^2 MeV)."""
-        fluence = self.fluence_per_cm2
+        fluence = self.fluence_per_cm2 * self.efficiencies[label]
         return lambda energy_mev: fluence * self.spectrum(label, energy_mev)
 
     @property
@@ -477,7 +498,7 @@ class PionDecayAtRest:
                 label="prompt nu_mu",
                 e_max_mev=PION_DAR_E_MAX_MEV,
                 line_mev=self.prompt_energy_mev,
-                line_fluence=self.fluence_per_cm2,
+                line_fluence=self.fluence_per_cm2 * self.efficiencies["prompt nu_mu"],
             ),
             FluxComponent(
                 flavor="e",

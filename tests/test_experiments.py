@@ -88,3 +88,41 @@ def test_unknown_experiment_and_method_raise():
         experiments.get("TEXONO")
     with pytest.raises(ValueError, match="method"):
         experiments.get("COHERENT-NaI").predict(method="simpson")
+
+
+def test_arrival_time_cut_keeps_the_published_share_of_each_component(csi):
+    """Counts are linear in each component's fluence: N(cut) = f_prompt N_prompt + f_delayed N_delayed."""
+    from cevnslib.fluxes import PionDecayAtRest
+    from cevnslib.rates import build_templates
+
+    def counts(efficiencies):
+        source = PionDecayAtRest(1.76e23, 0.08, 19.3, efficiencies=efficiencies)
+        return build_templates(csi.target, source, csi.detector, csi.mass_kg, csi.live_time_s).counts().sum()
+
+    prompt_only = counts({"delayed nu_e": 0.0, "delayed anti-nu_mu": 0.0})
+    delayed_only = counts({"prompt nu_mu": 0.0})
+    assert prompt_only + delayed_only == pytest.approx(csi.predict().sum(), rel=1e-12)
+    table = csi.data.arrival_time
+    window = table["t_hi_us"] <= 6.0
+    f_prompt, f_delayed = table["prompt_neutrino"][window].sum(), table["delayed_neutrino"][window].sum()
+    cut = experiments.get("COHERENT-CsI-2017", arrival_time_cut_us=6.0).predict().sum()
+    assert cut == pytest.approx(min(f_prompt, 1.0) * prompt_only + f_delayed * delayed_only, rel=1e-12)
+    assert 0.90 < cut / csi.predict().sum() < 0.95
+
+
+def test_prompt_line_energy_is_a_parameter():
+    moved = experiments.get("COHERENT-CsI-2017", prompt_line_mev=29.0)
+    assert moved.source.prompt_energy_mev == 29.0
+    assert moved.predict().sum() < experiments.get("COHERENT-CsI-2017").predict().sum()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"prompt_line_mev": 60.0}, "prompt_line_mev"),
+    ({"efficiencies": {"prompt nu_e": 0.5}}, "efficiencies"),
+    ({"efficiencies": {"delayed nu_e": 1.5}}, "efficiencies"),
+])
+def test_pion_source_rejects_bad_options(kwargs, match):
+    from cevnslib.fluxes import PionDecayAtRest
+
+    with pytest.raises(ValueError, match=match):
+        PionDecayAtRest(1.76e23, 0.08, 19.3, **kwargs)
