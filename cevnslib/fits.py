@@ -137,7 +137,11 @@ def scan(fit: Fit, eps_u=0.0, eps_d=0.0, rn_fm=None, poisson: bool = False) -> n
 
 
 def flipped_eps_d(name: str, eps_u: float = 0.0, bracket: tuple[float, float] = (0.05, 1.5)) -> float:
-    """The non-zero eps_ee^dV at which setup ``name`` expects its SM count (default R_n)."""
+    """The non-zero eps_ee^dV at which setup ``name`` expects its SM count (default R_n).
+
+    ``bracket`` must hold the flipped root only: for eps_u < 0 the SM-line root moves above zero,
+    so narrow the bracket (e.g. (0.15, 1.0) for CsI at eps_u = -0.1).
+    """
     t = templates_for(name)
     n_sm = t.counts().sum()
     return brentq(lambda ed: t.counts(NSI(ee_u=eps_u, ee_d=ed)).sum() - n_sm, *bracket, xtol=1e-12)
