@@ -158,6 +158,14 @@ class Profile:
     steps: int = field(default=0)
 
 
+def _prompt_and_delayed(experiment: Experiment | None):
+    """The setup (default: COHERENT CsI 2017) and its prompt and delayed signal templates."""
+    if experiment is None:
+        return (experiments.get("COHERENT-CsI-2017"), *_default_templates())
+    return (experiment, component_templates(experiment, PROMPT_LABELS),
+            component_templates(experiment, DELAYED_LABELS))
+
+
 class CsI2017Likelihood:
     """Poisson likelihood of COHERENT CsI 2017 in PE x arrival time (see the module docstring).
 
@@ -181,12 +189,7 @@ class CsI2017Likelihood:
                  sigma_alpha: float | None = None, sigma_beta: float | None = None):
         if background not in BACKGROUND_MODELS:
             raise ValueError(f"background {background!r} is unknown; allowed: {BACKGROUND_MODELS}")
-        if experiment is None:
-            experiment = experiments.get("COHERENT-CsI-2017")
-            self.prompt, self.delayed = _default_templates()
-        else:
-            self.prompt = component_templates(experiment, PROMPT_LABELS)
-            self.delayed = component_templates(experiment, DELAYED_LABELS)
+        experiment, self.prompt, self.delayed = _prompt_and_delayed(experiment)
         if experiment.data is None:
             raise ValueError(f"experiment {experiment.name} carries no data")
         self.experiment = experiment
@@ -463,12 +466,7 @@ class CsI2017Chi2:
     """
 
     def __init__(self, experiment: Experiment | None = None):
-        if experiment is None:
-            experiment = experiments.get("COHERENT-CsI-2017")
-            self.prompt, self.delayed = _default_templates()
-        else:
-            self.prompt = component_templates(experiment, PROMPT_LABELS)
-            self.delayed = component_templates(experiment, DELAYED_LABELS)
+        experiment, self.prompt, self.delayed = _prompt_and_delayed(experiment)
         self.experiment, self.data = experiment, experiment.data
         self.brn = self.data.brn_expected()
         self.sigma_alpha, self.sigma_beta = experiment.systematic, self.data.brn_uncertainty
