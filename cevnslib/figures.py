@@ -119,13 +119,14 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
 
 def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
                   eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
-                  deviation: float = 0.30, nai_systematic: float = 0.10) -> FigureResult:
+                  deviation: float = 0.30, nai_systematic: float = 0.10,
+                  nai_rn_true_fm: float = fits.NAI_TRUE_RN_FM) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM."""
     rn = np.linspace(*rn_range, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
     r, d = rn[:, None], eps_d[None, :]
     nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
-    nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), rn_true_fm=fits.NAI_TRUE_RN_FM)
+    nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), rn_true_fm=nai_rn_true_fm)
     connie_exp = experiments.get("CONNIE")
     scans = {"NaI": fits.scan(fits.combine(nai), 0.0, d, r)}
     cases = {"SM": 1.0, f"+{100 * deviation:g}%": 1.0 + deviation, f"-{100 * deviation:g}%": 1.0 - deviation}
@@ -150,7 +151,7 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, 
     caption = (
         f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0, "
         f"for one year of COHERENT NaI (2 t, 13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with "
-        f"R_n = {fits.NAI_TRUE_RN_FM:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
+        f"R_n = {nai_rn_true_fm:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
         "and their combinations."
     )
     data = {"rn_fm": rn, "eps_d": eps_d, "level": np.array(level)}

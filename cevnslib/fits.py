@@ -158,16 +158,18 @@ def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0) -> tuple[float
 BRANCHES = ("sm", "flipped")
 
 
-def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001) -> float:
+def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001,
+                       nai_rn_true_fm: float = NAI_TRUE_RN_FM) -> float:
     """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count.
 
     Both counts can be matched exactly on each of the two eps_ee^dV branches that CONNIE allows,
     so the branch is a choice: ``"sm"`` (eps_ee^dV below the zero of CONNIE's charge, where the SM
     lies) or ``"flipped"`` (above it). eps_ee^dV is profiled on ``n_eps`` points of that branch.
+    ``nai_rn_true_fm`` is the neutron radius of the NaI pseudo-data.
     """
     if branch not in BRANCHES:
         raise ValueError(f"branch {branch!r} is unknown; allowed: {BRANCHES}")
-    nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"), rn_true_fm=NAI_TRUE_RN_FM)
+    nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"), rn_true_fm=nai_rn_true_fm)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)
     fit = combine(nai, connie)
     zero = flipped_eps_d("CONNIE") / 2.0  # CONNIE's charge vanishes midway between its two branches
