@@ -35,6 +35,13 @@ def _cl_text(confidence: float | None, sigma: float | None) -> str:
     return f"{sigma:g}$\\sigma$" if sigma is not None else f"{100 * confidence:g}% C.L."
 
 
+def _result(fig, axes: dict, level: float, scans: dict, caption: str) -> FigureResult:
+    """Bundle a figure with its axes, level and Delta chi^2 grids (keys "dchi2 <region>")."""
+    data = {**axes, "level": np.array(level)}
+    data.update({f"dchi2 {name}": grid for name, grid in scans.items()})
+    return FigureResult(fig, data, caption)
+
+
 def _region(ax, x, y, dchi2, level, color, style="-", fill=False, linewidth=1.6):
     """Draw Delta chi^2 <= level over (x, y) grids indexed [x, y]."""
     if fill:
@@ -79,9 +86,7 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
         f"{100 * systematics.total:g}% normalisation systematic each, of which {100 * systematics.flux:g}% "
         "(reactor flux) is shared in the combination. Other eps = 0."
     )
-    data = {"eps_u": eps_u, "eps_d": eps_d, "level": np.array(level)}
-    data.update({f"dchi2 {k}": v for k, v in scans.items()})
-    return FigureResult(fig, data, caption)
+    return _result(fig, {"eps_u": eps_u, "eps_d": eps_d}, level, scans, caption)
 
 
 def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
@@ -112,9 +117,7 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
         f"from the COHERENT CsI 2017 data ({mode} chi^2, 28% signal and 25% BRN pulls, one R_n common to Cs and I), "
         "alone and combined with one year of CONUS (SM Asimov, 4% systematic)."
     )
-    data = {"rn_fm": rn, "eps_d": eps_d, "level": np.array(level)}
-    data.update({f"dchi2 {k}": v for k, v in scans.items()})
-    return FigureResult(fig, data, caption)
+    return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
 def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
@@ -154,9 +157,7 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, 
         f"R_n = {nai_rn_true_fm:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
         "and their combinations."
     )
-    data = {"rn_fm": rn, "eps_d": eps_d, "level": np.array(level)}
-    data.update({f"dchi2 {k}": v for k, v in scans.items()})
-    return FigureResult(fig, data, caption)
+    return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
 FIGURES = {"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right}
