@@ -10,6 +10,21 @@ not written into the notebooks (they would change on every run). The kernel
 must be able to import ``cevnslib``; ``pip install -r requirements.txt``
 arranges that.
 
+Two more things would change on every run, and are normalised after execution
+so that rerunning with nothing changed leaves the files as they are:
+
+* printed text: a cell's stdout arrives in pieces whose boundaries depend on
+  buffering and timing, so consecutive stream outputs of the same name (stdout
+  or stderr) within a cell are merged into one. A stream separated from the
+  next by another output (a figure, a glued value) stays separate.
+* ipywidgets model ids, which the kernel draws at random: every id in the
+  widget state (``metadata.widgets``, its keys and the ``IPY_MODEL_<id>``
+  references inside it) and in the widget views of the outputs is replaced by
+  the first 32 hex digits of ``sha1("<notebook stem>:<n>")``, where n counts
+  the models in order of first appearance: the widgets displayed by the cells,
+  in cell order, each followed by the models it refers to, then any remaining
+  models in the order the kernel created them.
+
 Usage (from anywhere; paths are resolved from this file)::
 
     python tools/regen_outputs.py                  # every book/*.ipynb
@@ -24,7 +39,9 @@ code it calls, and commit the result.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,6 +53,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BOOK_DIR = REPO_ROOT / "book"
 KERNEL_NAME = "python3"
 DEFAULT_TIMEOUT_S = 600
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MODEL_REFERENCE = re.compile(r"IPY_MODEL_(\w+)")
 
 
 def find_notebooks(names: list[str]) -> list[Path]:
@@ -53,8 +73,90 @@ def find_notebooks(names: list[str]) -> list[Path]:
     return sorted(paths)
 
 
+def merge_streams(nb) -> None:
+    """Merge consecutive stream outputs of the same name within each code cell."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for output in cell.outputs:
+            previous = merged[-1] if merged else None
+            if (output.output_type == "stream" and previous is not None
+                    and previous.output_type == "stream" and previous.name == output.name):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        cell.outputs = merged
+
+
+def _model_references(obj) -> list[str]:
+    """Model ids that a widget's state refers to, in a fixed order (dict keys sorted)."""
+    if isinstance(obj, str):
+        return MODEL_REFERENCE.findall(obj)
+    if isinstance(obj, dict):
+        found = []
+        for key in sorted(obj):
+            if key == WIDGET_VIEW and isinstance(obj[key], dict) and "model_id" in obj[key]:
+                found.append(obj[key]["model_id"])     # a widget shown inside an Output widget
+            else:
+                found += _model_references(obj[key])
+        return found
+    if isinstance(obj, list):
+        return [ref for item in obj for ref in _model_references(item)]
+    return []
+
+
+def _renamed(obj, new_ids: dict[str, str]):
+    """``obj`` with every model id (references and widget views) replaced by its new id."""
+    if isinstance(obj, str):
+        return MODEL_REFERENCE.sub(lambda m: "IPY_MODEL_" + new_ids.get(m[1], m[1]), obj)
+    if isinstance(obj, dict):
+        out = type(obj)()
+        for key, value in obj.items():
+            if key == "model_id" and isinstance(value, str):
+                out[key] = new_ids.get(value, value)
+            else:
+                out[key] = _renamed(value, new_ids)
+        return out
+    if isinstance(obj, list):
+        return [_renamed(item, new_ids) for item in obj]
+    return obj
+
+
+def renumber_widgets(nb, stem: str) -> None:
+    """Replace the kernel's random ipywidgets model ids by ids derived from ``stem``."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        queue = [model_id]
+        while queue:
+            current = queue.pop(0)
+            if current in order:
+                continue
+            order.append(current)
+            queue += _model_references(state.get(current, {}))
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and "model_id" in view:
+                visit(view["model_id"])
+    for model_id in state:                  # not displayed: in the order of creation
+        visit(model_id)
+    if not order:
+        return
+    new_ids = {old: hashlib.sha1(f"{stem}:{n}".encode()).hexdigest()[:32] for n, old in enumerate(order)}
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = _renamed(cell.outputs, new_ids)
+    if state:
+        nb.metadata.widgets[WIDGET_STATE]["state"] = nbformat.from_dict(
+            {new_ids[old]: _renamed(value, new_ids) for old, value in state.items()})
+
+
 def run_notebook(path: Path, timeout: int) -> None:
-    """Execute one notebook in place, in its own directory."""
+    """Execute one notebook in place, in its own directory, and normalise its outputs."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -64,6 +166,8 @@ def run_notebook(path: Path, timeout: int) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    merge_streams(nb)
+    renumber_widgets(nb, path.stem)
     nbformat.write(nb, path)
 
 
