@@ -12,7 +12,9 @@ couplings only (:func:`nucleon_charge_factors`), the basis of the event template
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import cmath
+import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -72,6 +74,10 @@ def _check_sin2(s2: float) -> None:
         raise ValueError(f"sin2_theta_w = {s2} must lie in (0, 1)")
 
 
+_FIELDS = ("ee_u", "ee_d", "mm_u", "mm_d", "tt_u", "tt_d", "em_u", "em_d", "et_u", "et_d", "mt_u", "mt_d")
+_DIAGONAL = frozenset(name for name in _FIELDS if name[0] == name[1])
+
+
 @dataclass(frozen=True)
 class NSI:
     """Vector NSI couplings eps_{alpha beta}^{qV}, q in {u, d}, alpha, beta in {e, mu, tau}.
@@ -79,6 +85,9 @@ class NSI:
     Field ``ee_u`` is eps_ee^uV, ``mt_d`` is eps_{mu tau}^dV, and so on. Diagonal couplings are real;
     off-diagonal ones may be complex, with eps_{beta alpha} = conj(eps_{alpha beta}) (the matrix is
     Hermitian). Fields may be numpy arrays of a common broadcastable shape, for scans.
+
+    Raises ValueError for a coupling that is not a finite number (NaN, inf, a string) and for a
+    complex flavour-diagonal coupling. Constructing a scalar point costs a few microseconds.
     """
 
     ee_u: float | np.ndarray = 0.0
@@ -95,14 +104,36 @@ class NSI:
     mt_d: complex | np.ndarray = 0.0
 
     def __post_init__(self):
-        for f in fields(self):
-            value = np.asarray(getattr(self, f.name))
-            if not np.issubdtype(value.dtype, np.number):
-                raise ValueError(f"NSI coupling {f.name} must be a number, got {value!r}")
-            if not np.all(np.isfinite(value)):
-                raise ValueError(f"NSI coupling {f.name} must be finite, got {value}")
-            if f.name[0] == f.name[1] and np.any(np.imag(value) != 0):
-                raise ValueError(f"NSI coupling {f.name} is flavour-diagonal and must be real, got {value}")
+        values = self.__dict__
+        scalar = True
+        for name in _FIELDS:
+            value = values[name]
+            kind = type(value)
+            if kind is float or kind is int:
+                if not math.isfinite(value):
+                    raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+            elif kind is complex and name not in _DIAGONAL:
+                if not cmath.isfinite(value):
+                    raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+            else:
+                scalar = False
+                self._check_array(name, value)
+        object.__setattr__(self, "_scalar", scalar)
+
+    @staticmethod
+    def _check_array(name: str, value) -> None:
+        array = np.asarray(value)
+        if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+            raise ValueError(f"NSI coupling {name} must be a number, got {value!r}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+        if name in _DIAGONAL and np.any(np.imag(array) != 0):
+            raise ValueError(f"NSI coupling {name} is flavour-diagonal and must be real, got {value}")
+
+    @property
+    def is_scalar(self) -> bool:
+        """Whether every coupling is a plain Python number (no arrays)."""
+        return self._scalar
 
     def epsilon(self, beta: str, alpha: str, quark: str):
         """eps_{beta alpha}^{qV}."""
@@ -130,11 +161,25 @@ def nucleon_charge_factors(
 
     They depend on the couplings only, not on the nucleus: the key to summing event templates over
     all nuclei of a target. Arrays in ``nsi`` broadcast; ``couplings`` is (g_V^p, g_V^n), tree level
-    by default.
+    by default. Raises ValueError for an unknown flavour.
     """
-    check_flavor(flavor)
+    if flavor not in _FLAVOR_INDEX:
+        check_flavor(flavor)
     gp, gn = nucleon_couplings() if couplings is None else couplings
     nsi = STANDARD_MODEL if nsi is None else nsi
+    a = _PAIR[flavor]
+    if nsi.is_scalar:  # plain Python arithmetic: no array overhead for a single point
+        values = nsi.__dict__
+        per_proton = gp + 2.0 * values[f"{a}{a}_u"] + values[f"{a}{a}_d"]
+        per_neutron = gn + values[f"{a}{a}_u"] + 2.0 * values[f"{a}{a}_d"]
+        p_zz, p_zn, p_nn = per_proton * per_proton, per_proton * per_neutron, per_neutron * per_neutron
+        for b in _OTHER_PAIRS[a]:
+            eu, ed = _scalar_epsilon(values, b, a, "u"), _scalar_epsilon(values, b, a, "d")
+            per_proton, per_neutron = 2.0 * eu + ed, eu + 2.0 * ed
+            p_zz += abs(per_proton) ** 2
+            p_zn += (per_proton * per_neutron.conjugate()).real
+            p_nn += abs(per_neutron) ** 2
+        return float(p_zz), float(p_zn), float(p_nn)
     eu, ed = np.real(nsi.epsilon(flavor, flavor, "u")), np.real(nsi.epsilon(flavor, flavor, "d"))
     per_proton = gp + 2 * eu + ed
     per_neutron = gn + eu + 2 * ed
@@ -148,6 +193,16 @@ def nucleon_charge_factors(
         p_zn = p_zn + np.real(per_proton * np.conj(per_neutron))
         p_nn = p_nn + np.abs(per_neutron) ** 2
     return p_zz, p_zn, p_nn
+
+
+_OTHER_PAIRS = {a: tuple(b for b in "emt" if b != a) for a in "emt"}
+
+
+def _scalar_epsilon(values: dict, b: str, a: str, quark: str) -> complex:
+    """eps_{b a}^q from the fields of a scalar NSI (Hermitian: the lower triangle is conjugated)."""
+    if "emt".index(b) <= "emt".index(a):
+        return complex(values[f"{b}{a}_{quark}"])
+    return complex(values[f"{a}{b}_{quark}"]).conjugate()
 
 
 def charge_coefficients(

@@ -21,6 +21,8 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
+from .statistics import Interval, runs
+
 #: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1.
 ONE_SIGMA = float(stats.chi2.cdf(1.0, 1))
 
@@ -113,13 +115,13 @@ class FeldmanCousins:
         return self.observed <= self.critical * (1.0 + 1e-12) + 1e-12
 
     @property
-    def interval(self) -> tuple[float, float]:
-        """(lower, upper) ends of the confidence set, interpolated linearly between grid points.
+    def interval(self) -> Interval:
+        """The confidence set: every disjoint piece, ends interpolated linearly between grid points.
 
-        An end at the first or last grid value means the set reaches the end of the grid (a
-        physical boundary, if the grid starts there).
+        ``best`` is the grid value where t_obs is smallest. An end at the first or last grid value
+        means the set reaches the end of the grid (a physical boundary, if the grid starts there).
         """
-        return _crossings(self.grid, self.observed - self.critical, self.accepted)
+        return _pieces(self.grid, self.observed, self.observed - self.critical, self.accepted)
 
     def critical_error(self) -> np.ndarray:
         """Monte Carlo uncertainty of ``critical``: half the spread of the toy quantiles at
@@ -130,7 +132,7 @@ class FeldmanCousins:
         hi = np.quantile(self.toy_statistics, min(self.confidence + delta, 1.0), axis=1, method="inverted_cdf")
         return (hi - lo) / 2.0
 
-    def refined_interval(self, fine_grid, observed_statistic) -> tuple[float, float]:
+    def refined_interval(self, fine_grid, observed_statistic) -> Interval:
         """Interval with t_obs evaluated on ``fine_grid`` (a function or array) and the critical
         values interpolated linearly onto it: the toys stay on the coarse grid, the smooth observed
         curve is resolved finely."""
@@ -138,11 +140,11 @@ class FeldmanCousins:
         observed = observed_statistic(fine) if callable(observed_statistic) else np.asarray(observed_statistic, float)
         critical = np.interp(fine, self.grid, self.critical)
         inside = observed <= critical * (1.0 + 1e-12) + 1e-12
-        return _crossings(fine, observed - critical, inside)
+        return _pieces(fine, observed, observed - critical, inside)
 
-    def wilks_interval(self, level: float = 1.0) -> tuple[float, float]:
-        """The interval t_obs <= ``level`` on the same grid (what Wilks' theorem would quote)."""
-        return _crossings(self.grid, self.observed - level, self.observed <= level)
+    def wilks_interval(self, level: float = 1.0) -> Interval:
+        """The set t_obs <= ``level`` on the same grid (what Wilks' theorem would quote)."""
+        return _pieces(self.grid, self.observed, self.observed - level, self.observed <= level)
 
     def wilks_coverage(self, level: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         """Coverage of the fixed-level interval at every grid value, and its Monte Carlo error."""
@@ -157,26 +159,26 @@ class FeldmanCousins:
             raise ValueError(f"observed_statistic has shape {observed.shape}, the grid {self.grid.shape}")
         return FeldmanCousins(self.grid, observed, self.critical, self.toy_statistics, self.confidence)
 
-    @property
-    def contiguous(self) -> bool:
-        """Whether the accepted grid values form one interval."""
-        idx = np.flatnonzero(self.accepted)
-        return bool(idx.size and np.all(np.diff(idx) == 1))
 
+def _pieces(grid: np.ndarray, observed: np.ndarray, excess: np.ndarray, inside: np.ndarray) -> Interval:
+    """The accepted runs of ``grid`` as an Interval, each end interpolated where ``excess`` crosses 0.
 
-def _crossings(grid: np.ndarray, excess: np.ndarray, inside: np.ndarray) -> tuple[float, float]:
-    idx = np.flatnonzero(inside)
-    if idx.size == 0:
-        return float("nan"), float("nan")
-    first, last = idx[0], idx[-1]
+    Raises ValueError if no grid value is accepted (the set is empty on this grid).
+    """
+    found = runs(inside)
+    if not found:
+        raise ValueError("no grid value is inside the confidence set: refine or widen the grid")
 
     def between(i, j):  # excess[i] > 0 (outside), excess[j] <= 0 (inside)
         x0, x1, y0, y1 = grid[i], grid[j], excess[i], excess[j]
         return float(x0 + (x1 - x0) * y0 / (y0 - y1)) if y0 != y1 else float(x1)
 
-    lower = float(grid[0]) if first == 0 else between(first - 1, first)
-    upper = float(grid[-1]) if last == grid.size - 1 else between(last + 1, last)
-    return lower, upper
+    pieces = tuple(
+        (float(grid[0]) if first == 0 else between(first - 1, first),
+         float(grid[-1]) if last == grid.size - 1 else between(last + 1, last))
+        for first, last in found
+    )
+    return Interval(float(grid[int(np.argmin(observed))]), pieces)
 
 
 def feldman_cousins_interval(

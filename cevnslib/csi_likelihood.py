@@ -42,20 +42,22 @@ from . import experiments
 from .couplings import NSI
 from .coverage import minimise_on_grid
 from .experiments import CsI2017Data, Experiment
-from .rates import EventTemplates, build_templates
-from .statistics import interval_1d
+from .likelihood import (
+    minimise_bounded,
+    poisson_deviance,
+    poisson_deviance_derivatives,
+    profile_grouped_background,
+    profile_on_off_background,
+)
+from .rates import EventTemplates, build_templates, default_rn_grid_fm
+from .statistics import Interval, interval_1d
 
-#: Neutron radii (fm) on which the component templates are tabulated; R_n fits live in this range.
-RN_GRID_FM = np.linspace(1.6, 9.0, 75)
-#: Coarse R_n grid of the vectorised minimisation over R_n (:meth:`CsI2017Likelihood.minimise_rn`).
-RN_COARSE_FM = np.linspace(1.6, 9.0, 19)
+#: Points of the coarse R_n grid (over the templates' range) of the vectorised minimisation over R_n.
+RN_COARSE_POINTS = 19
 BACKGROUND_MODELS = ("per-bin", "time-profile", "flat-in-time")
 #: Labels of the flux components of pion decay at rest, grouped by their arrival time.
 PROMPT_LABELS = ("prompt nu_mu",)
 DELAYED_LABELS = ("delayed nu_e", "delayed anti-nu_mu")
-#: Newton iterations of the profile, and the tolerance on the steps of (alpha, beta) that stops them early.
-MAX_NEWTON_STEPS = 40
-NEWTON_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -85,33 +87,22 @@ class SourceComponents:
         return self.source.exposure_scale(live_time_s)
 
 
-def component_templates(experiment: Experiment, labels: tuple[str, ...], rn_grid_fm=RN_GRID_FM) -> EventTemplates:
-    """Event templates of ``experiment`` for the flux components called ``labels`` only."""
+def component_templates(experiment: Experiment, labels: tuple[str, ...], rn_grid_fm=None) -> EventTemplates:
+    """Event templates of ``experiment`` for the flux components called ``labels`` only.
+
+    ``rn_grid_fm`` defaults to the R_n grid of the setup's form factor
+    (:func:`~cevnslib.rates.default_rn_grid_fm`), so R_n fits reach every radius it allows.
+    """
     source = SourceComponents(experiment.source, tuple(labels))
+    grid = default_rn_grid_fm(experiment.options.form_factor) if rn_grid_fm is None else rn_grid_fm
     return build_templates(experiment.target, source, experiment.detector, experiment.mass_kg,
-                           experiment.live_time_s, experiment.options, rn_grid_fm)
+                           experiment.live_time_s, experiment.options, grid, quadrature=experiment.quadrature)
 
 
 @cache
 def _default_templates() -> tuple[EventTemplates, EventTemplates]:
     exp = experiments.get("COHERENT-CsI-2017")
     return component_templates(exp, PROMPT_LABELS), component_templates(exp, DELAYED_LABELS)
-
-
-def profile_on_off_background(signal, observed, sideband, tau):
-    """Background b maximising Poisson(n | s + b) Poisson(m | tau b), b >= 0 (elementwise).
-
-    Setting the derivative of the log-likelihood to zero gives
-    (1 + tau) b^2 + [(1 + tau) s - n - m] b - m s = 0, whose non-negative root is returned
-    (in a form free of cancellation). ``signal`` s >= 0 is everything else expected in the on-sample.
-    """
-    s, n, m = (np.asarray(x, dtype=float) for x in (signal, observed, sideband))
-    a = 1.0 + tau
-    lin = a * s - n - m
-    root = np.sqrt(lin * lin + 4.0 * a * m * s)
-    b = np.array((root - lin) / (2.0 * a), dtype=float)   # fine where lin <= 0
-    np.divide(2.0 * m * s, lin + root, out=b, where=lin > 0)  # no cancellation where lin > 0
-    return b
 
 
 @dataclass
@@ -179,7 +170,7 @@ class CsI2017Likelihood:
         the delayed neutrinos arriving after 6 us are lost; if True they are rescaled to sum to one
         in the window, as the 12-bin chi^2 of :func:`cevnslib.fits.csi2017_measurement` assumes.
     experiment : the setup (default ``experiments.get("COHERENT-CsI-2017")``); its templates are
-        rebuilt on :data:`RN_GRID_FM` unless it is the default.
+        rebuilt on the R_n grid of its form factor unless it is the default.
     sigma_alpha, sigma_beta : widths of the signal and BRN constraints (default: the experiment's
         systematic, 28%, and the data's BRN uncertainty, 25%); a large value frees the normalisation.
     """
@@ -280,101 +271,74 @@ class CsI2017Likelihood:
         """Minimise -2 ln L over alpha, beta and the steady-state background (vectorised).
 
         Physics parameters (arrays) broadcast with the leading (toy) shape of ``data`` (default:
-        the observed data).
+        the observed data). For given (alpha, beta) the background is profiled exactly (closed
+        form per cell, or a safeguarded Newton iteration per PE bin for the grouped models); the
+        reduced -2 ln L is convex in (alpha, beta) >= -1 (no negative normalisation) and is
+        minimised by :func:`cevnslib.likelihood.minimise_bounded`, whose convergence is judged on
+        the projected Newton decrement, so a pull held at its bound (a toy without signal) ends
+        at the true minimum.
         """
         data = self.observed_data if data is None else data
+        cells = self.shape
         signal = self.signal_cells(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u)
-        n, w, tau = data.observed, self.weights, self.tau
-        m = self._group(data.sideband)
-        brn = self.brn
         batch = np.broadcast_shapes(signal.shape[:-2], data.shape)
-        signal = np.broadcast_to(signal, batch + self.shape)
-        n = np.broadcast_to(n, batch + self.shape)
-        m = np.broadcast_to(m, batch + m.shape[-2:])
-        a0 = np.broadcast_to(data.alpha_obs, batch)
-        b0 = np.broadcast_to(data.beta_obs, batch)
-        pa, pb = 1.0 / self.sigma_alpha**2, 1.0 / self.sigma_beta**2
-        closed_form = self.background_model == "per-bin" or not self.use_time
+        grouped = self.background_model != "per-bin" and self.use_time
+        side_shape = cells[:-1] + (1,) if grouped else cells
+        flat = int(np.prod(batch, dtype=int))
+        signal = np.broadcast_to(signal, batch + cells).reshape((flat,) + cells)
+        n = np.broadcast_to(data.observed, batch + cells).reshape((flat,) + cells)
+        m_cells = self._group(data.sideband) if grouped else data.sideband
+        m = np.broadcast_to(m_cells, batch + side_shape).reshape((flat,) + side_shape)
+        centre = np.stack([np.broadcast_to(data.alpha_obs, batch).reshape(flat),
+                           np.broadcast_to(data.beta_obs, batch).reshape(flat)], axis=-1)
+        precision = np.array([1.0 / self.sigma_alpha**2, 1.0 / self.sigma_beta**2])
+        brn, tau = self.brn, self.tau
+        w = np.broadcast_to(self.weights, cells)
 
-        alpha, beta = np.zeros(batch), np.zeros(batch)
-        # Start: the on/off profile of each nuisance at alpha = beta = 0, counts summed over its cells.
-        s0 = self._group(signal + brn)
-        bkg = profile_on_off_background(s0, self._group(n), m, tau) / self._group(np.broadcast_to(w, self.shape))
-        bkg = np.maximum(bkg, np.where(m > 0, 1e-3 * (m + 1.0) / tau, 0.0))
-        flat = self.background_model != "per-bin"   # one nuisance per PE bin, shared by its time bins
-        cells = "...ij,...ij->..."
-        group = "...ij,...ij->...i" if flat else "...ij,...ij->...ij"
+        def background(s, index):
+            if grouped:
+                return profile_grouped_background(s, n[index], w, m[index], tau)
+            return profile_on_off_background(s, n[index], m[index], tau)
 
-        def per_group(x, y):
-            out = np.einsum(group, x, y)
-            return out[..., None] if flat else out
+        def fgh(x, index):
+            sig = signal[index]
+            s = (1.0 + x[:, 0, None, None]) * sig + (1.0 + x[:, 1, None, None]) * brn
+            b = background(s, index)
+            mu = s + b * w
+            d1, d2 = poisson_deviance_derivatives(n[index], mu)
+            e1, e2 = poisson_deviance_derivatives(m[index], tau * b)
+            delta = x - centre[index]
+            value = (poisson_deviance(n[index], mu, axis=(-2, -1)) + poisson_deviance(m[index], tau * b, axis=(-2, -1))
+                     + np.sum(precision * delta * delta, axis=-1))
+            parts = (sig, np.broadcast_to(brn, sig.shape))
+            grad = np.stack([np.sum(p * d1, axis=(-2, -1)) for p in parts], axis=-1) + 2.0 * precision * delta
+            hess = np.empty(x.shape + (2,))
+            for i, pi in enumerate(parts):
+                for j, pj in enumerate(parts):
+                    hess[:, i, j] = np.sum(pi * pj * d2, axis=(-2, -1))
+            hess += np.diag(2.0 * precision)
+            # Profiling b out: subtract the Schur complement of every background held away from 0.
+            h_bb = np.sum(w * w * d2, axis=-1, keepdims=True) if grouped else w * w * d2
+            h_bb = h_bb + tau * tau * e2
+            cross = [np.sum(p * w * d2, axis=-1, keepdims=True) if grouped else p * w * d2 for p in parts]
+            free = (b > 0) & (h_bb > 0)
+            inverse = np.where(free, 1.0 / np.where(free, h_bb, 1.0), 0.0)
+            for i in range(2):
+                for j in range(2):
+                    hess[:, i, j] -= np.sum(cross[i] * cross[j] * inverse, axis=(-2, -1))
+            return value, grad, hess
 
-        # Products that do not change during the iterations.
-        s2, sb, sw = signal * signal, signal * brn, signal * w
-        b2, bw, w2 = brn * brn, np.broadcast_to(brn * w, self.shape), np.broadcast_to(w * w, self.shape)
-        ww = np.broadcast_to(w, self.shape)
-        sum_s, sum_b, sum_w = signal.sum(axis=(-2, -1)), brn.sum(), self._group(np.broadcast_to(w, self.shape))
-        steps = 0
-        for steps in range(1, MAX_NEWTON_STEPS + 1):
-            s = (1.0 + alpha)[..., None, None] * signal + (1.0 + beta)[..., None, None] * brn
-            if closed_form:
-                bkg = profile_on_off_background(s, n, m, tau)
-            mu = np.maximum(s + bkg * w, 1e-300)
-            r = n / mu                      # n / mu
-            q = r / mu                      # n / mu^2
-            g_a = sum_s - np.einsum(cells, signal, r) + pa * (alpha - a0)
-            g_b = sum_b - np.einsum(cells, r, np.broadcast_to(brn, r.shape)) + pb * (beta - b0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                m_over_b = np.where(m > 0, m / bkg, 0.0)
-                m_over_b2 = np.where(m > 0, m_over_b / bkg, 0.0)
-            g_k = sum_w - per_group(r, np.broadcast_to(ww, r.shape)) + tau - m_over_b
-            h_aa = np.einsum(cells, s2, q) + pa
-            h_bb = np.einsum(cells, q, np.broadcast_to(b2, q.shape)) + pb
-            h_ab = np.einsum(cells, sb, q)
-            h_ak = per_group(sw, q)
-            h_bk = per_group(q, np.broadcast_to(bw, q.shape))
-            h_kk = per_group(q, np.broadcast_to(w2, q.shape)) + m_over_b2
-            # Nuisances pinned at b = 0 (no sideband counts and a rising likelihood) drop out.
-            free = (h_kk > 0) & ~((bkg <= 0) & (g_k >= 0))
-            inv = np.where(free, 1.0 / np.where(free, h_kk, 1.0), 0.0)
-            g_k = np.where(free, g_k, 0.0)
-            a11 = h_aa - np.sum(h_ak**2 * inv, axis=(-2, -1))
-            a22 = h_bb - np.sum(h_bk**2 * inv, axis=(-2, -1))
-            a12 = h_ab - np.sum(h_ak * h_bk * inv, axis=(-2, -1))
-            r1 = -(g_a - np.sum(h_ak * g_k * inv, axis=(-2, -1)))
-            r2 = -(g_b - np.sum(h_bk * g_k * inv, axis=(-2, -1)))
-            det = a11 * a22 - a12**2
-            d_alpha = (a22 * r1 - a12 * r2) / det
-            d_beta = (a11 * r2 - a12 * r1) / det
-            d_bkg = -(g_k + h_ak * d_alpha[..., None, None] + h_bk * d_beta[..., None, None]) * inv
-            # Damping: stay inside alpha, beta > -1 and b > 0 (b >= 0 where the sideband is empty).
-            limit = np.ones(batch)
-            for value, step in ((1.0 + alpha, d_alpha), (1.0 + beta, d_beta)):
-                limit = np.minimum(limit, np.where(step < 0, 0.9 * value / np.where(step < 0, -step, 1.0), 1.0))
-            if not closed_form:
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    frac = np.where(d_bkg < 0, 0.9 * bkg / -d_bkg, np.inf)
-                limit = np.minimum(limit, np.min(frac, axis=(-2, -1)))
-            limit = np.clip(limit, 0.0, 1.0)
-            alpha = alpha + limit * d_alpha
-            beta = beta + limit * d_beta
-            if not closed_form:
-                bkg = np.maximum(bkg + limit[..., None, None] * d_bkg, 0.0)
-            done = np.max(np.abs(limit * d_alpha), initial=0.0) < NEWTON_TOLERANCE and \
-                np.max(np.abs(limit * d_beta), initial=0.0) < NEWTON_TOLERANCE
-            if done:
-                break
-        else:
-            warnings.warn(f"profile: Newton steps not converged after {MAX_NEWTON_STEPS} steps", RuntimeWarning,
-                          stacklevel=2)
-        if closed_form:
-            s = (1.0 + alpha)[..., None, None] * signal + (1.0 + beta)[..., None, None] * brn
-            bkg = profile_on_off_background(s, n, m, tau)
-        background = np.broadcast_to(bkg * w, batch + self.shape)
-        mu = (1.0 + alpha)[..., None, None] * signal + (1.0 + beta)[..., None, None] * brn + background
-        nll = (_deviance(n, mu, axis=(-2, -1)) + _deviance(m, tau * bkg, axis=(-2, -1))
-               + pa * (alpha - a0) ** 2 + pb * (beta - b0) ** 2)
-        return Profile(nll, alpha, beta, background, mu, steps)
+        result = minimise_bounded(fgh, np.zeros((flat, 2)), (np.eye(2), -np.ones(2)))
+        if not np.all(result.converged):
+            warnings.warn(f"profile: {np.count_nonzero(~result.converged)} of {flat} problems did not converge",
+                          RuntimeWarning, stacklevel=2)
+        alpha, beta = result.x[:, 0], result.x[:, 1]
+        s = (1.0 + alpha[:, None, None]) * signal + (1.0 + beta[:, None, None]) * brn
+        bkg = background(s, np.arange(flat))
+        cells_bkg = bkg * w
+        mu = s + cells_bkg
+        return Profile(result.value.reshape(batch), alpha.reshape(batch), beta.reshape(batch),
+                       cells_bkg.reshape(batch + cells), mu.reshape(batch + cells), result.steps)
 
     def nll(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
             data: PseudoData | None = None) -> np.ndarray:
@@ -388,11 +352,12 @@ class CsI2017Likelihood:
         return values - np.min(values)
 
     def fit_rn(self, eps_ee_d=0.0, eps_mm_d=0.0, level: float = 1.0, grid=None,
-               data: PseudoData | None = None) -> tuple[float, float, float]:
-        """Best-fit R_n (fm) and the interval Delta(-2 ln L) <= ``level`` at fixed NSI couplings.
+               data: PseudoData | None = None) -> Interval:
+        """Best-fit R_n (fm) and the set Delta(-2 ln L) <= ``level`` at fixed NSI couplings.
 
-        ``grid`` (default 141 points over the template range) locates the minimum; ends of the range
-        reached without crossing the level are returned as +-inf.
+        ``grid`` (default 141 points over the template range) locates the minimum; every disjoint
+        piece of the set is returned (:class:`~cevnslib.statistics.Interval`); ends of the range
+        reached inside the set are returned as +-inf.
         """
         lo, hi = self.rn_range_fm
         grid = np.linspace(lo, hi, 141) if grid is None else np.asarray(grid, dtype=float)
@@ -401,12 +366,13 @@ class CsI2017Likelihood:
     def minimise_rn(self, data: PseudoData | None = None, eps_ee_d=0.0, eps_mm_d=0.0, grid=None):
         """Best-fit R_n and the minimum of -2 ln L for every pseudo-experiment in ``data`` (vectorised).
 
-        The minimum is located on ``grid`` (default :data:`RN_COARSE_FM`), then refined by two
+        The minimum is located on ``grid`` (default :data:`RN_COARSE_POINTS` points over the
+        templates' R_n range), then refined by two
         parabolas (:func:`cevnslib.coverage.minimise_on_grid`). Returns ``(rn_hat, nll_min)``, each
         of shape ``data.shape``.
         """
         data = self.observed_data if data is None else data
-        grid = RN_COARSE_FM if grid is None else grid
+        grid = np.linspace(*self.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
         return minimise_on_grid(lambda rn: self.nll(eps_ee_d, eps_mm_d, rn, data=data), grid, data.shape)
 
     # --------------------------------------------------------------------------------- pseudo-data
@@ -446,13 +412,6 @@ class CsI2017Likelihood:
         else:
             a_obs, b_obs = np.full(n_toys, float(truth.alpha)), np.full(n_toys, float(truth.beta))
         return PseudoData(observed, sideband, a_obs, b_obs)
-
-
-def _deviance(n, mu, axis) -> np.ndarray:
-    """2 sum [mu - n + n ln(n/mu)]: -2 ln of a Poisson likelihood ratio to the saturated model."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / np.maximum(mu, 1e-300)), 0.0)
-    return 2.0 * np.sum(mu - n + log_term, axis=axis)
 
 
 class CsI2017Chi2:
@@ -499,8 +458,8 @@ class CsI2017Chi2:
         chi2 = np.sum(resid**2 * weight, axis=-1) + pa * a0**2 + pb * b0**2 - (alpha * v1 + beta * v2)
         return (chi2, alpha, beta) if return_pulls else chi2
 
-    def fit_rn(self, level: float = 1.0, grid=None) -> tuple[float, float, float]:
-        """Best-fit R_n and its interval at eps = 0 on the observed data."""
+    def fit_rn(self, level: float = 1.0, grid=None) -> Interval:
+        """Best-fit R_n and its confidence set at eps = 0 on the observed data."""
         lo, hi = float(self.prompt.rn_grid_fm[0]), float(self.prompt.rn_grid_fm[-1])
         grid = np.linspace(lo, hi, 141) if grid is None else np.asarray(grid, dtype=float)
         return interval_1d(lambda rn: self.chi2(rn_fm=np.asarray(rn)), grid, level)
@@ -509,7 +468,7 @@ class CsI2017Chi2:
         """Best-fit R_n and chi^2_min for a batch of (pseudo-)data at eps = 0 (vectorised)."""
         c = self.coincidence if coincidence is None else np.asarray(coincidence, dtype=float)
         shape = np.broadcast_shapes(c.shape[:-1], np.shape(alpha_obs), np.shape(beta_obs))
-        grid = RN_COARSE_FM if grid is None else grid
+        grid = np.linspace(*self.prompt.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
 
         def func(rn):
             rn = np.asarray(rn)

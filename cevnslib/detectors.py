@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import brentq
 
+from . import validation
 from .nuclei import Nucleus
 
 OBSERVABLES = ("keVnr", "keVee", "PE")
@@ -26,8 +27,7 @@ class ConstantQuenching:
     factor: float
 
     def __post_init__(self):
-        if not (np.isfinite(self.factor) and 0.0 < self.factor <= 1.0):
-            raise ValueError(f"quenching factor = {self.factor} must lie in (0, 1]")
+        validation.number("quenching factor", self.factor, 0.0, 1.0, low_open=True)
 
     def ee_kev(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
         """Electron-equivalent energy in keVee."""
@@ -49,8 +49,7 @@ class LindhardQuenching:
     k: float
 
     def __post_init__(self):
-        if not (np.isfinite(self.k) and 0.0 < self.k < 1.0):
-            raise ValueError(f"Lindhard k = {self.k} must lie in (0, 1)")
+        validation.number("Lindhard k (quenching_k)", self.k, 0.0, 1.0, low_open=True, high_open=True)
 
     def factor(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
         """Quenching factor Q(T) for this nucleus."""
@@ -112,13 +111,15 @@ class Detector:
     def __post_init__(self):
         if self.observable not in OBSERVABLES:
             raise ValueError(f"observable {self.observable!r} is unknown; allowed: {OBSERVABLES}")
-        edges = np.asarray(self.bin_edges, dtype=float)
-        if edges.size < 2 or np.any(np.isnan(edges)) or np.any(np.diff(edges) <= 0) or edges[0] < 0:
-            raise ValueError(f"bin_edges = {self.bin_edges} must be >= 0 and strictly increasing (at least 2)")
+        object.__setattr__(self, "bin_edges", validation.edges(f"bin_edges ({self.observable})", self.bin_edges))
+        object.__setattr__(self, "acceptance_steps", tuple(
+            validation.number(f"acceptance_steps[{i}]", x, 0.0) for i, x in enumerate(self.acceptance_steps)))
         if self.observable != "keVnr" and self.quenching is None:
             raise ValueError(f"observable {self.observable!r} needs a quenching model")
-        if self.observable == "PE" and not (self.light_yield_pe_per_kevee or 0) > 0:
-            raise ValueError("light_yield_pe_per_kevee must be > 0 for the PE observable")
+        if self.observable == "PE":
+            if self.light_yield_pe_per_kevee is None:
+                raise ValueError("light_yield_pe_per_kevee is required for the PE observable")
+            validation.positive("light_yield_pe_per_kevee", self.light_yield_pe_per_kevee)
 
     @property
     def n_bins(self) -> int:

@@ -8,12 +8,14 @@ book's Assumptions table, and every one can be overridden, e.g.
 from __future__ import annotations
 
 import inspect
+import math
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 import numpy as np
 
+from . import validation
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions
@@ -25,19 +27,29 @@ from .detectors import (
     coherent_2017_acceptance,
 )
 from .fluxes import PionDecayAtRest, ReactorFlux
+from .form_factors import minimum_radius_fm
 from .nuclei import Target, target
-from .rates import EventTemplates, build_templates, check_threshold, counts_quad
+from .rates import EventTemplates, Quadrature, build_templates, check_threshold, counts_quad, default_rn_grid_fm
 
 
 def _read_csv(name: str) -> np.ndarray:
     text = (files("cevnslib") / "data" / name).read_text()
     rows = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return np.genfromtxt(rows, delimiter=",", names=True)
+    return _frozen(np.genfromtxt(rows, delimiter=",", names=True))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    """``array`` made read-only (shared data must not be changed by a caller)."""
+    array.setflags(write=False)
+    return array
 
 
 @dataclass(frozen=True)
 class CsI2017Data:
-    """COHERENT CsI[Na] 2017 data (arXiv:1708.01294; release arXiv:1804.09459), t < 6 us, 6-30 PE."""
+    """COHERENT CsI[Na] 2017 data (arXiv:1708.01294; release arXiv:1804.09459), t < 6 us, 6-30 PE.
+
+    Immutable: every array is read-only, so the one cached instance is safe to share.
+    """
 
     pe_edges: np.ndarray
     coincidence: np.ndarray
@@ -56,6 +68,12 @@ class CsI2017Data:
     signal_uncertainty: float = 0.28
     #: Fractional uncertainty of the beam-related-neutron normalisation [COHERENT 2017].
     brn_uncertainty: float = 0.25
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                _frozen(value)
 
     @property
     def excess(self) -> np.ndarray:
@@ -89,16 +107,21 @@ def csi_2017_data() -> CsI2017Data:
         pe_edges=pe_edges,
         coincidence=spectrum["coincidence"],
         anticoincidence=spectrum["anticoincidence"],
-        energy_time=np.rec.fromarrays(list(energy_time.values()), names=list(energy_time)),
+        energy_time=_frozen(np.rec.fromarrays(list(energy_time.values()), names=list(energy_time))),
         time_edges_us=time_edges,
         brn_pe_per_gwh=_read_csv("coherent_csi_2017_brn_pe.csv"),
         arrival_time=_read_csv("coherent_csi_2017_arrival_time.csv"),
     )
 
 
+#: Range (powers of ten) that the exposure of a setup, mass x nuclei per kg x live time x flux per
+#: cm^2, must lie in: beyond it the expected counts overflow to inf or underflow to 0.
+_EXPOSURE_LOG10_RANGE = (-250.0, 250.0)
+
+
 @dataclass(frozen=True)
 class Experiment:
-    """One CEvNS setup: target, source, detector response and exposure.
+    """One CEvNS setup: target, source, detector response and exposure. Immutable once validated.
 
     Attributes
     ----------
@@ -111,6 +134,12 @@ class Experiment:
     systematic : fractional normalisation uncertainty of the signal.
     options : cross-section choices.
     data : observed data, where the setup has any.
+    quadrature : settings of the quadrature behind the event templates.
+
+    Every part is immutable, so the templates an instance caches (:meth:`predict`) can never go
+    stale: a setup with other parameters is another instance, with its own cache. Raises ValueError
+    for a parameter outside its range, an exposure whose counts would overflow or underflow, or a
+    threshold above the kinematic maximum.
     """
 
     name: str
@@ -122,15 +151,28 @@ class Experiment:
     systematic: float
     options: CrossSectionOptions = CrossSectionOptions()
     data: CsI2017Data | None = field(default=None, repr=False)
+    quadrature: Quadrature = Quadrature()
 
     def __post_init__(self):
-        for name in ("mass_kg", "live_time_s"):
-            value = getattr(self, name)
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} = {value} must be finite and > 0")
-        if not (np.isfinite(self.systematic) and 0 <= self.systematic < 1):
-            raise ValueError(f"systematic = {self.systematic} must lie in [0, 1)")
+        object.__setattr__(self, "mass_kg", validation.positive("mass_kg", self.mass_kg))
+        object.__setattr__(self, "live_time_s", validation.positive("live_time_s", self.live_time_s))
+        object.__setattr__(self, "systematic", validation.number("systematic", self.systematic, 0.0, 1.0,
+                                                                 high_open=True))
+        self._check_exposure()
         check_threshold(self.target, self.source, self.detector)
+
+    def _check_exposure(self) -> None:
+        """Refuse masses and exposures so extreme that the counts would overflow or underflow."""
+        lo, hi = _EXPOSURE_LOG10_RANGE
+        others = (math.log10(float(np.max(self.target.nuclei_per_kg)))
+                  + math.log10(self.source.exposure_scale(self.live_time_s))
+                  + math.log10(self.source.flux_scale_per_cm2))
+        log_mass = math.log10(self.mass_kg)
+        if not lo <= log_mass + others <= hi:
+            raise ValueError(
+                f"mass_kg = {self.mass_kg!r} with this source and live time gives 10^{log_mass + others:.0f} "
+                f"neutrinos x nuclei per cm^2, whose counts would overflow or underflow: mass_kg must lie in "
+                f"[1e{lo - others:.0f}, 1e{hi - others:.0f}] kg (or change the distance, power or POT)")
 
     @property
     def live_time_days(self) -> float:
@@ -138,28 +180,65 @@ class Experiment:
         return self.live_time_s / SECONDS_PER_DAY
 
     def templates(self, rn_grid_fm=None, rn_fm: float | None = None) -> EventTemplates:
-        """Event templates of this setup (see :func:`cevnslib.rates.build_templates`)."""
-        return build_templates(
-            self.target, self.source, self.detector, self.mass_kg, self.live_time_s, self.options, rn_grid_fm, rn_fm
-        )
+        """New event templates of this setup (see :func:`cevnslib.rates.build_templates`)."""
+        return build_templates(self.target, self.source, self.detector, self.mass_kg, self.live_time_s,
+                               self.options, rn_grid_fm, rn_fm, self.quadrature)
 
-    def predict(self, nsi: NSI | None = None, rn_fm: float | None = None, method: str = "templates") -> np.ndarray:
+    @cached_property
+    def cached_templates(self) -> EventTemplates:
+        """Templates on the R_n grid of the chosen form factor, built on first use and kept.
+
+        The grid (:func:`~cevnslib.rates.default_rn_grid_fm`) runs from just above the smallest
+        radius the form factor allows to 10 fm; between its nodes a quintic spline interpolates
+        (within 2e-7 of exact templates). Read-only, shared by every call of :meth:`predict`.
+        """
+        return self.templates(rn_grid_fm=default_rn_grid_fm(self.options.form_factor))
+
+    def predict(self, nsi: NSI | None = None, rn_fm=None, method: str = "templates") -> np.ndarray:
         """Expected CEvNS counts per analysis bin over the exposure.
 
-        ``method``: ``"templates"`` (fast, default) or ``"quad"`` (direct nested quadrature, the reference).
+        ``nsi``: the NSI couplings (default none; fields may be arrays, which broadcast); ``rn_fm``:
+        one neutron rms radius (fm) for every nucleus of the target, a number or an array (default:
+        each nucleus' proton radius). The result has shape broadcast(NSI fields, rn_fm) + (n_bins,).
+        ``method``: ``"templates"`` (fast, default; the templates are built once per setup) or
+        ``"quad"`` (direct nested quadrature, the slow reference; scalars only).
+
+        Raises ValueError for an unknown method, or an R_n outside the form factor's range.
         """
         if method == "templates":
-            return self.templates(rn_fm=rn_fm).counts(nsi)
+            return self.cached_templates.counts(nsi, rn_fm)
         if method == "quad":
+            if rn_fm is not None:
+                rn_fm = validation.number("rn_fm", rn_fm, minimum_radius_fm(self.options.form_factor),
+                                          low_open=True)
             return counts_quad(
                 self.target, self.source, self.detector, self.mass_kg, self.live_time_s, self.options, nsi, rn_fm
             )
         raise ValueError(f"method {method!r} is unknown; allowed: ('templates', 'quad')")
 
 
+def _first_bin(threshold, bin_edges, default_threshold: float, unit: str) -> tuple[float, ...]:
+    """Analysis bin edges from a threshold and/or explicit edges (in ``unit``).
+
+    Only a threshold: one bin above it. Only edges: they define the threshold. Both: they must
+    agree, else a ValueError naming both (a threshold is never silently ignored).
+    """
+    name_t, name_e = "threshold_kev", "bin_edges_kev"
+    if bin_edges is None:
+        t = default_threshold if threshold is None else threshold
+        return (validation.number(f"{name_t} ({unit})", t, 0.0, low_open=True), math.inf)
+    edges = validation.edges(f"{name_e} ({unit})", bin_edges)
+    if edges[0] <= 0:
+        raise ValueError(f"{name_e}[0] = {edges[0]} ({unit}) is the threshold and must be > 0")
+    if threshold is not None and validation.number(name_t, threshold) != edges[0]:
+        raise ValueError(f"{name_t} = {threshold!r} disagrees with {name_e}[0] = {edges[0]} ({unit}): "
+                         f"give {name_e} alone (its first edge is the threshold), or make them equal")
+    return edges
+
+
 def conus(
     mass_kg: float = 4.0,
-    threshold_kev: float = 0.1,
+    threshold_kev: float | None = None,
     quenching_k: float = 0.162,
     power_gw: float = 3.9,
     distance_m: float = 17.1,
@@ -171,17 +250,20 @@ def conus(
     low_energy: str = "kopeikin",
     reactor_e_max_mev: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
     """CONUS at Brokdorf: natural Ge, reactor 3.9 GW_th at 17.1 m [pub]; 4 kg, 1 yr, 0.1 keVee, k = 0.162 [choice].
 
-    ``threshold_kev`` and ``bin_edges_kev`` are electron-equivalent (keVee); default one bin above threshold.
+    ``threshold_kev`` (default 0.1) and ``bin_edges_kev`` are electron-equivalent (keVee); default
+    one bin above threshold. Raises ValueError for a parameter out of range, a threshold that
+    disagrees with the first bin edge, or a threshold above the kinematic maximum.
     """
-    return _reactor_experiment("CONUS", "Ge", **locals())
+    return _reactor_experiment("CONUS", "Ge", 0.1, **locals())
 
 
 def connie(
     mass_kg: float = 1.0,
-    threshold_kev: float = 0.028,
+    threshold_kev: float | None = None,
     quenching_k: float = 0.146,
     power_gw: float = 3.8,
     distance_m: float = 30.0,
@@ -193,27 +275,26 @@ def connie(
     low_energy: str = "kopeikin",
     reactor_e_max_mev: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
     """CONNIE at Angra 2: Si CCDs, reactor 3.8 GW_th at 30 m [pub]; 1 kg, 1 yr, 28 eVee, k = 0.146 [choice].
 
-    ``threshold_kev`` and ``bin_edges_kev`` are electron-equivalent (keVee); default one bin above threshold.
+    ``threshold_kev`` (default 0.028) and ``bin_edges_kev`` are electron-equivalent (keVee); default
+    one bin above threshold. Raises ValueError like :func:`conus`.
     """
-    return _reactor_experiment("CONNIE", "Si", **locals())
+    return _reactor_experiment("CONNIE", "Si", 0.028, **locals())
 
 
-def _reactor_experiment(name, material, *, mass_kg, threshold_kev, quenching_k, power_gw, distance_m,
-                        live_time_days, systematic, bin_edges_kev, fission_fractions, spectrum, low_energy,
-                        reactor_e_max_mev, options):
-    edges = (threshold_kev, np.inf) if bin_edges_kev is None else tuple(bin_edges_kev)
-    if bin_edges_kev is not None and edges[0] != threshold_kev:
-        raise ValueError(f"bin_edges_kev must start at threshold_kev = {threshold_kev}")
-    if not (np.isfinite(threshold_kev) and threshold_kev > 0):
-        raise ValueError(f"threshold_kev = {threshold_kev} must be finite and > 0")
+def _reactor_experiment(name, material, default_threshold, *, mass_kg, threshold_kev, quenching_k, power_gw,
+                        distance_m, live_time_days, systematic, bin_edges_kev, fission_fractions, spectrum,
+                        low_energy, reactor_e_max_mev, options, quadrature):
+    edges = _first_bin(threshold_kev, bin_edges_kev, default_threshold, "keVee")
     source = ReactorFlux(power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy,
                          e_max_mev=reactor_e_max_mev)
     detector = Detector("keVee", edges, quenching=LindhardQuenching(quenching_k))
-    return Experiment(name, target(material), mass_kg, source, detector, live_time_days * SECONDS_PER_DAY,
-                      systematic, options)
+    live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
+    return Experiment(name, target(material), mass_kg, source, detector, live_time_s, systematic, options,
+                      quadrature=quadrature)
 
 
 def coherent_csi_2017(
@@ -228,6 +309,7 @@ def coherent_csi_2017(
     arrival_time_cut_us: float | None = None,
     prompt_line_mev: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
     """COHERENT CsI[Na] 2017 with its data: 14.57 kg at 19.3 m from the SNS, 1.76e23 POT, 0.08 nu/flavour/POT.
 
@@ -235,12 +317,14 @@ def coherent_csi_2017(
     [COHERENT, Science 357 (2017) 1123; data release arXiv:1804.09459]. By default every arrival time
     counts, as in COHERENT's 173-event prediction and the chi^2 of Cadeddu et al. [choice];
     ``arrival_time_cut_us`` keeps only the share of prompt and delayed neutrinos arriving before it
-    (from the release's arrival-time PDFs; the data window is 6 us).
+    (from the release's arrival-time PDFs; the data window is 6 us). Raises ValueError for a
+    parameter out of range.
     """
     data = csi_2017_data()
     efficiencies = None
     if arrival_time_cut_us is not None:
-        inside = data.arrival_time["t_hi_us"] <= arrival_time_cut_us + 1e-9
+        cut = validation.number("arrival_time_cut_us", arrival_time_cut_us, 0.0, low_open=True)
+        inside = data.arrival_time["t_hi_us"] <= cut + 1e-9
         if not inside.any():
             raise ValueError(f"arrival_time_cut_us = {arrival_time_cut_us} must be at least one 0.5 us bin")
         prompt = data.arrival_time["prompt_neutrino"][inside].sum()
@@ -251,13 +335,14 @@ def coherent_csi_2017(
         "PE", tuple(data.pe_edges), ConstantQuenching(quenching_factor), light_yield_pe_per_kevee,
         coherent_2017_acceptance, COHERENT_2017_ACCEPTANCE_STEPS_PE,
     )
-    return Experiment("COHERENT-CsI-2017", target("CsI"), mass_kg, source, detector,
-                      live_time_days * SECONDS_PER_DAY, systematic, options, data)
+    live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
+    return Experiment("COHERENT-CsI-2017", target("CsI"), mass_kg, source, detector, live_time_s, systematic,
+                      options, data, quadrature)
 
 
 def coherent_nai(
     mass_kg: float = 2000.0,
-    threshold_kev: float = 13.0,
+    threshold_kev: float | None = None,
     protons_on_target_per_year: float = 1.76e23,
     years: float = 1.0,
     nu_per_proton: float = 0.08,
@@ -265,18 +350,20 @@ def coherent_nai(
     systematic: float = 0.10,
     bin_edges_kev: tuple[float, ...] | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
     """Future COHERENT NaI[Tl]: 2 t at 28 m, 13 keVnr threshold [COHERENT 2018, arXiv:1803.09183].
 
-    1.76e23 POT per year for 1 year and a 10% systematic are our choices. ``threshold_kev`` and
-    ``bin_edges_kev`` are nuclear-recoil energies (keVnr); default one bin above threshold.
+    1.76e23 POT per year for 1 year and a 10% systematic are our choices. ``threshold_kev`` (default
+    13) and ``bin_edges_kev`` are nuclear-recoil energies (keVnr); default one bin above threshold.
+    Raises ValueError like :func:`conus`.
     """
-    edges = (threshold_kev, np.inf) if bin_edges_kev is None else tuple(bin_edges_kev)
-    if not (np.isfinite(years) and years > 0):
-        raise ValueError(f"years = {years} must be finite and > 0")
-    source = PionDecayAtRest(protons_on_target_per_year * years, nu_per_proton, distance_m)
+    edges = _first_bin(threshold_kev, bin_edges_kev, 13.0, "keVnr")
+    years = validation.positive("years", years)
+    pot = validation.positive("protons_on_target_per_year", protons_on_target_per_year) * years
+    source = PionDecayAtRest(pot, nu_per_proton, distance_m)
     return Experiment("COHERENT-NaI", target("NaI"), mass_kg, source, Detector("keVnr", edges),
-                      years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options)
+                      years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
 
 
 SETUPS = {
@@ -293,11 +380,51 @@ def get(name: str, **overrides) -> Experiment:
     """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI").
 
     ``overrides`` are the keyword arguments of the setup's factory (e.g. ``mass_kg``,
-    ``threshold_kev``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`
-    (e.g. ``form_factor="klein-nystrand"``).
+    ``threshold_kev``, ``quadrature``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`
+    (e.g. ``form_factor="klein-nystrand"``). The same name and overrides give the same immutable
+    instance, so its cached templates are shared. Raises ValueError for an unknown setup or
+    parameter, and for a bad value (see the factories).
     """
     if name not in SETUPS:
         raise ValueError(f"experiment {name!r} is unknown; allowed: {tuple(SETUPS)}")
+    try:
+        key = _hashable(overrides)
+        hash(key)
+    except TypeError:  # an override that cannot be a cache key: build without the cache
+        return _build(name, overrides)
+    return _cached_build(name, key)
+
+
+def _hashable(value):
+    """A hashable stand-in for override values (mappings and sequences become sorted tuples)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, _hashable(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return ("seq", tuple(_hashable(v) for v in value))
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    return ("value", type(value).__name__, value)
+
+
+@cache
+def _cached_build(name: str, key) -> Experiment:
+    return _build(name, _unhashable(key))
+
+
+def _unhashable(key):
+    kind, *rest = key
+    if kind == "dict":
+        return {k: _unhashable(v) for k, v in rest[0]}
+    if kind == "seq":
+        return tuple(_unhashable(v) for v in rest[0])
+    if kind == "array":
+        dtype, shape, raw = rest
+        return np.frombuffer(raw, dtype=dtype).reshape(shape)
+    return rest[1]
+
+
+def _build(name: str, overrides: dict) -> Experiment:
+    overrides = dict(overrides)
     factory = SETUPS[name]
     allowed = tuple(p for p in inspect.signature(factory).parameters if p != "options")
     option_overrides = {k: overrides.pop(k) for k in list(overrides) if k in _OPTION_FIELDS}

@@ -8,8 +8,6 @@ purpose: ``"reactor-flux"`` is the one pull common to CONUS and CONNIE.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
 import numpy as np
 from scipy.optimize import brentq
 
@@ -19,7 +17,7 @@ from .experiments import Experiment
 from .fluxes import ReactorFlux
 from .nuclei import nucleus
 from .rates import EventTemplates
-from .statistics import Fit, Measurement, interval_1d
+from .statistics import Fit, Interval, Measurement, interval_1d
 
 #: R_n grid (fm) on which every setup's templates are tabulated for the fits.
 RN_GRID_FM = np.linspace(3.0, 8.0, 51)
@@ -52,10 +50,12 @@ class ReactorSystematics:
         return float(np.sqrt(self.total**2 - self.flux**2))
 
 
-@cache
 def templates_for(name: str, **overrides) -> EventTemplates:
-    """Templates of a setup on :data:`RN_GRID_FM` (cached per setup and overrides)."""
-    return experiments.get(name, **overrides).templates(rn_grid_fm=RN_GRID_FM)
+    """Templates of a setup on the R_n grid of its form factor (cached with the setup; read-only).
+
+    The same as ``experiments.get(name, **overrides).cached_templates``.
+    """
+    return experiments.get(name, **overrides).cached_templates
 
 
 def is_reactor(experiment: Experiment) -> bool:
@@ -147,8 +147,11 @@ def flipped_eps_d(name: str, eps_u: float = 0.0, bracket: tuple[float, float] = 
     return brentq(lambda ed: t.counts(NSI(ee_u=eps_u, ee_d=ed)).sum() - n_sm, *bracket, xtol=1e-12)
 
 
-def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0) -> tuple[float, float, float]:
-    """Best-fit R_n (fm) and its interval from the CsI 2017 data at eps = 0 (one parameter, Delta chi^2 <= level)."""
+def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0) -> Interval:
+    """Best-fit R_n (fm) and its confidence set from the CsI 2017 data at eps = 0 (Delta chi^2 <= level).
+
+    Scanned over :data:`RN_GRID_FM`'s range; see :func:`~cevnslib.statistics.interval_1d`.
+    """
     exp = experiments.get("COHERENT-CsI-2017")
     fit = combine(csi2017_measurement(exp, templates_for("COHERENT-CsI-2017"), mode))
     grid = np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 201)
@@ -178,4 +181,4 @@ def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 200
     def profile(rn):
         return fit.chi2(NSI(ee_d=eps_d[None, :]), np.asarray(rn)[:, None]).min(axis=1)
 
-    return interval_1d(profile, np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 251))[0]
+    return interval_1d(profile, np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 251)).best

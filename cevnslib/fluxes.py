@@ -21,6 +21,7 @@ import numpy.typing as npt
 from numpy.polynomial import polynomial
 from scipy.integrate import quad
 
+from . import validation
 from .constants import FOUR_PI, M_MUON_MEV, M_PION_MEV, MEV_J
 
 #: Allowed values of :attr:`FluxComponent.flavor`.
@@ -90,12 +91,62 @@ DELAYED_LABELS = ("delayed nu_e", "delayed anti-nu_mu")
 PION_DAR_LABELS = ("prompt nu_mu", *DELAYED_LABELS)
 
 
-def _positive(name: str, value: float) -> float:
-    """Return ``value`` as a float, or raise ValueError unless it is finite and > 0."""
-    number = float(value)
-    if not (math.isfinite(number) and number > 0.0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return number
+class _Immutable:
+    """Attributes are set in ``__init__`` only: a validated source cannot be changed afterwards.
+
+    Changing a parameter means building a new source, which validates it again.
+    """
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_sealed", False):
+            raise AttributeError(f"{type(self).__name__} is immutable: build a new one instead of setting {name}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name}")
+
+    def _seal(self) -> None:
+        object.__setattr__(self, "_sealed", True)
+
+
+def _readonly(array) -> np.ndarray:
+    out = np.array(array, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+#: Range a flux or fluence per cm^2 must lie in: beyond it, counts overflow or underflow.
+_FLUX_RANGE_PER_CM2 = (1e-250, 1e250)
+
+
+def _power_of_ten(exponent: float) -> str:
+    """10^exponent as text, also where it is beyond the range of a float."""
+    if -300 < exponent < 300:
+        return f"{10.0**exponent:.3g}"
+    return f"10^{exponent:.0f}"
+
+
+def _flux_scale(emitter: tuple[str, float], per_unit: float, distance_m: float, what: str) -> float:
+    """value x ``per_unit`` / (4 pi L^2) per cm^2, checked to lie in :data:`_FLUX_RANGE_PER_CM2`.
+
+    ``emitter`` is the (name, value) of the parameter the emission is proportional to, with
+    ``per_unit`` particles per unit of it. Outside the range, a ValueError gives the allowed range
+    of that parameter and of ``distance_m``, each with the other held fixed (computed in logs, so
+    that the message itself cannot overflow).
+    """
+    name, x = emitter
+    log_lo, log_hi = (math.log10(f) for f in _FLUX_RANGE_PER_CM2)
+    log_emitted = math.log10(x) + math.log10(per_unit) - math.log10(FOUR_PI)
+    log_flux = log_emitted - 2.0 * math.log10(distance_m * CM_PER_M)
+    if not log_lo <= log_flux <= log_hi:
+        log_x = math.log10(x)
+        l_lo, l_hi = (_power_of_ten((log_emitted - bound) / 2.0 - 2.0) for bound in (log_hi, log_lo))
+        x_lo, x_hi = (_power_of_ten(log_x + bound - log_flux) for bound in (log_lo, log_hi))
+        raise ValueError(
+            f"{name} = {x!r} and distance_m = {distance_m!r} give a {what} of 10^{log_flux:.0f} per cm^2, "
+            f"outside [{_FLUX_RANGE_PER_CM2[0]:g}, {_FLUX_RANGE_PER_CM2[1]:g}]: with this {name}, distance_m must "
+            f"lie in [{l_lo}, {l_hi}] m; with this distance_m, {name} must lie in [{x_lo}, {x_hi}]")
+    return x * per_unit / (FOUR_PI * (distance_m * CM_PER_M) ** 2)
 
 
 def _energies(energy_mev: npt.ArrayLike) -> np.ndarray:
@@ -114,17 +165,17 @@ def _read_csv(name: str) -> np.ndarray:
 
 
 @cache
-def _fit_coefficients() -> dict[tuple[str, str], np.ndarray]:
-    """Coefficients a0..a5 of ``reactor_spectra.csv``, keyed by (isotope, source)."""
+def _fit_coefficients() -> Mapping[tuple[str, str], np.ndarray]:
+    """Coefficients a0..a5 of ``reactor_spectra.csv``, keyed by (isotope, source); read-only."""
     rows = _read_csv("reactor_spectra.csv")
-    return {(row[0], row[1]): row[2:].astype(float) for row in rows[1:]}
+    return MappingProxyType({(row[0], row[1]): _readonly(row[2:].astype(float)) for row in rows[1:]})
 
 
 @cache
 def _kopeikin_table() -> tuple[np.ndarray, np.ndarray]:
-    """Energies (MeV) and spectrum (anti-nu_e/(MeV fission)) of ``kopeikin_2012.csv``."""
+    """Energies (MeV) and spectrum (anti-nu_e/(MeV fission)) of ``kopeikin_2012.csv``; read-only."""
     rows = _read_csv("kopeikin_2012.csv")[1:].astype(float)
-    return rows[:, 0], rows[:, 1]
+    return _readonly(rows[:, 0]), _readonly(rows[:, 1])
 
 
 def _kopeikin_spectrum(energy_mev: np.ndarray) -> np.ndarray:
@@ -232,8 +283,8 @@ class FluxComponent:
         )
 
 
-class ReactorFlux:
-    """Electron-antineutrino flux of a nuclear reactor.
+class ReactorFlux(_Immutable):
+    """Electron-antineutrino flux of a nuclear reactor. Immutable once built.
 
     Parameters
     ----------
@@ -279,9 +330,9 @@ class ReactorFlux:
         low_energy: str = "kopeikin",
         e_max_mev: float | None = None,
     ) -> None:
-        self.power_gw = _positive("power_gw", power_gw)
-        self.distance_m = _positive("distance_m", distance_m)
-        self._fractions = _checked_fractions(fission_fractions)
+        self.power_gw = validation.positive("power_gw", power_gw)
+        self.distance_m = validation.positive("distance_m", distance_m)
+        self._fractions = _readonly(_checked_fractions(fission_fractions))
         self.fission_fractions = MappingProxyType(dict(zip(ISOTOPES, self._fractions.tolist())))
         if spectrum not in SPECTRUM_SOURCES:
             raise ValueError(f"spectrum must be one of {tuple(SPECTRUM_SOURCES)}, got {spectrum!r}")
@@ -305,12 +356,8 @@ class ReactorFlux:
             e_max_floor_mev, e_max_ceiling_mev = first_node_mev, last_node_mev
         else:
             e_max_floor_mev, e_max_ceiling_mev = FIT_E_MIN_MEV, FIT_E_MAX_MEV
-        self.e_max_mev = e_max_ceiling_mev if e_max_mev is None else float(e_max_mev)
-        if not e_max_floor_mev < self.e_max_mev <= e_max_ceiling_mev:
-            raise ValueError(
-                f"e_max_mev must be in ({e_max_floor_mev}, {e_max_ceiling_mev}] MeV for "
-                f"low_energy={low_energy!r}, got {e_max_mev!r}"
-            )
+        self.e_max_mev = e_max_ceiling_mev if e_max_mev is None else validation.number(
+            f"e_max_mev (low_energy={low_energy!r})", e_max_mev, e_max_floor_mev, e_max_ceiling_mev, low_open=True)
 
         if low_energy == "kopeikin-total":
             kinks_mev = kopeikin_nodes_mev
@@ -325,10 +372,14 @@ class ReactorFlux:
         table = _fit_coefficients()
         sources = SPECTRUM_SOURCES[spectrum]
         # shape (6, 4): column i holds a0..a5 of ISOTOPES[i], as numpy's polyval wants
-        self._fit_coefficients = np.column_stack([table[(iso, sources[iso])] for iso in ISOTOPES])
-        self._vogel_engel_coefficients = np.column_stack(
+        self._fit_coefficients = _readonly(np.column_stack([table[(iso, sources[iso])] for iso in ISOTOPES]))
+        self._vogel_engel_coefficients = _readonly(np.column_stack(
             [VOGEL_ENGEL_COEFFICIENTS[iso] for iso in ISOTOPES]
-        )
+        ))
+        self.flux_scale_per_cm2 = _flux_scale(("power_gw", self.power_gw),
+                                              W_PER_GW / (self.mean_energy_per_fission_mev * MEV_J),
+                                              self.distance_m, "flux of fissions per second")
+        self._seal()
 
     def _weighted(self, coefficients: np.ndarray, energy_mev: np.ndarray) -> np.ndarray:
         """sum_i f_i exp(sum_k a_ki E^k) for the coefficient columns of the isotopes."""
@@ -408,10 +459,10 @@ class ReactorFlux:
 
     def exposure_scale(self, live_time_s: float) -> float:
         """Factor turning the per-second components into a run: ``live_time_s`` (> 0)."""
-        return _positive("live_time_s", live_time_s)
+        return validation.positive("live_time_s", live_time_s)
 
 
-class PionDecayAtRest:
+class PionDecayAtRest(_Immutable):
     """Neutrinos from pi+ decay at rest and the subsequent mu+ decay at rest.
 
     pi+ -> mu+ nu_mu gives the prompt nu_mu line; mu+ -> e+ nu_e anti-nu_mu gives the delayed
@@ -431,24 +482,27 @@ class PionDecayAtRest:
     efficiencies : mapping, optional
         Fraction of each component kept, by label (e.g. the share of neutrinos arriving inside a
         timing window); default 1 for all.
+
+    Immutable once built. Raises ValueError for a parameter outside its range, an unknown
+    efficiency label, or a fluence that is not a finite number > 0.
     """
 
     def __init__(self, protons_on_target: float, nu_per_proton: float, distance_m: float,
                  prompt_line_mev: float | None = None, efficiencies: Mapping[str, float] | None = None) -> None:
-        self.protons_on_target = _positive("protons_on_target", protons_on_target)
-        self.nu_per_proton = _positive("nu_per_proton", nu_per_proton)
-        self.distance_m = _positive("distance_m", distance_m)
+        self.protons_on_target = validation.positive("protons_on_target", protons_on_target)
+        self.nu_per_proton = validation.positive("nu_per_proton", nu_per_proton)
+        self.distance_m = validation.positive("distance_m", distance_m)
         line = (M_PION_MEV**2 - M_MUON_MEV**2) / (2.0 * M_PION_MEV) if prompt_line_mev is None else prompt_line_mev
-        if not (np.isfinite(line) and 0.0 < line <= PION_DAR_E_MAX_MEV):
-            raise ValueError(f"prompt_line_mev = {line} must lie in (0, {PION_DAR_E_MAX_MEV:.2f}] MeV")
-        self._prompt_line_mev = float(line)
-        self.efficiencies = {label: 1.0 for label in PION_DAR_LABELS}
+        self._prompt_line_mev = validation.number("prompt_line_mev", line, 0.0, PION_DAR_E_MAX_MEV, low_open=True)
+        kept = {label: 1.0 for label in PION_DAR_LABELS}
         for label, value in (efficiencies or {}).items():
-            if label not in self.efficiencies:
+            if label not in kept:
                 raise ValueError(f"efficiencies key {label!r} is unknown; allowed: {PION_DAR_LABELS}")
-            if not (np.isfinite(value) and 0.0 <= value <= 1.0):
-                raise ValueError(f"efficiencies[{label!r}] = {value} must lie in [0, 1]")
-            self.efficiencies[label] = float(value)
+            kept[label] = validation.number(f"efficiencies[{label!r}]", value, 0.0, 1.0)
+        self.efficiencies = MappingProxyType(kept)
+        self.flux_scale_per_cm2 = _flux_scale(("protons_on_target", self.protons_on_target), self.nu_per_proton,
+                                              self.distance_m, "fluence")
+        self._seal()
 
     @property
     def prompt_energy_mev(self) -> float:
@@ -522,5 +576,5 @@ class PionDecayAtRest:
         ``live_time_s`` (> 0) is checked but does not enter; the run is set by
         ``protons_on_target``.
         """
-        _positive("live_time_s", live_time_s)
+        validation.positive("live_time_s", live_time_s)
         return 1.0

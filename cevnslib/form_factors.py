@@ -91,6 +91,21 @@ FORM_FACTORS = {
 }
 
 
+#: Smallest rms radius (fm) each model can describe: its thickness parameter alone sets the radius.
+MINIMUM_RADIUS_FM = {
+    "helm": float(np.sqrt(3.0) * HELM_SKIN_FM),
+    "klein-nystrand": float(np.sqrt(6.0) * KLEIN_NYSTRAND_RANGE_FM),
+    "symmetrized-fermi": float(np.sqrt(7.0 / 5.0) * np.pi * FERMI_DIFFUSENESS_FM),
+    "unity": 0.0,
+}
+
+
+def minimum_radius_fm(name: str) -> float:
+    """The radius (fm) that form factor ``name`` must exceed; raises ValueError for an unknown name."""
+    get(name)
+    return MINIMUM_RADIUS_FM[name]
+
+
 def get(name: str):
     """The form-factor function called ``name`` (one of the keys of ``FORM_FACTORS``)."""
     if name not in FORM_FACTORS:

@@ -18,13 +18,15 @@ arithmetic. :func:`counts_quad` is the slow, direct nested ``scipy.integrate.qua
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 from scipy.integrate import quad
-from scipy.interpolate import CubicSpline
+from scipy.interpolate import make_interp_spline
 
+from . import form_factors
 from .constants import SECONDS_PER_DAY
 from .couplings import NSI, nucleon_charge_factors
 from .cross_section import (
@@ -32,6 +34,7 @@ from .cross_section import (
     dsigma_dT,
     e_min_mev,
     kinematic_factor,
+    momentum_transfer_mev,
     nuclear_form_factors,
     prefactor_cm2_per_kev,
     t_max_kev,
@@ -39,17 +42,71 @@ from .cross_section import (
 from .detectors import Detector
 from .nuclei import Nucleus, Target
 
-#: Gauss-Legendre nodes per neutrino-energy segment and per recoil-energy segment.
-ENERGY_NODES = 24
-RECOIL_NODES = 24
-#: Neutrino-energy segments are at most this long (MeV); recoil segments span at most this ratio.
-MAX_ENERGY_SEGMENT_MEV = 4.0
-MAX_RECOIL_RATIO = 2.0
+@dataclass(frozen=True)
+class Quadrature:
+    """Settings of the fixed-order Gauss-Legendre quadrature behind the event templates.
+
+    Attributes
+    ----------
+    energy_nodes, recoil_nodes : nodes per neutrino-energy and per recoil-energy segment (2-200).
+    max_energy_segment_mev : neutrino-energy segments are at most this long (MeV, > 0).
+    max_recoil_ratio : recoil segments span at most this ratio T_hi/T_lo (> 1).
+
+    The defaults reproduce the direct nested ``quad`` path to better than 1e-10 (see the tests).
+    They are part of a setup (:attr:`cevnslib.experiments.Experiment.quadrature`), so templates
+    cached for one setting are never returned for another. Raises ValueError for values outside
+    the ranges above.
+    """
+
+    energy_nodes: int = 24
+    recoil_nodes: int = 24
+    max_energy_segment_mev: float = 4.0
+    max_recoil_ratio: float = 2.0
+
+    def __post_init__(self):
+        for name in ("energy_nodes", "recoil_nodes"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 200):
+                raise ValueError(f"{name} = {value!r} must be an integer in [2, 200]")
+        segment = self.max_energy_segment_mev
+        if not (isinstance(segment, (int, float)) and math.isfinite(segment) and segment > 0):
+            raise ValueError(f"max_energy_segment_mev = {segment!r} must be a finite number > 0")
+        ratio = self.max_recoil_ratio
+        if not (isinstance(ratio, (int, float)) and math.isfinite(ratio) and ratio > 1):
+            raise ValueError(f"max_recoil_ratio = {ratio!r} must be a finite number > 1")
+
+
+#: Spacing (fm) of the R_n grid on which templates are tabulated for :meth:`EventTemplates.counts`.
+RN_GRID_SPACING_FM = 0.1
+#: Upper end (fm) of that grid: every nucleus' neutron radius lies well below.
+RN_GRID_MAX_FM = 10.0
+#: Degree of the spline through the tabulated templates: quintic, within 2e-7 of exact templates.
+RN_SPLINE_DEGREE = 5
+
+
+def default_rn_grid_fm(form_factor: str, spacing_fm: float = RN_GRID_SPACING_FM,
+                       max_fm: float = RN_GRID_MAX_FM) -> np.ndarray:
+    """R_n grid (fm) for templates with ``form_factor``: from just above its smallest radius to ``max_fm``.
+
+    Every form factor of :mod:`cevnslib.form_factors` has a smallest rms radius (its thickness
+    parameter); the grid starts 0.01 fm above it, so scans and fits can reach any radius the model
+    allows. Raises ValueError for an unknown form factor.
+    """
+    lo = form_factors.minimum_radius_fm(form_factor) + 0.01
+    n = int(math.ceil((max_fm - lo) / spacing_fm)) + 1
+    return np.linspace(lo, max_fm, max(n, RN_SPLINE_DEGREE + 1))
 
 
 @cache
 def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.polynomial.legendre.leggauss(n)
+    return tuple(_readonly(a) for a in np.polynomial.legendre.leggauss(n))
+
+
+def _readonly(array) -> np.ndarray:
+    """A read-only copy of ``array`` (cached and shared arrays must not be changed by a caller)."""
+    out = np.array(array, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out
 
 
 def _split(points: np.ndarray, max_length: float | None = None, max_ratio: float | None = None) -> np.ndarray:
@@ -68,24 +125,26 @@ def _split(points: np.ndarray, max_length: float | None = None, max_ratio: float
     return np.array(out)
 
 
-def _energy_edges(component) -> np.ndarray:
+def _energy_edges(component, quadrature: Quadrature) -> np.ndarray:
     inner = [p for p in component.breakpoints_mev if component.e_min_mev < p < component.e_max_mev]
     edges = np.unique([component.e_min_mev, *inner, component.e_max_mev])
-    return _split(edges, max_length=MAX_ENERGY_SEGMENT_MEV)
+    return _split(edges, max_length=quadrature.max_energy_segment_mev)
 
 
-def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool = False) -> np.ndarray:
+def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool = False,
+                quadrature: Quadrature = Quadrature()) -> np.ndarray:
     """G(T) = int dE phi(E) K(E, T): the flux folded with the kinematic factor, nu/cm^2 [/s].
 
-    A line of fluence Phi at E_0 gives Phi K(E_0, T).
+    ``recoil_kev``: recoil energies T (keV, array of shape (n,)); returns shape (n,). A line of
+    fluence Phi at E_0 gives Phi K(E_0, T).
     """
     t = np.atleast_1d(np.asarray(recoil_kev, dtype=float))
     if component.line_mev is not None:
         return component.line_fluence * kinematic_factor(component.line_mev, t, mass_gev, include_t_over_e)
-    edges = _energy_edges(component)
+    edges = _energy_edges(component, quadrature)
     a, b = edges[:-1], edges[1:]
     lower = np.clip(e_min_mev(t, mass_gev)[:, None], a, b)
-    x, w = _legendre(ENERGY_NODES)
+    x, w = _legendre(quadrature.energy_nodes)
     half, mid = (b - lower) / 2.0, (b + lower) / 2.0
     energy = mid[..., None] + half[..., None] * x
     integrand = component.density(energy) * kinematic_factor(energy, t[:, None, None], mass_gev, include_t_over_e)
@@ -105,14 +164,15 @@ def _recoil_splits_kev(source, detector: Detector, nucleus: Nucleus) -> np.ndarr
     return np.concatenate([t_max_kev(np.array(energies), nucleus.mass_gev), detector.recoil_steps_kev(nucleus)])
 
 
-def _recoil_quadrature(t_lo: float, t_hi: float, splits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _recoil_quadrature(t_lo: float, t_hi: float, splits: np.ndarray,
+                       quadrature: Quadrature) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights on [t_lo, t_hi], split at ``splits``."""
     if t_hi <= t_lo:
         return np.empty(0), np.empty(0)
     inner = splits[(splits > t_lo) & (splits < t_hi)]
-    edges = _split(np.unique([t_lo, *inner, t_hi]), max_ratio=MAX_RECOIL_RATIO)
+    edges = _split(np.unique([t_lo, *inner, t_hi]), max_ratio=quadrature.max_recoil_ratio)
     a, b = edges[:-1, None], edges[1:, None]
-    x, w = _legendre(RECOIL_NODES)
+    x, w = _legendre(quadrature.recoil_nodes)
     nodes = (a + b) / 2 + (b - a) / 2 * x
     weights = (b - a) / 2 * w
     return nodes.ravel(), weights.ravel()
@@ -136,13 +196,17 @@ def check_threshold(target: Target, source, detector: Detector) -> None:
     )
 
 
-@dataclass
+_TEMPLATE_ARRAYS = ("i_zz", "i_zn_default", "i_nn_default", "rn_grid_fm", "i_zn_grid", "i_nn_grid")
+
+
+@dataclass(frozen=True, eq=False)
 class EventTemplates:
     """Quadratic-form integrals of Eq. 3 for one setup; :meth:`counts` turns couplings into counts.
 
     The integrals are summed over the target's nuclei with weights Z^2, Z N and N^2 (see
     :func:`~cevnslib.couplings.nucleon_charge_factors`), so arrays are indexed [flavour, bin], with
-    a leading R_n axis for the tabulated ones.
+    a leading R_n axis for the tabulated ones. Immutable: the arrays are read-only copies, so a
+    cached instance can be shared safely.
     """
 
     nuclei: tuple[Nucleus, ...]
@@ -156,9 +220,18 @@ class EventTemplates:
     i_nn_grid: np.ndarray | None = None
 
     def __post_init__(self):
+        for name in _TEMPLATE_ARRAYS:
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _readonly(value))
         if self.rn_grid_fm is not None:
-            self._zn = CubicSpline(self.rn_grid_fm, self.i_zn_grid, axis=0)
-            self._nn = CubicSpline(self.rn_grid_fm, self.i_nn_grid, axis=0)
+            object.__setattr__(self, "_zn", make_interp_spline(self.rn_grid_fm, self.i_zn_grid, RN_SPLINE_DEGREE, axis=0))
+            object.__setattr__(self, "_nn", make_interp_spline(self.rn_grid_fm, self.i_nn_grid, RN_SPLINE_DEGREE, axis=0))
+
+    @property
+    def n_bins(self) -> int:
+        """Number of analysis bins."""
+        return self.i_zz.shape[-1]
 
     def summed(self) -> "EventTemplates":
         """The same templates with all analysis bins merged into one (counts are linear in them)."""
@@ -169,34 +242,59 @@ class EventTemplates:
             merge(self.i_nn_default), self.rn_grid_fm, merge(self.i_zn_grid), merge(self.i_nn_grid),
         )
 
+    @property
+    def rn_range_fm(self) -> tuple[float, float] | None:
+        """(lowest, highest) R_n in fm that :meth:`counts` accepts, or None without a grid."""
+        if self.rn_grid_fm is None:
+            return None
+        return float(self.rn_grid_fm[0]), float(self.rn_grid_fm[-1])
+
     def _radius_terms(self, rn_fm):
         if rn_fm is None:
             return self.i_zn_default, self.i_nn_default
-        rn = np.asarray(rn_fm, dtype=float)
         if self.rn_grid_fm is None:
             raise ValueError("rn_fm needs templates built with rn_grid_fm=...")
-        lo, hi = self.rn_grid_fm[0], self.rn_grid_fm[-1]
-        if np.any(~np.isfinite(rn)) or np.any(rn < lo) or np.any(rn > hi):
-            raise ValueError(f"rn_fm must lie in the template grid [{lo}, {hi}] fm")
+        rn = check_radius_array("rn_fm", rn_fm, self.rn_range_fm)
         return self._zn(rn), self._nn(rn)
 
     def counts(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
         """Expected counts per bin; NSI fields and ``rn_fm`` may be arrays (they broadcast).
 
         The result has shape broadcast(NSI fields, rn_fm) + (n_bins,). ``rn_fm=None`` takes the
-        templates' default radius (each nucleus' R_p unless built with ``rn_fm``).
+        templates' default radius (each nucleus' R_p unless built with ``rn_fm``). Raises
+        ValueError for an R_n outside :attr:`rn_range_fm` or not a finite number.
         """
         zn, nn = self._radius_terms(rn_fm)
+        if (nsi is None or nsi.is_scalar) and zn.ndim == 2:  # one point: a single matrix product
+            factors = [nucleon_charge_factors(flavor, nsi, self.couplings) for flavor in self.flavors]
+            weights = [p_zz for p_zz, _, _ in factors] + [2.0 * p_zn for _, p_zn, _ in factors] + \
+                [p_nn for _, _, p_nn in factors]
+            return np.dot(weights, np.concatenate((self.i_zz, zn, nn)))
         total = 0.0
         for j, flavor in enumerate(self.flavors):
             p_zz, p_zn, p_nn = nucleon_charge_factors(flavor, nsi, self.couplings)
-            total = (
-                total
-                + np.multiply.outer(p_zz, self.i_zz[j])
-                + 2.0 * np.expand_dims(p_zn, -1) * zn[..., j, :]
-                + np.expand_dims(p_nn, -1) * nn[..., j, :]
-            )
+            if np.ndim(p_zz) or np.ndim(p_zn) or np.ndim(p_nn):  # NSI arrays: a bin axis goes last
+                p_zz, p_zn, p_nn = (np.expand_dims(p, -1) for p in (p_zz, p_zn, p_nn))
+            total = total + p_zz * self.i_zz[j] + 2.0 * p_zn * zn[..., j, :] + p_nn * nn[..., j, :]
         return np.asarray(total)
+
+
+def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.ndarray:
+    """``value`` as a float array, or ValueError naming ``name`` and the allowed range in fm."""
+    lo, hi = allowed
+    if type(value) is float or type(value) is int:  # the common scalar case, without array overhead
+        if lo <= value <= hi:
+            return float(value)
+        raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
+    try:
+        radius = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers (fm), got {value!r}") from None
+    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO":
+        raise ValueError(f"{name} must be a number or an array of numbers (fm), got {value!r}")
+    if np.any(~np.isfinite(radius)) or np.any(radius < lo) or np.any(radius > hi):
+        raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
+    return radius
 
 
 def build_templates(
@@ -208,24 +306,27 @@ def build_templates(
     options: CrossSectionOptions = CrossSectionOptions(),
     rn_grid_fm=None,
     rn_fm: float | None = None,
+    quadrature: Quadrature = Quadrature(),
 ) -> EventTemplates:
     """Event templates for a setup (Gauss-Legendre quadrature; see the module docstring).
 
-    ``rn_grid_fm``: neutron radii (fm, increasing, at least 4) on which I_ZN and I_NN are tabulated
-    and spline-interpolated, so that :meth:`EventTemplates.counts` accepts any R_n in that range
-    (one R_n common to all nuclei of the target). ``rn_fm``: the neutron radius used when
-    :meth:`EventTemplates.counts` is called without one (default: each nucleus' proton radius).
+    ``rn_grid_fm``: neutron radii (fm, increasing, at least 6) on which I_ZN and I_NN are tabulated
+    and interpolated by a quintic spline, so that :meth:`EventTemplates.counts` accepts any R_n in
+    that range (one R_n common to all nuclei of the target). ``rn_fm``: the neutron radius used
+    when :meth:`EventTemplates.counts` is called without one (default: each nucleus' proton
+    radius). Raises ValueError for a bad grid or a threshold above the kinematic maximum.
     """
     check_threshold(target, source, detector)
     flavors = _flavors(source)
     grid = None if rn_grid_fm is None else np.asarray(rn_grid_fm, dtype=float)
-    if grid is not None and (grid.ndim != 1 or grid.size < 4 or np.any(np.diff(grid) <= 0)):
-        raise ValueError("rn_grid_fm must be an increasing 1-D array of at least 4 radii")
+    if grid is not None and (grid.ndim != 1 or grid.size <= RN_SPLINE_DEGREE or np.any(np.diff(grid) <= 0)):
+        raise ValueError(f"rn_grid_fm must be an increasing 1-D array of at least {RN_SPLINE_DEGREE + 1} radii")
     n_fl, n_bins = len(flavors), detector.n_bins
     i_zz, i_zn0, i_nn0 = (np.zeros((n_fl, n_bins)) for _ in range(3))
     shape_grid = (0 if grid is None else grid.size, n_fl, n_bins)
     i_zn_g, i_nn_g = np.zeros(shape_grid), np.zeros(shape_grid)
     scale = mass_kg * source.exposure_scale(live_time_s)
+    ff = form_factors.get(options.form_factor)
     for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
         edges = detector.recoil_edges_kev(nuc)
         t_top = _max_recoil_kev(source, nuc)
@@ -233,13 +334,13 @@ def build_templates(
         norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
         zz, zn, nn = nuc.Z * nuc.Z, nuc.Z * nuc.N, nuc.N * nuc.N
         for i in range(n_bins):
-            t, w = _recoil_quadrature(edges[i], min(edges[i + 1], t_top), splits)
+            t, w = _recoil_quadrature(edges[i], min(edges[i + 1], t_top), splits, quadrature)
             if t.size == 0:
                 continue
             weight = norm * w * detector.efficiency(t, nuc)
             f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
             folded = np.array([
-                sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e)
+                sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e, quadrature)
                     for c in source.components if c.flavor == fl)
                 for fl in flavors
             ])
@@ -247,10 +348,11 @@ def build_templates(
             i_zz[:, i] += zz * (wg @ f_z**2)
             i_zn0[:, i] += zn * (wg @ (f_z * f_n))
             i_nn0[:, i] += nn * (wg @ f_n**2)
-            for r, radius in enumerate([] if grid is None else grid):
-                f_n = nuclear_form_factors(nuc, t, radius, options)[1]
-                i_zn_g[r, :, i] += zn * (wg @ (f_z * f_n))
-                i_nn_g[r, :, i] += nn * (wg @ f_n**2)
+            if grid is not None:
+                q = momentum_transfer_mev(t, nuc.mass_gev, options.relativistic_q)
+                f_n_grid = ff(q[None, :], grid[:, None])          # (radii, nodes)
+                i_zn_g[:, :, i] += zn * ((f_z * f_n_grid) @ wg.T)
+                i_nn_g[:, :, i] += nn * (f_n_grid**2 @ wg.T)
     return EventTemplates(
         target.nuclei, flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
         grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,

@@ -18,35 +18,59 @@ import numpy as np
 from scipy import stats
 from scipy.optimize import brentq
 
+from . import validation
 from .couplings import NSI
+from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
 from .rates import EventTemplates
-
-#: Newton steps of the Poisson profile over the pulls (started from the Gaussian solution).
-POISSON_NEWTON_STEPS = 8
-
 
 def delta_chi2_level(confidence: float | None = None, sigma: float | None = None, dof: int = 2) -> float:
     """Delta chi^2 that bounds a region of ``dof`` parameters at a confidence level.
 
     Give either ``confidence`` (e.g. 0.9) or ``sigma`` (e.g. 1 for the 68.27% of a Gaussian 1 sigma).
-    Wilks' theorem is assumed: Delta chi^2 follows chi^2 with ``dof`` degrees of freedom.
+    Wilks' theorem is assumed: Delta chi^2 follows chi^2 with ``dof`` degrees of freedom. A level in
+    sigma is computed through survival functions, p = P(|z| > sigma) = chi2_1.sf(sigma^2) and
+    level = chi2_dof.isf(p), so it stays exact far into the tails (sigma = 9 gives 81.0 for one
+    parameter). Raises ValueError naming the parameter: both or neither given, ``confidence``
+    outside (0, 1), ``sigma`` not > 0 or so large that p underflows (above about 37), ``dof`` not
+    1, 2 or 3.
     """
     if (confidence is None) == (sigma is None):
         raise ValueError("give exactly one of confidence or sigma")
-    if sigma is not None:
-        if not (np.isfinite(sigma) and sigma > 0):
-            raise ValueError(f"sigma = {sigma} must be finite and > 0")
-        confidence = stats.chi2.cdf(sigma**2, 1)
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence = {confidence} must lie in (0, 1)")
     if dof not in (1, 2, 3):
         raise ValueError(f"dof = {dof} must be 1, 2 or 3")
-    return float(stats.chi2.ppf(confidence, dof))
+    if sigma is not None:
+        sigma = validation.number("sigma", sigma, 0.0, low_open=True)
+        p_value = stats.chi2.sf(sigma**2, 1)
+        if not p_value > 0:
+            raise ValueError(f"sigma = {sigma} is so far in the tail that its p-value underflows to 0; "
+                             "sigma must lie in (0, 37]")
+        return float(stats.chi2.isf(p_value, dof))
+    confidence = validation.number("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
+    return float(stats.chi2.isf(1.0 - confidence, dof))
+
+
+def _bin_values(name: str, value, n_bins: int) -> np.ndarray:
+    """``value`` as a read-only float array of one finite, non-negative entry per bin, else ValueError."""
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold one number per bin ({n_bins}), got {value!r}") from None
+    if array.shape != (n_bins,):
+        raise ValueError(f"{name} must have one entry per bin ({n_bins}), got shape {array.shape}")
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise ValueError(f"{name} = {array} must be finite and >= 0 in every bin (counts)")
+    array.setflags(write=False)
+    return array
 
 
 @dataclass
 class Measurement:
     """One experiment's data and model in a fit.
+
+    ``observed``, ``variance`` and ``background`` are stored as read-only copies; each must hold one
+    finite, non-negative number per bin (the variance > 0), else ValueError naming it. A
+    background-subtracted excess that fluctuates below zero is not a count: fit the raw counts with
+    the subtracted part as ``background`` instead.
 
     Attributes
     ----------
@@ -71,15 +95,12 @@ class Measurement:
     depends_on_rn: bool = True
 
     def __post_init__(self):
-        self.observed = np.asarray(self.observed, dtype=float)
-        self.variance = np.asarray(self.variance, dtype=float)
-        n = self.templates.i_zz.shape[-1]
-        self.background = np.zeros(n) if self.background is None else np.asarray(self.background, dtype=float)
-        for label, arr in (("observed", self.observed), ("variance", self.variance), ("background", self.background)):
-            if arr.shape != (n,):
-                raise ValueError(f"{label} must have one entry per bin ({n}), got shape {arr.shape}")
-        if np.any(self.variance <= 0) or not np.all(np.isfinite(self.variance)):
-            raise ValueError("variance must be finite and > 0 in every bin")
+        n = self.templates.n_bins
+        self.observed = _bin_values("observed", self.observed, n)
+        self.variance = _bin_values("variance", self.variance, n)
+        self.background = np.zeros(n) if self.background is None else _bin_values("background", self.background, n)
+        if np.any(self.variance <= 0):
+            raise ValueError(f"variance = {self.variance} must be > 0 in every bin")
 
 
 @dataclass
@@ -136,24 +157,51 @@ class Fit:
         chi2 = chi2 - np.sum(b * pulls, axis=-1)
         return (chi2, pulls) if return_pulls else chi2
 
-    def poisson(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
+    def normalisation_constraints(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (A, b) of A x >= b: every normalisation 1 + (sum of its pulls) stays >= 0.
+
+        One row per distinct set of pulls that scales a signal or a background; a set of one pull
+        is a bound, pull >= -1.
+        """
+        sets = []
+        for m in self.measurements:
+            for pulls in (m.signal_pulls, m.background_pulls):
+                key = frozenset(pulls)
+                if key and key not in sets:
+                    sets.append(key)
+        a_mat = np.array([[1.0 if p in key else 0.0 for p in self.pulls] for key in sets]).reshape(-1, len(self.pulls))
+        return a_mat, -np.ones(len(sets))
+
+    def poisson(self, nsi: NSI | None = None, rn_fm=None, return_pulls: bool = False):
         """-2 ln(L/L_sat) for Poisson bins plus Gaussian pull priors, profiled over the pulls.
 
-        The profile uses Newton steps started from the Gaussian solution; the expectation is kept
-        positive. Suited to low counts, where the Gaussian chi^2 is poor.
+        Suited to low counts, where the Gaussian chi^2 is poor. Exact at the boundaries: bins with
+        zero counts, and normalisations held at zero (a pull at -1) when the data want less signal
+        than none. The profile is :func:`cevnslib.likelihood.minimise_bounded` (projected Newton,
+        scipy's SLSQP where it does not converge). Arrays in ``nsi``/``rn_fm`` broadcast; with
+        ``return_pulls`` also the pulls at the minimum, shape (..., n_pulls).
         """
         signal, background, response, observed, _ = self._model(nsi, rn_fm)
-        _, pulls = self.chi2(nsi, rn_fm, return_pulls=True)
-        prior = self._prior_precision()
-        for _ in range(POISSON_NEWTON_STEPS if self.pulls else 0):
-            mu = np.maximum(signal + background + np.einsum("...k,...kn->...n", pulls, response), 1e-12)
-            grad = np.einsum("...kn,...n->...k", response, 1.0 - observed / mu) + pulls @ prior
-            hess = np.einsum("...kn,...ln,...n->...kl", response, response, observed / mu**2) + prior
-            pulls = pulls - np.linalg.solve(hess, grad[..., None])[..., 0]
-        mu = np.maximum(signal + background + np.einsum("...k,...kn->...n", pulls, response), 1e-12)
-        log_term = np.where(observed > 0, observed * np.log(np.where(observed > 0, observed, 1.0) / mu), 0.0)
-        deviance = 2.0 * np.sum(mu - observed + log_term, axis=-1)
-        return deviance + np.einsum("...k,kl,...l->...", pulls, prior, pulls)
+        shape = signal.shape[:-1]
+        n_bins, k = signal.shape[-1], len(self.pulls)
+        base = (signal + background).reshape(-1, n_bins)
+        if k == 0:
+            values = poisson_deviance(observed, base).reshape(shape)
+            return (values, np.zeros(shape + (0,))) if return_pulls else values
+        resp = np.broadcast_to(response, shape + (k, n_bins)).reshape(-1, k, n_bins)
+        precision = np.array([1.0 / self.pull_sigmas[p] ** 2 for p in self.pulls])
+
+        def fgh(x, index):
+            mu = base[index] + np.einsum("ik,ikn->in", x, resp[index])
+            d1, d2 = poisson_deviance_derivatives(observed, mu)
+            value = poisson_deviance(observed, mu) + np.sum(precision * x * x, axis=-1)
+            grad = np.einsum("ikn,in->ik", resp[index], d1) + 2.0 * precision * x
+            hess = np.einsum("ikn,iln,in->ikl", resp[index], resp[index], d2) + np.diag(2.0 * precision)
+            return value, grad, hess
+
+        result = minimise_bounded(fgh, np.zeros((base.shape[0], k)), self.normalisation_constraints())
+        values = result.value.reshape(shape)
+        return (values, result.x.reshape(shape + (k,))) if return_pulls else values
 
 
 def region_mask(delta_chi2: np.ndarray, level: float) -> np.ndarray:
@@ -167,14 +215,62 @@ def best_fit(values: np.ndarray, *axes: np.ndarray) -> tuple:
     return (float(values[index]), *(float(ax[i]) for ax, i in zip(axes, index)))
 
 
-def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> tuple[float, float, float]:
-    """Best fit and the interval where func - min <= level, for a 1-D function of one parameter.
+@dataclass(frozen=True)
+class Interval:
+    """A confidence set of one parameter: the best fit and every disjoint piece of the set.
 
-    ``func`` maps an array of parameter values to chi^2. The minimum is located on ``grid`` and
-    refined by a parabola; each crossing is found with brentq. An end of the grid reached without
-    crossing is returned as +-inf (the interval is open there).
+    ``pieces`` is a tuple of (lower, upper) pairs in increasing order; their union is the set. An
+    end of the scanned range reached inside the set is returned as -inf or +inf (the set goes on
+    beyond what was scanned). :attr:`hull` is the smallest single interval holding every piece,
+    an explicit extra for a reader who wants one range.
+    """
+
+    best: float
+    pieces: tuple[tuple[float, float], ...]
+
+    @property
+    def hull(self) -> tuple[float, float]:
+        """(lowest lower end, highest upper end) of the pieces."""
+        return self.pieces[0][0], self.pieces[-1][1]
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the set is one interval."""
+        return len(self.pieces) == 1
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the set."""
+        return any(lo <= value <= hi for lo, hi in self.pieces)
+
+    def __str__(self) -> str:
+        return " ∪ ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in self.pieces)
+
+
+def runs(inside: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) indices of every maximal run of True in a 1-D boolean array."""
+    idx = np.flatnonzero(inside)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
+    stops = np.concatenate((idx[breaks], [idx[-1]]))
+    return list(zip(starts.tolist(), stops.tolist()))
+
+
+def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> Interval:
+    """Best fit and the set {x : func(x) - min <= level} of a one-parameter chi^2 or -2 ln L.
+
+    ``func`` maps an array of parameter values to values. The minimum is located on ``grid`` and
+    refined by a parabola; each run of grid points inside the set becomes one piece, whose ends
+    are found with brentq between the neighbouring grid points. A likelihood with two minima (an
+    NSI coupling and its flipped branch) gives two pieces. Regions narrower than the grid spacing
+    can be missed: scan finely enough. Raises ValueError for a grid that is not increasing or a
+    level that is not > 0.
     """
     grid = np.asarray(grid, dtype=float)
+    if grid.ndim != 1 or grid.size < 3 or np.any(np.diff(grid) <= 0):
+        raise ValueError("grid must be an increasing 1-D array of at least 3 values")
+    level = validation.number("level", level, 0.0, low_open=True)
     values = np.asarray(func(grid), dtype=float)
     i = int(np.argmin(values))
     best = grid[i]
@@ -184,15 +280,16 @@ def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> tuple[float, floa
         if a > 0:
             best = float(np.clip(-b / (2 * a), x[0], x[2]))
     chi_min = float(func(np.array([best]))[0])
+    if chi_min > values[i]:  # the parabola missed: keep the grid minimum
+        best, chi_min = float(grid[i]), float(values[i])
 
     def excess(x):
         return float(func(np.array([x]))[0]) - chi_min - level
 
-    lo, hi = -np.inf, np.inf
-    left = np.nonzero(values[: i + 1] - chi_min > level)[0]
-    if left.size:
-        lo = brentq(excess, grid[left[-1]], best, xtol=1e-10)
-    right = np.nonzero(values[i:] - chi_min > level)[0]
-    if right.size:
-        hi = brentq(excess, best, grid[i + right[0]], xtol=1e-10)
-    return float(best), float(lo), float(hi)
+    inside = values - chi_min <= level
+    pieces = []
+    for first, last in runs(inside):
+        lo = -np.inf if first == 0 else brentq(excess, grid[first - 1], grid[first], xtol=1e-10)
+        hi = np.inf if last == grid.size - 1 else brentq(excess, grid[last], grid[last + 1], xtol=1e-10)
+        pieces.append((float(lo), float(hi)))
+    return Interval(float(best), tuple(pieces))

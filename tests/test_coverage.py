@@ -75,6 +75,14 @@ def _exact_poisson_upper_limit_n0(b, cl=0.9):
     return last
 
 
+def _gaps_are_toy_noise(interval, grid):
+    """Near an end of an interval of discrete data the toys' quantile can flicker across the observed
+    statistic, so the accepted set may show gaps: they must be narrower than three grid steps."""
+    step = grid[1] - grid[0]
+    for (_, hi), (lo, _) in zip(interval.pieces[:-1], interval.pieces[1:]):
+        assert 0 < lo - hi < 3 * step
+
+
 def test_feldman_cousins_reproduces_table_iv_without_background():
     """FC 1998 Table IV (90% CL, b = 0): n = 0..3 -> [0.00, 2.44], [0.11, 4.36], [0.53, 5.91], [1.10, 7.42]."""
     generate, statistic = _poisson_model(0.0)
@@ -83,7 +91,8 @@ def test_feldman_cousins_reproduces_table_iv_without_background():
     table = {0: (0.00, 2.44), 1: (0.11, 4.36), 2: (0.53, 5.91), 3: (1.10, 7.42)}
     for n_obs, (lo, hi) in table.items():
         interval = fc.for_observed(statistic(grid, float(n_obs))).interval
-        assert interval == pytest.approx((lo, hi), abs=0.03), n_obs
+        assert interval.hull == pytest.approx((lo, hi), abs=0.03), n_obs
+        _gaps_are_toy_noise(interval, grid)
 
 
 def test_feldman_cousins_with_background_three():
@@ -92,8 +101,9 @@ def test_feldman_cousins_with_background_three():
     generate, statistic = _poisson_model(3.0)
     grid = np.arange(0.0, 5.0001, 0.02)
     fc = cv.feldman_cousins_interval(grid, statistic(grid, 3.0), generate, statistic, 0.9, 20000, seed=6)
-    assert fc.interval == pytest.approx((0.0, 4.42), abs=0.03)
-    upper_n0 = fc.for_observed(statistic(grid, 0.0)).interval[1]
+    assert fc.interval.hull == pytest.approx((0.0, 4.42), abs=0.03)
+    _gaps_are_toy_noise(fc.interval, grid)
+    upper_n0 = fc.for_observed(statistic(grid, 0.0)).interval.hull[1]
     assert upper_n0 == pytest.approx(_exact_poisson_upper_limit_n0(3.0), abs=0.03)
 
 
@@ -135,7 +145,7 @@ def test_feldman_cousins_bounded_gaussian_matches_exact_construction(x0):
     grid = np.arange(0.0, 4.0001, 0.02)
     fc = cv.feldman_cousins_interval(grid, statistic(grid, x0), generate, statistic, cv.ONE_SIGMA, 20000, seed=7)
     exact = _exact_bounded_gaussian_interval(x0, cv.ONE_SIGMA)
-    assert fc.interval == pytest.approx(exact, abs=0.04)
+    assert fc.interval.pieces == (pytest.approx(exact, abs=0.04),)
 
 
 def test_bounded_gaussian_anchor_values():
@@ -150,9 +160,10 @@ def test_feldman_cousins_result_helpers():
     grid = np.linspace(0.0, 4.0, 41)
     toys = np.tile(stats.chi2.ppf(np.linspace(0.0005, 0.9995, 1000), 1), (grid.size, 1))
     fc = cv.FeldmanCousins(grid, (grid - 2.0) ** 2, np.full(grid.size, 1.0), toys, cv.ONE_SIGMA)
-    assert fc.interval == pytest.approx((1.0, 3.0), abs=1e-9)
-    assert fc.wilks_interval(1.0) == pytest.approx((1.0, 3.0), abs=1e-9)
-    assert fc.refined_interval(np.linspace(0, 4, 4001), lambda x: (x - 2.0) ** 2) == pytest.approx((1.0, 3.0), abs=1e-9)
+    assert fc.interval.pieces == (pytest.approx((1.0, 3.0), abs=1e-9),)
+    assert fc.wilks_interval(1.0).pieces == (pytest.approx((1.0, 3.0), abs=1e-9),)
+    refined = fc.refined_interval(np.linspace(0, 4, 4001), lambda x: (x - 2.0) ** 2)
+    assert refined.pieces == (pytest.approx((1.0, 3.0), abs=1e-9),) and refined.best == 2.0
     coverage, error = fc.wilks_coverage(1.0)
     np.testing.assert_allclose(coverage, cv.ONE_SIGMA, atol=1e-3)
     assert np.all(fc.critical_error() > 0)

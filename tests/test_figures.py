@@ -87,8 +87,9 @@ def test_csi_and_csi_plus_conus_regions(fig2_left):
     # With real data the two minima differ, so inclusion holds up to the region's edge.
     assert np.mean(both & ~csi) < 0.01 * np.mean(both)
     assert ndimage.label(both)[1] == 2  # the SM and the flipped eps_d stripes
-    best, lo, hi = fits.csi2017_rn_interval()
-    assert np.isfinite(lo) and np.isfinite(hi) and lo < best < hi
+    rn = fits.csi2017_rn_interval()
+    (lo, hi), = rn.pieces
+    assert np.isfinite(lo) and np.isfinite(hi) and lo < rn.best < hi
     j = np.abs(fig2_left.data["eps_d"]).argmin()
     rn_inside = fig2_left.data["rn_fm"][both[:, j]]
     assert 0 < rn_inside.size and rn_inside.max() < fig2_left.data["rn_fm"][-1]

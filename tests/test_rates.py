@@ -100,7 +100,7 @@ def test_templates_refuse_radius_outside_grid_or_without_grid():
     with pytest.raises(ValueError, match="rn_fm"):
         exp.templates().counts(rn_fm=5.0)
     with pytest.raises(ValueError, match="rn_fm"):
-        exp.templates(rn_grid_fm=np.linspace(4, 5, 5)).counts(rn_fm=5.5)
+        exp.templates(rn_grid_fm=np.linspace(4, 5, 6)).counts(rn_fm=5.5)
     with pytest.raises(ValueError, match="rn_grid_fm"):
         exp.templates(rn_grid_fm=[4.0, 5.0])
 

@@ -81,12 +81,13 @@ def test_delta_chi2_levels_match_tables(confidence, sigma, dof, value):
 
 
 def test_interval_of_a_parabola():
-    best, lo, hi = interval_1d(lambda x: (x - 1.0) ** 2 / 0.25, np.linspace(-2, 4, 61))
-    assert (best, lo, hi) == pytest.approx((1.0, 0.5, 1.5), abs=1e-8)
+    result = interval_1d(lambda x: (x - 1.0) ** 2 / 0.25, np.linspace(-2, 4, 61))
+    assert result.best == pytest.approx(1.0, abs=1e-8)
+    assert result.pieces == (pytest.approx((0.5, 1.5), abs=1e-8),)
 
 
 def test_interval_open_at_grid_end():
-    best, lo, hi = interval_1d(lambda x: (x - 1.0) ** 2, np.linspace(0.5, 3, 26))
+    (lo, hi), = interval_1d(lambda x: (x - 1.0) ** 2, np.linspace(0.5, 3, 26)).pieces
     assert lo == -np.inf and hi == pytest.approx(2.0)
 
 

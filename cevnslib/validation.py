@@ -1,0 +1,68 @@
+"""Checks of user input: every bad value raises ValueError naming the parameter and its allowed range.
+
+Used by every module that takes numbers from a reader, so that a string, NaN, an infinity or a
+value out of range is refused where it enters, never turned into a silent NaN or a wrong count.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def _range_text(low, high, low_open: bool, high_open: bool) -> str:
+    left = "(" if low_open or low is None else "["
+    right = ")" if high_open or high is None else "]"
+    lo = "-inf" if low is None else f"{low:g}"
+    hi = "inf" if high is None else f"{high:g}"
+    return f"{left}{lo}, {hi}{right}"
+
+
+def number(name: str, value, low: float | None = None, high: float | None = None, *,
+           low_open: bool = False, high_open: bool = False) -> float:
+    """``value`` as a float if it is a real number in the range; ValueError naming ``name`` otherwise.
+
+    ``low``/``high`` bound the range (None: unbounded), ``low_open``/``high_open`` exclude the
+    bound itself. Strings, booleans, NaN and infinities are refused (an infinite bound is never
+    reached).
+
+    >>> number("mass_kg", 4, 0.0, low_open=True)
+    4.0
+    """
+    allowed = _range_text(low, high, low_open, high_open)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} = {value!r} must be a number in {allowed}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"{name} = {value!r} must be a finite number in {allowed}")
+    if low is not None and (x < low or (low_open and x == low)):
+        raise ValueError(f"{name} = {value!r} must lie in {allowed}")
+    if high is not None and (x > high or (high_open and x == high)):
+        raise ValueError(f"{name} = {value!r} must lie in {allowed}")
+    return x
+
+
+def positive(name: str, value) -> float:
+    """``value`` as a float if it is a finite number > 0; ValueError naming ``name`` otherwise."""
+    return number(name, value, 0.0, low_open=True)
+
+
+def edges(name: str, value, minimum: float = 0.0) -> tuple[float, ...]:
+    """Bin edges as a tuple of floats: at least two, strictly increasing, >= ``minimum``, all finite
+    except that the last may be +inf. ValueError naming ``name`` otherwise."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise ValueError(f"{name} = {value!r} must be a sequence of at least 2 increasing numbers")
+    if len(value) < 2:
+        raise ValueError(f"{name} = {value!r} must hold at least 2 increasing numbers (one bin needs two edges)")
+    out = []
+    for i, edge in enumerate(value):
+        last = i == len(value) - 1
+        if last and isinstance(edge, numbers.Real) and not isinstance(edge, bool) and float(edge) == math.inf:
+            out.append(math.inf)
+            continue
+        out.append(number(f"{name}[{i}]", edge, minimum))
+    if any(b <= a for a, b in zip(out[:-1], out[1:])):
+        raise ValueError(f"{name} = {tuple(value)} must increase strictly")
+    return tuple(out)
