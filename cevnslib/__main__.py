@@ -44,9 +44,19 @@ def _print_summary(values: dict) -> None:
         print(f"  {label:5s} {rn_fit:.2f} fm")
 
 
+#: Image settings that make every format byte-for-byte reproducible: no creation dates in PDF and
+#: SVG, and SVG ids drawn from a fixed salt instead of random ones.
+_REPRODUCIBLE_METADATA = {"pdf": {"CreationDate": None, "ModDate": None}, "svg": {"Date": None}, "png": {}}
+_SVG_HASH_SALT = "cevnslib"
+
+
 def write_figures(outdir: Path, fmt: str) -> list[Path]:
-    """Write the three figures, their scan data (.npz) and captions (.txt) into ``outdir``."""
-    import numpy as np
+    """Write the three figures, their scan data (.npz) and captions (.txt) into ``outdir``.
+
+    Every file is byte-for-byte the same when written again on the same machine: no dates, no
+    random ids, and .npz archives with fixed member timestamps.
+    """
+    import matplotlib.pyplot as plt
 
     from .figures import FIGURES
 
@@ -55,11 +65,61 @@ def write_figures(outdir: Path, fmt: str) -> list[Path]:
     for name, make in FIGURES.items():
         result = make()
         paths = [outdir / f"{name}.{fmt}", outdir / f"{name}.npz", outdir / f"{name}.txt"]
-        result.figure.savefig(paths[0])
-        np.savez_compressed(paths[1], **{k.replace(" ", "_"): v for k, v in result.data.items()})
+        with matplotlib.rc_context({"svg.hashsalt": _SVG_HASH_SALT}):
+            result.figure.savefig(paths[0], metadata=_REPRODUCIBLE_METADATA[fmt])
+        plt.close(result.figure)
+        save_npz(paths[1], {k.replace(" ", "_"): v for k, v in result.data.items()})
         paths[2].write_text(result.caption + "\n")
         written += paths
     return written
+
+
+def save_npz(path: Path, arrays: dict) -> None:
+    """Like ``numpy.savez_compressed``, but reproducible: every member is dated 1980-01-01.
+
+    ``numpy.savez`` stamps each member with the current time, so the same arrays saved twice
+    differ; ``numpy.load`` reads this archive as it reads any .npz.
+    """
+    import io
+    import zipfile
+
+    import numpy as np
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, value in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asanyarray(value), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
+
+
+def outdir_problem(text: str) -> str | None:
+    """Why ``text`` cannot be the output folder, or None if it can be written (created if missing).
+
+    Checked before any computation: an empty name, an existing file, a path below a regular file,
+    or a folder in which a file cannot be created. Permissions are tested by writing, not by
+    reading mode bits (which do not bind the superuser).
+    """
+    import tempfile
+
+    if not text.strip():
+        return "--outdir must name a folder, got an empty string"
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        return f"--outdir {text} exists and is not a folder"
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                return f"--outdir {text} lies below {parent}, which is a file, not a folder"
+            break
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        return f"--outdir {text} cannot be written: {err.strerror or err}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     fig = commands.add_parser("figures", help="write Figure 1 and both panels of Figure 2 with their scan data",
                               description="Write figure1, figure2_left and figure2_right as images, their "
                               "Delta chi^2 grids as .npz (arrays named after the regions) and captions as .txt.")
-    fig.add_argument("--outdir", type=Path, required=True, help="folder to write into (created if missing)")
+    fig.add_argument("--outdir", required=True, help="folder to write into (created if missing)")
     fig.add_argument("--format", choices=FORMATS, default="pdf", help="image format (default pdf)")
     summ = commands.add_parser("summary", help="print the headline numbers",
                                description="Expected SM counts per setup, the CsI 2017 neutron radius, the "
@@ -81,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "figures":
+        problem = outdir_problem(args.outdir)
+        if problem:
+            print(f"{parser.prog} figures: error: {problem}", file=sys.stderr)
+            return 2
         matplotlib.use("Agg")
-        for path in write_figures(args.outdir, args.format):
+        for path in write_figures(Path(args.outdir), args.format):
             print(path)
         return 0
     values = summary()

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import experiments, fits
+from . import experiments, fits, validation
 from .statistics import delta_chi2_level
 
 EPS_U_LABEL = r"$\varepsilon_{ee}^{uV}$"
@@ -132,7 +132,10 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, 
     nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), rn_true_fm=nai_rn_true_fm)
     connie_exp = experiments.get("CONNIE")
     scans = {"NaI": fits.scan(fits.combine(nai), 0.0, d, r)}
-    cases = {"SM": 1.0, f"+{100 * deviation:g}%": 1.0 + deviation, f"-{100 * deviation:g}%": 1.0 - deviation}
+    deviation = validation.number("deviation", deviation, -1.0, 1.0, low_open=True, high_open=True)
+    if deviation == 0:
+        raise ValueError("deviation = 0 must be non-zero: it is the CONNIE shift drawn beside the SM case")
+    cases = {"SM": 1.0, **{f"{100 * sign * deviation:+g}%": 1.0 + sign * deviation for sign in (1, -1)}}
     for label, scale in cases.items():
         connie = fits.asimov_measurement(connie_exp, fits.templates_for("CONNIE"), scale)
         scans[f"CONNIE {label}"] = fits.scan(fits.combine(connie), 0.0, d, r)

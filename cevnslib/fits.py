@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from . import experiments
+from . import experiments, validation
 from .couplings import NSI
 from .experiments import Experiment
 from .fluxes import ReactorFlux
@@ -41,8 +41,8 @@ class ReactorSystematics:
     flux: float = 0.03
 
     def __post_init__(self):
-        if not (0 < self.flux <= self.total < 1):
-            raise ValueError(f"need 0 < flux ({self.flux}) <= total ({self.total}) < 1")
+        validation.number("total", self.total, 0.0, 1.0, low_open=True, high_open=True)
+        validation.number("flux", self.flux, 0.0, self.total, low_open=True)
 
     @property
     def detector(self) -> float:
@@ -82,6 +82,12 @@ def asimov_measurement(
     observed = scale * templates.counts(rn_fm=rn_true_fm)
     reactor = is_reactor(experiment)
     if reactor:
+        if systematics is None and experiment.systematic < ReactorSystematics.flux:
+            raise ValueError(
+                f"systematic = {experiment.systematic!r} of {experiment.name} is below the reactor-flux part "
+                f"{ReactorSystematics.flux} that the reactor forecasts share: a forecast needs systematic in "
+                f"[{ReactorSystematics.flux}, 1), or pass systematics=ReactorSystematics(total=..., flux=...) "
+                "with flux <= total")
         syst = systematics or ReactorSystematics(total=experiment.systematic)
         pulls = {"reactor-flux": syst.flux}
         if syst.detector > 0:

@@ -51,10 +51,10 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
 
 def _bin_values(name: str, value, n_bins: int) -> np.ndarray:
     """``value`` as a read-only float array of one finite, non-negative entry per bin, else ValueError."""
-    try:
-        array = np.array(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must hold one number per bin ({n_bins}), got {value!r}") from None
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iuf":  # strings, objects, booleans, complex numbers
+        raise ValueError(f"{name} must hold one real number per bin ({n_bins}), got {value!r}")
+    array = np.array(raw, dtype=float)
     if array.shape != (n_bins,):
         raise ValueError(f"{name} must have one entry per bin ({n_bins}), got shape {array.shape}")
     if not np.all(np.isfinite(array)) or np.any(array < 0):

@@ -39,9 +39,16 @@ SOURCES = {
 FORM_FACTOR_NAMES = tuple(form_factors.FORM_FACTORS)
 #: Widget labels in plain Unicode, shown whole (no TeX: a static page cannot typeset widget labels).
 _WIDE = {"description_width": "initial"}
+#: Values offered by the designer's logarithmic controls: round numbers, so that the defaults (4 kg,
+#: 0.5 keVnr, one year) are exactly reachable (a log slider would snap 4 kg to 10^0.6 = 3.98 kg).
+MASS_CHOICES_KG = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2000.0, 5000.0,
+                   10000.0)
+THRESHOLD_CHOICES_KEVNR = (0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0)
+EXPOSURE_CHOICES_DAYS = (1.0, 7.0, 30.0, 100.0, DAYS_PER_YEAR, 2 * DAYS_PER_YEAR, 5 * DAYS_PER_YEAR,
+                         10 * DAYS_PER_YEAR)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SpectrumData:
     """Curves of the cross-section explorer (SM and with the chosen parameters)."""
 
@@ -61,9 +68,15 @@ def _folded_fluxes(target_name: str, source_name: str, n_points: int):
     source = SOURCES[source_name]()
     e_max = max(c.line_mev or c.e_max_mev for c in source.components)
     lightest = min(tgt.nuclei, key=lambda n: n.mass_gev)
-    recoil = np.geomspace(1e-3, float(t_max_kev(e_max, lightest.mass_gev)), n_points)
-    folded = [[(c.flavor, folded_flux(c, recoil, nuc.mass_gev)) for c in source.components] for nuc in tgt.nuclei]
+    recoil = _readonly(np.geomspace(1e-3, float(t_max_kev(e_max, lightest.mass_gev)), n_points))
+    folded = tuple(tuple((c.flavor, _readonly(folded_flux(c, recoil, nuc.mass_gev))) for c in source.components)
+                   for nuc in tgt.nuclei)
     return tgt, source, recoil, folded
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
 
 
 def spectrum_data(target_name: str, source_name: str, eps_u: float = 0.0, eps_d: float = 0.0,
@@ -225,12 +238,14 @@ def experiment_designer() -> w.Widget:
     """Design a CEvNS experiment: expected SM counts and the (eps_u, eps_d) region it allows (90% C.L.)."""
     controls = dict(
         target_name=w.Dropdown(options=TARGETS, value="Ge", description="target"),
-        mass_kg=w.FloatLogSlider(value=4.0, base=10, min=-1, max=4, description="mass [kg]", style=_WIDE),
-        threshold_kevnr=w.FloatLogSlider(value=0.5, base=10, min=-1.5, max=1.5, description="threshold [keVnr]", style=_WIDE),
+        mass_kg=w.SelectionSlider(options=MASS_CHOICES_KG, value=4.0, description="mass [kg]", style=_WIDE),
+        threshold_kevnr=w.SelectionSlider(options=THRESHOLD_CHOICES_KEVNR, value=0.5, description="threshold [keVnr]",
+                                          style=_WIDE),
         reactor=w.ToggleButtons(options=[("reactor", True), ("pion DAR", False)], value=True),
         power_gw=w.FloatSlider(value=3.9, min=0.1, max=10.0, step=0.1, description="power [GW]", style=_WIDE),
         distance_m=w.FloatSlider(value=17.1, min=5.0, max=100.0, step=0.1, description="distance [m]", style=_WIDE),
-        exposure_days=w.FloatLogSlider(value=DAYS_PER_YEAR, base=10, min=0, max=4, description="exposure [d]", style=_WIDE),
+        exposure_days=w.SelectionSlider(options=EXPOSURE_CHOICES_DAYS, value=DAYS_PER_YEAR, description="exposure [d]",
+                                        style=_WIDE),
         systematic=w.FloatSlider(value=0.04, min=0.005, max=0.5, step=0.005, description="systematic", style=_WIDE),
     )
     out = w.Output()
