@@ -24,7 +24,7 @@ shape of the side samples summed over PE (b_ij = b_i c_j, c_j fixed from the dat
 nuisance is profiled. The model is linear in (alpha, beta, b), so -2 ln L is convex in them: damped
 Newton steps on all of them at once, with the b-block of the Hessian diagonal (each b enters its own
 cells only), converge from any start. For one nuisance per cell, b given (alpha, beta) has the
-closed form of :func:`profile_on_off_background`, and only (alpha, beta) are iterated.
+closed form of :func:`~cevnslib.likelihood.profile_on_off_background`, and only (alpha, beta) are iterated.
 
 -2 ln L is quoted relative to the saturated model (each count equal to its expectation), so it is
 zero for Asimov data at the truth.

@@ -28,7 +28,7 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
 
     Give either ``confidence`` (e.g. 0.9) or ``sigma`` (e.g. 1 for the 68.27% of a Gaussian 1 sigma).
     Wilks' theorem is assumed: Delta chi^2 follows chi^2 with ``dof`` degrees of freedom. A level in
-    sigma is computed through survival functions, p = P(|z| > sigma) = chi2_1.sf(sigma^2) and
+    sigma is computed through survival functions, p = P(abs(z) > sigma) = chi2_1.sf(sigma^2) and
     level = chi2_dof.isf(p), so it stays exact far into the tails (sigma = 9 gives 81.0 for one
     parameter). Raises ValueError naming the parameter: both or neither given, ``confidence``
     outside (0, 1), ``sigma`` not > 0 or so large that p underflows (above about 37), ``dof`` not
@@ -237,6 +237,16 @@ class Interval:
     def is_connected(self) -> bool:
         """Whether the set is one interval."""
         return len(self.pieces) == 1
+
+    def single_piece(self) -> tuple[float, float]:
+        """(lower, upper) of a set that is one interval; ValueError if it has several pieces.
+
+        For code that states the set is connected: a new data set or option that splits it then
+        fails loudly instead of quietly reporting the hull.
+        """
+        if not self.is_connected:
+            raise ValueError(f"the set {self} has {len(self.pieces)} pieces: use .pieces, or .hull for their span")
+        return self.pieces[0]
 
     def contains(self, value: float) -> bool:
         """Whether ``value`` lies in the set."""
