@@ -7,10 +7,12 @@ book's Assumptions table, and every one can be overridden, e.g.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import inspect
 import math
 from dataclasses import dataclass, field, fields
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -72,8 +74,8 @@ class CsI2017Data:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, np.ndarray):
-                _frozen(value)
+            if isinstance(value, np.ndarray):  # a read-only copy: the caller's array stays as it was
+                object.__setattr__(self, f.name, _frozen(value.copy()))
 
     @property
     def excess(self) -> np.ndarray:
@@ -366,12 +368,12 @@ def coherent_nai(
                       years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
 
 
-SETUPS = {
+SETUPS = MappingProxyType({
     "CONUS": conus,
     "CONNIE": connie,
     "COHERENT-CsI-2017": coherent_csi_2017,
     "COHERENT-NaI": coherent_nai,
-}
+})
 
 _OPTION_FIELDS = tuple(f.name for f in fields(CrossSectionOptions))
 
@@ -406,7 +408,11 @@ def _hashable(value):
     return ("value", type(value).__name__, value)
 
 
-@cache
+#: Setups kept by :func:`get` (the least recently used beyond this are dropped with their templates).
+CACHED_SETUPS = 256
+
+
+@lru_cache(maxsize=CACHED_SETUPS)
 def _cached_build(name: str, key) -> Experiment:
     return _build(name, _unhashable(key))
 

@@ -6,6 +6,8 @@ All functions take the momentum transfer ``q_mev`` (MeV, array) and the rms radi
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from .constants import HBARC_MEV_FM
@@ -83,21 +85,21 @@ def unity(q_mev, radius_fm: float | None = None) -> np.ndarray:
     return np.ones_like(np.asarray(q_mev, dtype=float))
 
 
-FORM_FACTORS = {
+FORM_FACTORS = MappingProxyType({
     "helm": helm,
     "klein-nystrand": klein_nystrand,
     "symmetrized-fermi": symmetrized_fermi,
     "unity": unity,
-}
+})
 
 
 #: Smallest rms radius (fm) each model can describe: its thickness parameter alone sets the radius.
-MINIMUM_RADIUS_FM = {
+MINIMUM_RADIUS_FM = MappingProxyType({
     "helm": float(np.sqrt(3.0) * HELM_SKIN_FM),
     "klein-nystrand": float(np.sqrt(6.0) * KLEIN_NYSTRAND_RANGE_FM),
     "symmetrized-fermi": float(np.sqrt(7.0 / 5.0) * np.pi * FERMI_DIFFUSENESS_FM),
     "unity": 0.0,
-}
+})
 
 
 def minimum_radius_fm(name: str) -> float:

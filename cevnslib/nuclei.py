@@ -7,6 +7,8 @@ each kind one kilogram contains. Data: ``cevnslib/data/nuclei.csv`` (sources in 
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -100,14 +102,14 @@ class Target:
 
 
 @cache
-def _table() -> dict[str, tuple[str, Nucleus, float]]:
+def _table() -> MappingProxyType:
     text = (files("cevnslib") / "data" / "nuclei.csv").read_text()
     rows = [line for line in text.splitlines() if line and not line.startswith("#")]
     out = {}
     for line in rows[1:]:
         name, element, z, n, mass, radius, abundance = line.split(",")
         out[name] = (element, Nucleus(name, int(z), int(n), float(mass), float(radius)), float(abundance))
-    return out
+    return MappingProxyType(out)
 
 
 def nucleus(name: str) -> Nucleus:
