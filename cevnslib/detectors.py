@@ -156,6 +156,27 @@ class Detector:
         """Acceptance jumps mapped to nuclear-recoil energy."""
         return np.array([self.recoil_of(x, nucleus) for x in self.acceptance_steps])
 
+    def recoil_support_kev(self, nucleus: Nucleus) -> tuple[float, float]:
+        """(lowest, highest) recoil energy in keVnr that can land in a bin (the highest may be inf)."""
+        edges = self.recoil_edges_kev(nucleus)
+        return float(edges[0]), float(edges[-1])
+
+    def recoil_breaks_kev(self, nucleus: Nucleus) -> np.ndarray:
+        """Recoil energies (keVnr) where the response jumps: the finite bin edges and acceptance steps."""
+        edges = self.recoil_edges_kev(nucleus)
+        return np.concatenate([edges[np.isfinite(edges)], self.recoil_steps_kev(nucleus)])
+
+    def response_matrix(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
+        """P_b(T): the probability that a recoil of ``recoil_kev`` (keVnr, shape (n,)) is accepted in
+        analysis bin b, shape (n_bins, n). Here the observable is a function of T (no smearing),
+        so each column holds the acceptance in the one bin the recoil lands in.
+        """
+        t = np.atleast_1d(np.asarray(recoil_kev, dtype=float))
+        observable = self.observable_of(t, nucleus)
+        edges = np.asarray(self.bin_edges)
+        inside = (observable >= edges[:-1, None]) & (observable < edges[1:, None])
+        return inside * self.efficiency(t, nucleus)
+
     def efficiency(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
         """Acceptance at nuclear recoil ``recoil_kev``."""
         if self.acceptance is None:

@@ -31,7 +31,16 @@ from .detectors import (
 from .fluxes import PionDecayAtRest, ReactorFlux
 from .form_factors import minimum_radius_fm
 from .nuclei import Target, target
-from .rates import EventTemplates, Quadrature, build_templates, check_threshold, counts_quad, default_rn_grid_fm
+from .quadrature import Quadrature
+from .rates import (
+    EventTemplates,
+    RecoilSpectrum,
+    build_templates,
+    check_threshold,
+    counts_quad,
+    default_rn_grid_fm,
+    recoil_spectrum,
+)
 
 
 def _read_csv(name: str) -> np.ndarray:
@@ -195,6 +204,14 @@ class Experiment:
         (within 2e-7 of exact templates). Read-only, shared by every call of :meth:`predict`.
         """
         return self.templates(rn_grid_fm=default_rn_grid_fm(self.options.form_factor))
+
+    def recoil_spectrum(self, recoil_kev, nsi: NSI | None = None, rn_fm=None) -> RecoilSpectrum:
+        """dN/dT of this setup (events per keVnr over its exposure) per nucleus and incident flavour.
+
+        Before the detector: no threshold, acceptance or bins (see :func:`cevnslib.rates.recoil_spectrum`).
+        """
+        return recoil_spectrum(self.target, self.source, recoil_kev, nsi, rn_fm, mass_kg=self.mass_kg,
+                               live_time_s=self.live_time_s, options=self.options, quadrature=self.quadrature)
 
     def predict(self, nsi: NSI | None = None, rn_fm=None, method: str = "templates") -> np.ndarray:
         """Expected CEvNS counts per analysis bin over the exposure.

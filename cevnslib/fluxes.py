@@ -22,6 +22,7 @@ from numpy.polynomial import polynomial
 from scipy.integrate import quad
 
 from . import validation
+from .validation import read_only
 from .constants import FOUR_PI, M_MUON_MEV, M_PION_MEV, MEV_J
 
 #: Allowed values of :attr:`FluxComponent.flavor`.
@@ -109,12 +110,6 @@ class _Immutable:
         object.__setattr__(self, "_sealed", True)
 
 
-def _readonly(array) -> np.ndarray:
-    out = np.array(array, dtype=float, copy=True)
-    out.setflags(write=False)
-    return out
-
-
 #: Range a flux or fluence per cm^2 must lie in: beyond it, counts overflow or underflow.
 _FLUX_RANGE_PER_CM2 = (1e-250, 1e250)
 
@@ -168,14 +163,14 @@ def _read_csv(name: str) -> np.ndarray:
 def _fit_coefficients() -> Mapping[tuple[str, str], np.ndarray]:
     """Coefficients a0..a5 of ``reactor_spectra.csv``, keyed by (isotope, source); read-only."""
     rows = _read_csv("reactor_spectra.csv")
-    return MappingProxyType({(row[0], row[1]): _readonly(row[2:].astype(float)) for row in rows[1:]})
+    return MappingProxyType({(row[0], row[1]): read_only(row[2:].astype(float)) for row in rows[1:]})
 
 
 @cache
 def _kopeikin_table() -> tuple[np.ndarray, np.ndarray]:
     """Energies (MeV) and spectrum (anti-nu_e/(MeV fission)) of ``kopeikin_2012.csv``; read-only."""
     rows = _read_csv("kopeikin_2012.csv")[1:].astype(float)
-    return _readonly(rows[:, 0]), _readonly(rows[:, 1])
+    return read_only(rows[:, 0]), read_only(rows[:, 1])
 
 
 def _kopeikin_spectrum(energy_mev: np.ndarray) -> np.ndarray:
@@ -332,7 +327,7 @@ class ReactorFlux(_Immutable):
     ) -> None:
         self.power_gw = validation.positive("power_gw", power_gw)
         self.distance_m = validation.positive("distance_m", distance_m)
-        self._fractions = _readonly(_checked_fractions(fission_fractions))
+        self._fractions = read_only(_checked_fractions(fission_fractions))
         self.fission_fractions = MappingProxyType(dict(zip(ISOTOPES, self._fractions.tolist())))
         if spectrum not in SPECTRUM_SOURCES:
             raise ValueError(f"spectrum must be one of {tuple(SPECTRUM_SOURCES)}, got {spectrum!r}")
@@ -372,8 +367,8 @@ class ReactorFlux(_Immutable):
         table = _fit_coefficients()
         sources = SPECTRUM_SOURCES[spectrum]
         # shape (6, 4): column i holds a0..a5 of ISOTOPES[i], as numpy's polyval wants
-        self._fit_coefficients = _readonly(np.column_stack([table[(iso, sources[iso])] for iso in ISOTOPES]))
-        self._vogel_engel_coefficients = _readonly(np.column_stack(
+        self._fit_coefficients = read_only(np.column_stack([table[(iso, sources[iso])] for iso in ISOTOPES]))
+        self._vogel_engel_coefficients = read_only(np.column_stack(
             [VOGEL_ENGEL_COEFFICIENTS[iso] for iso in ISOTOPES]
         ))
         self.flux_scale_per_cm2 = _flux_scale(("power_gw", self.power_gw),

@@ -1,18 +1,26 @@
-"""Expected CEvNS events (proceedings Eq. 3) and the event templates that make scans fast.
+"""Expected CEvNS events (proceedings Eq. 3): the recoil spectrum, and the event templates that make scans fast.
 
-Counts in analysis bin i, for nuclei k of the target and flux components c of the source:
+The recoil spectrum of nucleus k, per keV of recoil over an exposure, is
 
-    N_i = sum_k N_k sum_c int_{bin i} dT eff(T) int dE phi_c(E) dsigma_k/dT(E, T).
+    dN_k/dT = N_k t G_F^2 M_k / pi * sum_alpha G_alpha(T) Q_alpha^2(T),
+    G_alpha(T) = int dE phi_alpha(E) (1 - M T / (2 E^2)),
 
-The cross section factorises as G_F^2 M/pi * K(E, T) * Q^2(T), with Q^2 a quadratic form in
-(F_Z, F_N) whose coefficients are Z^2, Z N, N^2 times nucleus-independent factors. So
+with N_k the number of nuclei, t the live time (1 for a source whose fluence covers its run) and
+G the flux folded with the kinematics (:func:`folded_flux`). :func:`recoil_spectrum` returns it per
+nucleus and incident flavour. A detector turns recoils into counts in analysis bins through its
+response matrix P_b(T) (the probability that a recoil T is accepted in bin b; see
+:mod:`cevnslib.detectors`), so that
 
-    N_i = sum_alpha [p_ZZ J_ZZ + 2 p_ZN J_ZN(R_n) + p_NN J_NN(R_n)],
+    N_b = sum_k int dT P_b(T) dN_k/dT.
 
-with p the coupling factors of :func:`cevnslib.couplings.nucleon_charge_factors` and J the same
-integral as N_i but with Z^2 F_Z^2, Z N F_Z F_N, N^2 F_N^2 in place of Q^2, summed over the
-target's nuclei: the *templates*.
-They are computed once by fixed-order Gauss-Legendre quadrature; any (eps, R_n) then costs array
+Q^2 is a quadratic form in (F_Z, F_N) whose coefficients are Z^2, Z N, N^2 times factors of the
+couplings alone (:func:`cevnslib.couplings.nucleon_charge_factors`), so
+
+    N_b = sum_alpha [p_ZZ J_ZZ + 2 p_ZN J_ZN(R_n) + p_NN J_NN(R_n)],
+
+with J the same integral as N_b with Z^2 F_Z^2, Z N F_Z F_N, N^2 F_N^2 in place of Q^2, summed over
+the target's nuclei: the *templates*. They are computed once per setup by fixed-order quadrature
+(nodes in T, the response matrix evaluated at them), and any (NSI, R_n) then costs array
 arithmetic. :func:`counts_quad` is the slow, direct nested ``scipy.integrate.quad`` reference.
 """
 
@@ -20,15 +28,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 from scipy.integrate import quad
 from scipy.interpolate import make_interp_spline
 
-from . import form_factors
+from . import form_factors, validation
 from .constants import SECONDS_PER_DAY
-from .couplings import NSI, nucleon_charge_factors
+from .couplings import NSI, charge_coefficients, nucleon_charge_factors
 from .cross_section import (
     CrossSectionOptions,
     dsigma_dT,
@@ -41,40 +48,8 @@ from .cross_section import (
 )
 from .detectors import Detector
 from .nuclei import Nucleus, Target
-
-@dataclass(frozen=True)
-class Quadrature:
-    """Settings of the fixed-order Gauss-Legendre quadrature behind the event templates.
-
-    Attributes
-    ----------
-    energy_nodes, recoil_nodes : nodes per neutrino-energy and per recoil-energy segment (2-200).
-    max_energy_segment_mev : neutrino-energy segments are at most this long (MeV, > 0).
-    max_recoil_ratio : recoil segments span at most this ratio T_hi/T_lo (> 1).
-
-    The defaults reproduce the direct nested ``quad`` path to better than 1e-10 (see the tests).
-    They are part of a setup (:attr:`cevnslib.experiments.Experiment.quadrature`), so templates
-    cached for one setting are never returned for another. Raises ValueError for values outside
-    the ranges above.
-    """
-
-    energy_nodes: int = 24
-    recoil_nodes: int = 24
-    max_energy_segment_mev: float = 4.0
-    max_recoil_ratio: float = 2.0
-
-    def __post_init__(self):
-        for name in ("energy_nodes", "recoil_nodes"):
-            value = getattr(self, name)
-            if not (isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 200):
-                raise ValueError(f"{name} = {value!r} must be an integer in [2, 200]")
-        segment = self.max_energy_segment_mev
-        if not (isinstance(segment, (int, float)) and math.isfinite(segment) and segment > 0):
-            raise ValueError(f"max_energy_segment_mev = {segment!r} must be a finite number > 0")
-        ratio = self.max_recoil_ratio
-        if not (isinstance(ratio, (int, float)) and math.isfinite(ratio) and ratio > 1):
-            raise ValueError(f"max_recoil_ratio = {ratio!r} must be a finite number > 1")
-
+from .quadrature import Quadrature, gauss_legendre, piecewise_nodes, refine
+from .validation import read_only
 
 #: Spacing (fm) of the R_n grid on which templates are tabulated for :meth:`EventTemplates.counts`.
 RN_GRID_SPACING_FM = 0.1
@@ -97,40 +72,6 @@ def default_rn_grid_fm(form_factor: str, spacing_fm: float = RN_GRID_SPACING_FM,
     return np.linspace(lo, max_fm, max(n, RN_SPLINE_DEGREE + 1))
 
 
-@cache
-def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
-    return tuple(_readonly(a) for a in np.polynomial.legendre.leggauss(n))
-
-
-def _readonly(array) -> np.ndarray:
-    """A read-only copy of ``array`` (cached and shared arrays must not be changed by a caller)."""
-    out = np.array(array, dtype=float, copy=True)
-    out.setflags(write=False)
-    return out
-
-
-def _split(points: np.ndarray, max_length: float | None = None, max_ratio: float | None = None) -> np.ndarray:
-    """Refine sorted ``points`` so no interval is longer than max_length or wider than max_ratio."""
-    out = [points[0]]
-    for a, b in zip(points[:-1], points[1:]):
-        n = 1
-        if max_length is not None:
-            n = max(n, int(np.ceil((b - a) / max_length)))
-        if max_ratio is not None and a > 0:
-            n = max(n, int(np.ceil(np.log(b / a) / np.log(max_ratio))))
-        if max_ratio is not None and a > 0:
-            out.extend(np.geomspace(a, b, n + 1)[1:])
-        else:
-            out.extend(np.linspace(a, b, n + 1)[1:])
-    return np.array(out)
-
-
-def _energy_edges(component, quadrature: Quadrature) -> np.ndarray:
-    inner = [p for p in component.breakpoints_mev if component.e_min_mev < p < component.e_max_mev]
-    edges = np.unique([component.e_min_mev, *inner, component.e_max_mev])
-    return _split(edges, max_length=quadrature.max_energy_segment_mev)
-
-
 def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool = False,
                 quadrature: Quadrature = Quadrature()) -> np.ndarray:
     """G(T) = int dE phi(E) K(E, T): the flux folded with the kinematic factor, nu/cm^2 [/s].
@@ -141,53 +82,124 @@ def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool =
     t = np.atleast_1d(np.asarray(recoil_kev, dtype=float))
     if component.line_mev is not None:
         return component.line_fluence * kinematic_factor(component.line_mev, t, mass_gev, include_t_over_e)
-    edges = _energy_edges(component, quadrature)
+    inner = [p for p in component.breakpoints_mev if component.e_min_mev < p < component.e_max_mev]
+    edges = refine(np.unique([component.e_min_mev, *inner, component.e_max_mev]),
+                   max_length=quadrature.max_energy_segment_mev)
     a, b = edges[:-1], edges[1:]
     lower = np.clip(e_min_mev(t, mass_gev)[:, None], a, b)
-    x, w = _legendre(quadrature.energy_nodes)
+    x, w = gauss_legendre(quadrature.energy_nodes)
     half, mid = (b - lower) / 2.0, (b + lower) / 2.0
     energy = mid[..., None] + half[..., None] * x
     integrand = component.density(energy) * kinematic_factor(energy, t[:, None, None], mass_gev, include_t_over_e)
     return np.sum(integrand * w * half[..., None], axis=(1, 2))
 
 
-def _max_recoil_kev(source, nucleus: Nucleus) -> float:
+def max_recoil_kev(source, nucleus: Nucleus) -> float:
+    """The largest recoil energy (keVnr) any neutrino of ``source`` can give ``nucleus``."""
     e_max = max(c.line_mev if c.line_mev is not None else c.e_max_mev for c in source.components)
     return float(t_max_kev(e_max, nucleus.mass_gev))
 
 
-def _recoil_splits_kev(source, detector: Detector, nucleus: Nucleus) -> np.ndarray:
-    """Recoil energies where the integrand has kinks or steps: T_max of flux breakpoints and lines."""
+def _flux_kinks_kev(source, nucleus: Nucleus) -> np.ndarray:
+    """Recoil energies where the spectrum has kinks or steps: T_max of flux breakpoints and lines."""
     energies = []
     for c in source.components:
         energies.extend([c.line_mev] if c.line_mev is not None else [*c.breakpoints_mev, c.e_max_mev])
-    return np.concatenate([t_max_kev(np.array(energies), nucleus.mass_gev), detector.recoil_steps_kev(nucleus)])
-
-
-def _recoil_quadrature(t_lo: float, t_hi: float, splits: np.ndarray,
-                       quadrature: Quadrature) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes and weights on [t_lo, t_hi], split at ``splits``."""
-    if t_hi <= t_lo:
-        return np.empty(0), np.empty(0)
-    inner = splits[(splits > t_lo) & (splits < t_hi)]
-    edges = _split(np.unique([t_lo, *inner, t_hi]), max_ratio=quadrature.max_recoil_ratio)
-    a, b = edges[:-1, None], edges[1:, None]
-    x, w = _legendre(quadrature.recoil_nodes)
-    nodes = (a + b) / 2 + (b - a) / 2 * x
-    weights = (b - a) / 2 * w
-    return nodes.ravel(), weights.ravel()
+    return t_max_kev(np.array(energies), nucleus.mass_gev)
 
 
 def _flavors(source) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.flavor for c in source.components))
 
 
+def _spectrum_factors(target: Target, source, mass_kg: float, live_time_s: float, options: CrossSectionOptions,
+                      quadrature: Quadrature, k: int, recoil_kev: np.ndarray) -> np.ndarray:
+    """N_k t G_F^2 M/pi G_alpha(T) for nucleus k: dN_k/dT per unit Q^2, shape (flavours, n), per keVnr.
+
+    The one place where a recoil spectrum is assembled: :func:`recoil_spectrum` multiplies it by
+    Q^2, :func:`build_templates` by the Z^2 F_Z^2, Z N F_Z F_N, N^2 F_N^2 parts of Q^2.
+    """
+    nuc = target.nuclei[k]
+    norm = mass_kg * source.exposure_scale(live_time_s) * target.nuclei_per_kg[k] * prefactor_cm2_per_kev(nuc.mass_gev)
+    return norm * np.array([
+        sum(folded_flux(c, recoil_kev, nuc.mass_gev, options.include_t_over_e, quadrature)
+            for c in source.components if c.flavor == flavor)
+        for flavor in _flavors(source)
+    ])
+
+
+@dataclass(frozen=True)
+class RecoilSpectrum:
+    """dN/dT of a setup per nucleus and incident flavour: events per keVnr over its exposure.
+
+    ``dn_dt`` has shape (nuclei, flavours, recoil energies); ``total`` sums nuclei and flavours.
+    Arrays are read-only.
+    """
+
+    recoil_kev: np.ndarray
+    nuclei: tuple[Nucleus, ...]
+    flavors: tuple[str, ...]
+    dn_dt: np.ndarray
+    unit: str
+
+    @property
+    def total(self) -> np.ndarray:
+        """dN/dT summed over nuclei and flavours, shape (recoil energies,)."""
+        return self.dn_dt.sum(axis=(0, 1))
+
+    def per_nucleus(self) -> dict[str, np.ndarray]:
+        """dN/dT of each nucleus (summed over flavours), keyed by the nucleus' name."""
+        return {nuc.name: self.dn_dt[k].sum(axis=0) for k, nuc in enumerate(self.nuclei)}
+
+
+def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, rn_fm=None, *,
+                    mass_kg: float = 1.0, live_time_s: float = SECONDS_PER_DAY,
+                    options: CrossSectionOptions = CrossSectionOptions(),
+                    quadrature: Quadrature = Quadrature()) -> RecoilSpectrum:
+    """The recoil spectrum dN/dT (events per keVnr) of ``target`` in the flux of ``source``.
+
+    ``recoil_kev``: nuclear recoil energies T (keVnr, 1-D, >= 0); ``nsi``, ``rn_fm``: the physics
+    point (default the SM with R_n = R_p; scalars: one spectrum per point). The exposure is
+    ``mass_kg`` over ``live_time_s`` (default 1 kg for a day, so that a reactor's spectrum is per
+    kg per day); a pion-decay-at-rest source covers its whole run, whatever ``live_time_s``.
+    :meth:`cevnslib.experiments.Experiment.recoil_spectrum` fills these in from a setup.
+
+    >>> from cevnslib.nuclei import target
+    >>> from cevnslib.fluxes import ReactorFlux
+    >>> spectrum = recoil_spectrum(target("Ge"), ReactorFlux(3.9, 17.1), [0.5, 1.0])
+    >>> spectrum.unit, [f"{x:.4g}" for x in spectrum.total]
+    ('events / keVnr over 1 kg x 1 d', ['5.722', '0.4279'])
+
+    Raises ValueError for recoil energies that are negative or not finite, a bad mass or live time,
+    or an R_n outside the form factor's domain.
+    """
+    t = np.asarray(recoil_kev, dtype=float)
+    if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t < 0):
+        raise ValueError(f"recoil_kev must be a 1-D array of finite recoil energies >= 0 keVnr, got {recoil_kev!r}")
+    mass_kg = validation.positive("mass_kg", mass_kg)
+    live_time_s = validation.positive("live_time_s", live_time_s)
+    if rn_fm is not None:
+        validation.number("rn_fm", rn_fm, form_factors.minimum_radius_fm(options.form_factor), low_open=True)
+    flavors = _flavors(source)
+    out = np.zeros((len(target.nuclei), len(flavors), t.size))
+    for k, nuc in enumerate(target.nuclei):
+        factors = _spectrum_factors(target, source, mass_kg, live_time_s, options, quadrature, k, t)
+        f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
+        for j, flavor in enumerate(flavors):
+            c_zz, c_zn, c_nn = charge_coefficients(nuc.Z, nuc.N, flavor, nsi, options.nucleon_couplings)
+            out[k, j] = factors[j] * (c_zz * f_z**2 + 2.0 * c_zn * f_z * f_n + c_nn * f_n**2)
+    days = live_time_s / SECONDS_PER_DAY
+    unit = (f"events / keVnr over {mass_kg:g} kg x {days:g} d" if source.exposure_scale(live_time_s) != 1.0
+            else f"events / keVnr over {mass_kg:g} kg x the source's run")
+    return RecoilSpectrum(read_only(t), tuple(target.nuclei), flavors, read_only(out), unit)
+
+
 def check_threshold(target: Target, source, detector: Detector) -> None:
-    """Raise if the detector threshold lies above every recoil the source can produce."""
+    """Raise ValueError if the detector's threshold lies above every recoil the source can produce."""
     reach = []
     for nuc in target.nuclei:
-        t_max = _max_recoil_kev(source, nuc)
-        if detector.recoil_edges_kev(nuc)[0] < t_max:
+        t_max = max_recoil_kev(source, nuc)
+        if detector.recoil_support_kev(nuc)[0] < t_max:
             return
         reach.append(float(detector.observable_of(t_max, nuc)))
     raise ValueError(
@@ -223,7 +235,7 @@ class EventTemplates:
         for name in _TEMPLATE_ARRAYS:
             value = getattr(self, name)
             if value is not None:
-                object.__setattr__(self, name, _readonly(value))
+                object.__setattr__(self, name, read_only(value))
         if self.rn_grid_fm is not None:
             object.__setattr__(self, "_zn", make_interp_spline(self.rn_grid_fm, self.i_zn_grid, RN_SPLINE_DEGREE, axis=0))
             object.__setattr__(self, "_nn", make_interp_spline(self.rn_grid_fm, self.i_nn_grid, RN_SPLINE_DEGREE, axis=0))
@@ -308,13 +320,17 @@ def build_templates(
     rn_fm: float | None = None,
     quadrature: Quadrature = Quadrature(),
 ) -> EventTemplates:
-    """Event templates for a setup (Gauss-Legendre quadrature; see the module docstring).
+    """Event templates for a setup: the spectrum's parts folded through the detector's response matrix.
 
-    ``rn_grid_fm``: neutron radii (fm, increasing, at least 6) on which I_ZN and I_NN are tabulated
-    and interpolated by a quintic spline, so that :meth:`EventTemplates.counts` accepts any R_n in
-    that range (one R_n common to all nuclei of the target). ``rn_fm``: the neutron radius used
-    when :meth:`EventTemplates.counts` is called without one (default: each nucleus' proton
-    radius). Raises ValueError for a bad grid or a threshold above the kinematic maximum.
+    For each nucleus, Gauss-Legendre nodes in T cover the response's support, split at its
+    discontinuities and the flux's kinks; the response matrix P_b(T) is evaluated at the nodes once
+    (:meth:`~cevnslib.detectors.Detector.response_matrix`), and every template is that matrix
+    applied to the weighted parts of the spectrum. ``rn_grid_fm``: neutron radii (fm, increasing, at
+    least 6) on which I_ZN and I_NN are tabulated and interpolated by a quintic spline, so that
+    :meth:`EventTemplates.counts` accepts any R_n in that range (one R_n common to all nuclei of the
+    target). ``rn_fm``: the neutron radius used when :meth:`EventTemplates.counts` is called without
+    one (default: each nucleus' proton radius). Raises ValueError for a bad grid or a threshold
+    above the kinematic maximum.
     """
     check_threshold(target, source, detector)
     flavors = _flavors(source)
@@ -325,34 +341,26 @@ def build_templates(
     i_zz, i_zn0, i_nn0 = (np.zeros((n_fl, n_bins)) for _ in range(3))
     shape_grid = (0 if grid is None else grid.size, n_fl, n_bins)
     i_zn_g, i_nn_g = np.zeros(shape_grid), np.zeros(shape_grid)
-    scale = mass_kg * source.exposure_scale(live_time_s)
     ff = form_factors.get(options.form_factor)
-    for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
-        edges = detector.recoil_edges_kev(nuc)
-        t_top = _max_recoil_kev(source, nuc)
-        splits = _recoil_splits_kev(source, detector, nuc)
-        norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
+    for k, nuc in enumerate(target.nuclei):
+        lo, hi = detector.recoil_support_kev(nuc)
+        breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
+        t, w = piecewise_nodes(lo, min(hi, max_recoil_kev(source, nuc)), breaks, quadrature.recoil_nodes,
+                               max_ratio=quadrature.max_recoil_ratio)
+        if t.size == 0:
+            continue
+        response = detector.response_matrix(t, nuc)                      # (bins, nodes)
+        weighted = w * _spectrum_factors(target, source, mass_kg, live_time_s, options, quadrature, k, t)
+        f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
         zz, zn, nn = nuc.Z * nuc.Z, nuc.Z * nuc.N, nuc.N * nuc.N
-        for i in range(n_bins):
-            t, w = _recoil_quadrature(edges[i], min(edges[i + 1], t_top), splits, quadrature)
-            if t.size == 0:
-                continue
-            weight = norm * w * detector.efficiency(t, nuc)
-            f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
-            folded = np.array([
-                sum(folded_flux(c, t, nuc.mass_gev, options.include_t_over_e, quadrature)
-                    for c in source.components if c.flavor == fl)
-                for fl in flavors
-            ])
-            wg = weight * folded
-            i_zz[:, i] += zz * (wg @ f_z**2)
-            i_zn0[:, i] += zn * (wg @ (f_z * f_n))
-            i_nn0[:, i] += nn * (wg @ f_n**2)
-            if grid is not None:
-                q = momentum_transfer_mev(t, nuc.mass_gev, options.relativistic_q)
-                f_n_grid = ff(q[None, :], grid[:, None])          # (radii, nodes)
-                i_zn_g[:, :, i] += zn * ((f_z * f_n_grid) @ wg.T)
-                i_nn_g[:, :, i] += nn * (f_n_grid**2 @ wg.T)
+        i_zz += zz * (weighted * f_z**2) @ response.T
+        i_zn0 += zn * (weighted * (f_z * f_n)) @ response.T
+        i_nn0 += nn * (weighted * f_n**2) @ response.T
+        if grid is not None:
+            q = momentum_transfer_mev(t, nuc.mass_gev, options.relativistic_q)
+            f_n_grid = ff(q[None, :], grid[:, None])                      # (radii, nodes)
+            i_zn_g += zn * np.einsum("rn,fn,bn->rfb", f_z * f_n_grid, weighted, response)
+            i_nn_g += nn * np.einsum("rn,fn,bn->rfb", f_n_grid**2, weighted, response)
     return EventTemplates(
         target.nuclei, flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
         grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,
@@ -370,7 +378,12 @@ def counts_quad(
     rn_fm: float | None = None,
     epsrel: float = 1e-7,
 ) -> np.ndarray:
-    """Expected counts per bin by direct nested adaptive quadrature of :func:`~cevnslib.cross_section.dsigma_dT` (reference path)."""
+    """Expected counts per bin by direct nested adaptive quadrature of :func:`~cevnslib.cross_section.dsigma_dT`.
+
+    The slow reference path of :func:`build_templates`: for each bin, int dT P_b(T) int dE phi(E)
+    dsigma/dT with ``scipy.integrate.quad`` (relative tolerance ``epsrel``), split at the response's
+    discontinuities and the flux's kinks. Raises ValueError like :func:`build_templates`.
+    """
     check_threshold(target, source, detector)
     scale = mass_kg * source.exposure_scale(live_time_s)
     counts = np.zeros(detector.n_bins)
@@ -392,35 +405,44 @@ def counts_quad(
         return total
 
     for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
-        edges = detector.recoil_edges_kev(nuc)
-        t_top = _max_recoil_kev(source, nuc)
-        splits = _recoil_splits_kev(source, detector, nuc)
+        lo, hi = detector.recoil_support_kev(nuc)
+        hi = min(hi, max_recoil_kev(source, nuc))
+        breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
+        points = sorted({float(x) for x in breaks if lo < x < hi}) or None
         for i in range(detector.n_bins):
-            lo, hi = edges[i], min(edges[i + 1], t_top)
-            if hi <= lo:
-                continue
-            pts = [s for s in splits if lo < s < hi]
-            value = quad(lambda t: float(detector.efficiency(t, nuc)) * spectrum_integral(t, nuc), lo, hi,
-                         points=pts or None, epsabs=0.0, epsrel=epsrel, limit=400)[0]
-            counts[i] += scale * per_kg * value
+            def integrand(t, i=i):
+                probability = float(detector.response_matrix(np.array([t]), nuc)[i, 0])
+                return probability * spectrum_integral(t, nuc) if probability > 0 else 0.0
+
+            if hi > lo:
+                value = quad(integrand, lo, hi, points=points, epsabs=0.0, epsrel=epsrel, limit=800)[0]
+                counts[i] += scale * per_kg * value
     return counts
 
 
-def event_rate(
+def rate_per_kg_day(
     target: Target,
-    flux,
-    threshold_kev: float,
+    source,
+    threshold_kevnr: float,
     nsi: NSI | None = None,
     rn_fm: float | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
 ) -> float:
-    """Events per kg per day above a nuclear-recoil threshold, for quick numbers.
+    """Events per kg per day above a nuclear-recoil threshold, for a steady source (a reactor).
 
-    For a steady source (reactor) this is a rate; for a source whose fluence covers a whole run
-    (pion decay at rest) ``exposure_scale`` ignores the time and the result is per kg over that run.
+    >>> from cevnslib.nuclei import target
+    >>> from cevnslib.fluxes import ReactorFlux
+    >>> f"{rate_per_kg_day(target('Ge'), ReactorFlux(3.9, 17.1), 0.5):.4g}"
+    '2.261'
+
+    Raises ValueError for a threshold that is negative, not finite or above the kinematic maximum,
+    and for a source whose fluence covers a whole run (pion decay at rest: use an
+    :class:`~cevnslib.experiments.Experiment` and its counts over the run instead).
     """
-    if not (np.isfinite(threshold_kev) and threshold_kev >= 0):
-        raise ValueError(f"threshold_kev = {threshold_kev} must be finite and >= 0")
-    detector = Detector("keVnr", (threshold_kev, np.inf))
-    templates = build_templates(target, flux, detector, 1.0, SECONDS_PER_DAY, options, rn_fm=rn_fm)
+    threshold_kevnr = validation.number("threshold_kevnr", threshold_kevnr, 0.0)
+    if source.exposure_scale(SECONDS_PER_DAY) == 1.0:
+        raise ValueError("rate_per_kg_day needs a steady source (counts grow with live time); this source's "
+                         "fluence covers a whole run: use experiments.Experiment(...).predict() for its counts")
+    detector = Detector("keVnr", (threshold_kevnr, np.inf))
+    templates = build_templates(target, source, detector, 1.0, SECONDS_PER_DAY, options, rn_fm=rn_fm)
     return float(templates.counts(nsi)[0])

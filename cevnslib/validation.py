@@ -1,7 +1,9 @@
-"""Checks of user input: every bad value raises ValueError naming the parameter and its allowed range.
+"""Checks of user input, and read-only copies of what the library hands out.
 
-Used by every module that takes numbers from a reader, so that a string, NaN, an infinity or a
-value out of range is refused where it enters, never turned into a silent NaN or a wrong count.
+Every bad value raises ValueError naming the parameter and its allowed range: used by every module
+that takes numbers from a reader, so that a string, NaN, an infinity or a value out of range is
+refused where it enters, never turned into a silent NaN or a wrong count. :func:`read_only` makes
+the arrays the library shares or caches immutable, so that no caller can corrupt a later result.
 """
 
 from __future__ import annotations
@@ -66,3 +68,10 @@ def edges(name: str, value, minimum: float = 0.0) -> tuple[float, ...]:
     if any(b <= a for a, b in zip(out[:-1], out[1:])):
         raise ValueError(f"{name} = {tuple(value)} must increase strictly")
     return tuple(out)
+
+
+def read_only(array) -> np.ndarray:
+    """A read-only float copy of ``array``: arrays the library caches or shares cannot be edited in place."""
+    out = np.array(array, dtype=float, copy=True)
+    out.setflags(write=False)
+    return out

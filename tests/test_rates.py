@@ -8,6 +8,7 @@ from cevnslib import experiments, rates
 from cevnslib.couplings import NSI
 from cevnslib.cross_section import CrossSectionOptions
 from cevnslib.fluxes import PionDecayAtRest, ReactorFlux
+from cevnslib.detectors import Detector
 from cevnslib.nuclei import Target, nucleus
 
 G_F = 1.1663787e-5  # GeV^-2
@@ -65,14 +66,14 @@ def test_rate_without_threshold_is_flux_times_total_cross_section():
         source.fluence_per_cm2 * quad(lambda e: PionDecayAtRest.spectrum(lab, e) * _sigma_total_cm2(e, na, q2), 0, m_mu / 2)[0]
         for lab in ("delayed nu_e", "delayed anti-nu_mu")
     )
-    rate = rates.event_rate(target, source, 0.0, options=opts)
-    assert rate == pytest.approx(per_kg * (prompt + delayed), rel=1e-6)
+    counts = rates.build_templates(target, source, Detector("keVnr", (0.0, np.inf)), 1.0, 86400.0, opts).counts()
+    assert counts[0] == pytest.approx(per_kg * (prompt + delayed), rel=1e-9)
 
 
 def test_reactor_rate_scales_with_power_and_inverse_square_distance():
     ge = experiments.get("CONUS").target
-    near = rates.event_rate(ge, ReactorFlux(3.9, 17.1), 0.5)
-    far = rates.event_rate(ge, ReactorFlux(2 * 3.9, 2 * 17.1), 0.5)
+    near = rates.rate_per_kg_day(ge, ReactorFlux(3.9, 17.1), 0.5)
+    far = rates.rate_per_kg_day(ge, ReactorFlux(2 * 3.9, 2 * 17.1), 0.5)
     assert far == pytest.approx(near / 2, rel=1e-12)
 
 
@@ -112,6 +113,23 @@ def test_threshold_above_kinematic_maximum_is_refused():
         experiments.get("COHERENT-NaI", threshold_kev=500.0)
 
 
-def test_event_rate_rejects_bad_threshold():
-    with pytest.raises(ValueError, match="threshold_kev"):
-        rates.event_rate(experiments.get("CONUS").target, ReactorFlux(3.9, 17.1), float("nan"))
+def test_rate_per_kg_day_rejects_bad_threshold_and_a_run_source():
+    with pytest.raises(ValueError, match="threshold_kevnr"):
+        rates.rate_per_kg_day(experiments.get("CONUS").target, ReactorFlux(3.9, 17.1), float("nan"))
+    with pytest.raises(ValueError, match="steady source"):
+        rates.rate_per_kg_day(experiments.get("CONUS").target, PionDecayAtRest(1e23, 0.08, 20.0), 1.0)
+
+
+def test_recoil_spectrum_integrates_to_the_templates_of_a_keVnr_bin():
+    """Two routes to the same count: the trapezoidal integral of the public spectrum over a bin, and
+    the Gauss-Legendre templates folded through the response matrix."""
+    exp = experiments.get("COHERENT-NaI", bin_edges_kev=(13.0, 40.0, 90.0))
+    t = np.linspace(13.0, 90.0, 40001)
+    spectrum = exp.recoil_spectrum(t, NSI(ee_d=0.1), 4.6)
+    first = t <= 40.0
+    by_trapezoid = [np.trapezoid(spectrum.total[first], t[first]), np.trapezoid(spectrum.total[~first], t[~first])]
+    gap = np.trapezoid(spectrum.total[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]],
+                       t[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]])
+    assert sum(by_trapezoid) + gap == pytest.approx(exp.predict(NSI(ee_d=0.1), 4.6).sum(), rel=1e-7)
+    assert spectrum.dn_dt.shape == (len(exp.target.nuclei), 2, t.size)
+    assert set(spectrum.per_nucleus()) == {n.name for n in exp.target.nuclei}

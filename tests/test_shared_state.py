@@ -11,7 +11,7 @@ import pytest
 
 from cevnslib import experiments, fits, widgets
 from cevnslib.couplings import NSI
-from cevnslib.rates import Quadrature
+from cevnslib.quadrature import Quadrature
 
 
 def test_csi_data_cannot_be_edited_in_place():

@@ -27,13 +27,13 @@ def test_spectrum_integrates_to_the_template_rate():
     data = widgets.spectrum_data("Ge", REACTOR, n_points=4000)
     above = data.recoil_kev >= 0.5
     integral = np.trapezoid(data.rate_sm[above], data.recoil_kev[above])
-    reference = rates.event_rate(target("Ge"), ReactorFlux(3.9, 17.1), data.recoil_kev[above][0])
+    reference = rates.rate_per_kg_day(target("Ge"), ReactorFlux(3.9, 17.1), data.recoil_kev[above][0])
     assert integral == pytest.approx(reference, rel=2e-3)
 
 
-def test_designer_counts_match_event_rate_and_allow_the_standard_model():
+def test_designer_counts_match_the_rate_and_allow_the_standard_model():
     data = widgets.designer_data("Ge", mass_kg=4.0, threshold_kevnr=0.5)
-    expected = rates.event_rate(target("Ge"), ReactorFlux(3.9, 17.1), 0.5) * 4.0 * DAYS_PER_YEAR
+    expected = rates.rate_per_kg_day(target("Ge"), ReactorFlux(3.9, 17.1), 0.5) * 4.0 * DAYS_PER_YEAR
     assert data.counts == pytest.approx(expected, rel=1e-10)
     i, j = np.abs(data.eps_u).argmin(), np.abs(data.eps_d).argmin()
     assert data.dchi2[i, j] <= data.level
