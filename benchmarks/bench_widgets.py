@@ -14,7 +14,8 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from cevnslib import widgets  # noqa: E402
+from cevnslib import rates, widgets  # noqa: E402
+from cevnslib.couplings import NSI  # noqa: E402
 
 REACTOR, PION = list(widgets.SOURCES)
 
@@ -30,9 +31,9 @@ def median_ms(func, repeats: int = 7) -> float:
 
 CASES = {
     "spectrum, slider move (CsI, pion DAR)":
-        (lambda: widgets.spectrum_data("CsI", PION, eps_d=0.1, rn_fm=5.0), widgets.draw_spectrum),
+        (lambda: widgets.spectrum_data("CsI", PION, NSI(ee_d=0.1, mm_d=0.1), rn_fm=5.0), widgets.draw_spectrum),
     "spectrum, slider move (Ge, reactor)":
-        (lambda: widgets.spectrum_data("Ge", REACTOR, eps_u=0.1), widgets.draw_spectrum),
+        (lambda: widgets.spectrum_data("Ge", REACTOR, NSI(ee_u=0.1)), widgets.draw_spectrum),
     "designer, reactor Ge": (lambda: widgets.designer_data("Ge"), widgets.draw_designer),
     "designer, pion DAR CsI":
         (lambda: widgets.designer_data("CsI", 14.6, 5.0, reactor=False, distance_m=19.3), widgets.draw_designer),
@@ -53,7 +54,7 @@ if __name__ == "__main__":
     for name, (compute, draw) in CASES.items():
         compute()
         print(f"{name:42s} {median_ms(compute):13.1f} {median_ms(compute_and_draw(compute, draw)):20.1f}")
-    widgets._folded_fluxes.cache_clear()
+    rates._folded_by_flavor.cache_clear()
     start = time.perf_counter()
     widgets.spectrum_data("Ge", REACTOR)
     print(f"{'spectrum, new target or source (Ge, reactor)':42s} {1e3 * (time.perf_counter() - start):13.1f}"

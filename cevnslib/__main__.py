@@ -23,7 +23,7 @@ def summary() -> dict:
         "csi2017_rn_fm": {"best": rn.best, "pieces": [list(piece) for piece in rn.pieces], "hull": list(rn.hull),
                           "note": "12-bin chi^2, eps = 0, Delta chi^2 = 1 (one parameter, 1 sigma); the set is the "
                                   "union of its pieces"},
-        "flip_eps_dV": {target: fits.flipped_eps_d(setup) for target, setup in flips.items()},
+        "flip_eps_dV": {target: fits.setup_flipped_eps_ee_d(setup) for target, setup in flips.items()},
         "connie_deviation_rn_fm": {label: fits.nai_connie_best_rn(scale)
                                    for label, scale in (("-30%", 0.7), ("0%", 1.0), ("+30%", 1.3))},
     }

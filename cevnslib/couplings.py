@@ -131,6 +131,13 @@ class NSI:
             raise ValueError(f"NSI coupling {name} is flavour-diagonal and must be real, got {value}")
 
     @property
+    def shape(self) -> tuple[int, ...]:
+        """The broadcast shape of the couplings (``()`` for a single point)."""
+        if self._scalar:
+            return ()
+        return np.broadcast_shapes(*(np.shape(self.__dict__[name]) for name in _FIELDS))
+
+    @property
     def is_scalar(self) -> bool:
         """Whether every coupling is a plain Python number (no arrays)."""
         return self._scalar
@@ -223,12 +230,24 @@ def weak_charge_squared(Z, N, flavor, nsi=None, couplings=None, f_z=1.0, f_n=1.0
     return c_zz * f_z**2 + 2 * c_zn * f_z * f_n + c_nn * f_n**2
 
 
-def flipped_eps_d(Z: int, N: int, eps_u=0.0, couplings=None):
-    """The non-zero eps_ee^dV that, at given eps_ee^uV, gives the SM charge (F_Z = F_N = 1).
+def flipped_eps_ee_d(Z: int, N: int, nsi: NSI | None = None, couplings: tuple[float, float] | None = None):
+    """The non-zero eps_ee^dV that, at the eps_ee^uV of ``nsi``, gives a point nucleus its SM charge.
 
     Q(eps) = -Q_SM defines the flipped band: eps_d = -2 Q_SM/(Z + 2N) - (2Z + N)/(Z + 2N) eps_u,
-    with Q_SM = Z g_V^p + N g_V^n; its slope is -(2Z + N)/(Z + 2N).
+    with Q_SM = Z g_V^p + N g_V^n; its slope is -(2Z + N)/(Z + 2N). ``nsi`` may hold arrays of
+    ``ee_u`` (default: none, eps_ee^uV = 0); :func:`cevnslib.fits.setup_flipped_eps_ee_d` finds the
+    same point for a whole setup, form factors and thresholds included.
+
+    >>> f"{flipped_eps_ee_d(55, 78):.4f}"
+    '0.3550'
+
+    Raises ValueError if ``nsi`` holds couplings other than ee_u (the band is drawn in the
+    (eps_ee^uV, eps_ee^dV) plane with every other coupling at zero).
     """
+    nsi = STANDARD_MODEL if nsi is None else nsi
+    others = [name for name in _FIELDS if name not in ("ee_u", "ee_d") and np.any(getattr(nsi, name) != 0)]
+    if others:
+        raise ValueError(f"nsi may only set ee_u here (the other couplings are zero in this plane), got {others}")
     gp, gn = nucleon_couplings() if couplings is None else couplings
     q_sm = Z * gp + N * gn
-    return (-2.0 * q_sm - (2 * Z + N) * np.asarray(eps_u)) / (Z + 2 * N)
+    return (-2.0 * q_sm - (2 * Z + N) * np.asarray(nsi.ee_u)) / (Z + 2 * N)

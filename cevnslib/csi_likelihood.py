@@ -43,6 +43,7 @@ from .couplings import NSI
 from .coverage import minimise_on_grid
 from .experiments import CsI2017Data, Experiment
 from .likelihood import (
+    Minimum,
     minimise_bounded,
     poisson_deviance,
     poisson_deviance_derivatives,
@@ -50,7 +51,7 @@ from .likelihood import (
     profile_on_off_background,
 )
 from .rates import EventTemplates, build_templates, default_rn_grid_fm
-from .statistics import Interval, interval_1d
+from .statistics import FitData, Interval, interval_1d
 
 #: Points of the coarse R_n grid (over the templates' range) of the vectorised minimisation over R_n.
 RN_COARSE_POINTS = 19
@@ -136,12 +137,12 @@ class PseudoData:
 class Profile:
     """Nuisances at the minimum of -2 ln L for given physics parameters (arrays broadcast).
 
-    ``nll``: -2 ln(L/L_saturated) including the constraint terms; ``alpha``, ``beta``: signal and
-    BRN normalisation pulls; ``background``: steady-state expectation per cell in the beam-on
+    ``deviance``: -2 ln(L/L_saturated) including the constraint terms; ``alpha``, ``beta``: signal
+    and BRN normalisation pulls; ``background``: steady-state expectation per cell in the beam-on
     coincidence window; ``expected``: the full expectation mu_ij; ``steps``: Newton steps taken.
     """
 
-    nll: np.ndarray
+    deviance: np.ndarray
     alpha: np.ndarray
     beta: np.ndarray
     background: np.ndarray
@@ -189,7 +190,7 @@ class CsI2017Likelihood:
         self.renormalise_time = renormalise_time
         d = self.data
         self.sigma_alpha = experiment.systematic if sigma_alpha is None else float(sigma_alpha)
-        self.sigma_beta = d.brn_uncertainty if sigma_beta is None else float(sigma_beta)
+        self.sigma_beta = d.brn_systematic if sigma_beta is None else float(sigma_beta)
         for name in ("sigma_alpha", "sigma_beta"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value > 0):
@@ -240,24 +241,22 @@ class CsI2017Likelihood:
         grid = self.prompt.rn_grid_fm
         return float(grid[0]), float(grid[-1])
 
-    def signal(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0):
+    def signal(self, nsi: NSI | None = None, rn_fm=None):
         """(prompt, delayed) CEvNS counts per PE bin over all arrival times (no time window); arrays broadcast."""
-        nsi = NSI(ee_u=eps_ee_u, ee_d=eps_ee_d, mm_u=eps_mm_u, mm_d=eps_mm_d)
         return self.prompt.counts(nsi, rn_fm), self.delayed.counts(nsi, rn_fm)
 
-    def signal_cells(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0) -> np.ndarray:
+    def signal_cells(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
         """CEvNS expectation per cell, shape (..., n_pe, n_time), at alpha = 0."""
-        s_p, s_d = self.signal(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u)
+        s_p, s_d = self.signal(nsi, rn_fm)
         return s_p[..., None] * self.p_prompt + s_d[..., None] * self.p_delayed
 
-    def expected_counts(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-                        alpha=0.0, beta=0.0, background=0.0) -> np.ndarray:
+    def expected_counts(self, nsi: NSI | None = None, rn_fm=None, alpha=0.0, beta=0.0, background=0.0) -> np.ndarray:
         """Expected beam-on coincidence counts per cell (..., n_pe, n_time).
 
         ``background`` is the steady-state expectation per cell (scalar or array; default none), so
         by default this is the CEvNS signal plus the BRN at normalisation pulls ``alpha``, ``beta``.
         """
-        signal = self.signal_cells(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u)
+        signal = self.signal_cells(nsi, rn_fm)
         alpha, beta = np.asarray(alpha, dtype=float)[..., None, None], np.asarray(beta, dtype=float)[..., None, None]
         return (1.0 + alpha) * signal + (1.0 + beta) * self.brn + np.asarray(background, dtype=float)
 
@@ -266,21 +265,22 @@ class CsI2017Likelihood:
         return cells if self.background_model == "per-bin" else cells.sum(axis=-1, keepdims=True)
 
     # ---------------------------------------------------------------------------------- likelihood
-    def profile(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-                data: PseudoData | None = None) -> Profile:
+    def profile(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None,
+                signal_scale=None) -> Profile:
         """Minimise -2 ln L over alpha, beta and the steady-state background (vectorised).
 
-        Physics parameters (arrays) broadcast with the leading (toy) shape of ``data`` (default:
-        the observed data). For given (alpha, beta) the background is profiled exactly (closed
-        form per cell, or a safeguarded Newton iteration per PE bin for the grouped models); the
-        reduced -2 ln L is convex in (alpha, beta) >= -1 (no negative normalisation) and is
-        minimised by :func:`cevnslib.likelihood.minimise_bounded`, whose convergence is judged on
-        the projected Newton decrement, so a pull held at its bound (a toy without signal) ends
-        at the true minimum.
+        The physics point (``nsi`` fields and ``rn_fm``, arrays) broadcasts with the leading (toy)
+        shape of ``data`` (default: the observed data). For given (alpha, beta) the background is
+        profiled exactly (closed form per cell, or a safeguarded Newton iteration per PE bin for the
+        grouped models); the reduced -2 ln L is convex in (alpha, beta) >= -1 (no negative
+        normalisation) and is minimised by :func:`cevnslib.likelihood.minimise_bounded`, whose
+        convergence is judged on the projected Newton decrement, so a pull held at its bound (a toy
+        without signal) ends at the true minimum. ``signal_scale`` (>= 0, broadcasting) fixes the
+        CEvNS normalisation 1 + alpha instead of profiling it, for a scan of the CEvNS count.
         """
         data = self.observed_data if data is None else data
         cells = self.shape
-        signal = self.signal_cells(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u)
+        signal = self.signal_cells(nsi, rn_fm)
         batch = np.broadcast_shapes(signal.shape[:-2], data.shape)
         grouped = self.background_model != "per-bin" and self.use_time
         side_shape = cells[:-1] + (1,) if grouped else cells
@@ -328,7 +328,22 @@ class CsI2017Likelihood:
                     hess[:, i, j] -= np.sum(cross[i] * cross[j] * inverse, axis=(-2, -1))
             return value, grad, hess
 
-        result = minimise_bounded(fgh, np.zeros((flat, 2)), (np.eye(2), -np.ones(2)))
+        if signal_scale is None:
+            result = minimise_bounded(fgh, np.zeros((flat, 2)), (np.eye(2), -np.ones(2)))
+        else:  # alpha held: profile beta alone, alpha fixed per problem
+            scale = np.broadcast_to(np.asarray(signal_scale, dtype=float), batch).reshape(flat)
+            if np.any(~np.isfinite(scale)) or np.any(scale < 0):
+                raise ValueError(f"signal_scale = {signal_scale} must be finite and >= 0")
+            fixed = scale - 1.0
+
+            def fgh_beta(x, index):
+                full = np.stack([fixed[index], x[:, 0]], axis=-1)
+                value, grad, hess = fgh(full, index)
+                return value, grad[:, 1:], hess[:, 1:, 1:]
+
+            beta_only = minimise_bounded(fgh_beta, np.zeros((flat, 1)), (np.eye(1), -np.ones(1)))
+            result = Minimum(np.stack([fixed, beta_only.x[:, 0]], axis=-1), beta_only.value, beta_only.converged,
+                             beta_only.steps, beta_only.fallbacks)
         if not np.all(result.converged):
             warnings.warn(f"profile: {np.count_nonzero(~result.converged)} of {flat} problems did not converge",
                           RuntimeWarning, stacklevel=2)
@@ -340,20 +355,23 @@ class CsI2017Likelihood:
         return Profile(result.value.reshape(batch), alpha.reshape(batch), beta.reshape(batch),
                        cells_bkg.reshape(batch + cells), mu.reshape(batch + cells), result.steps)
 
-    def nll(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-            data: PseudoData | None = None) -> np.ndarray:
-        """-2 ln(L/L_saturated), profiled over alpha, beta and the background; arrays broadcast."""
-        return self.profile(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u, data).nll
+    def deviance(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None) -> np.ndarray:
+        """-2 ln(L/L_saturated), profiled over alpha, beta and the background; arrays broadcast.
 
-    def scan(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-             data: PseudoData | None = None) -> np.ndarray:
+        >>> lik = CsI2017Likelihood()
+        >>> f"{float(lik.deviance(rn_fm=4.5) - lik.deviance(rn_fm=5.5)):.3f}"
+        '-0.565'
+        """
+        return self.profile(nsi, rn_fm, data).deviance
+
+    def scan(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None) -> np.ndarray:
         """Delta(-2 ln L) over broadcast parameter arrays, relative to the smallest value scanned."""
-        values = self.nll(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u, data)
+        values = self.deviance(nsi, rn_fm, data)
         return values - np.min(values)
 
-    def fit_rn(self, eps_ee_d=0.0, eps_mm_d=0.0, level: float = 1.0, grid=None,
+    def fit_rn(self, nsi: NSI | None = None, level: float = 1.0, grid=None,
                data: PseudoData | None = None) -> Interval:
-        """Best-fit R_n (fm) and the set Delta(-2 ln L) <= ``level`` at fixed NSI couplings.
+        """Best-fit R_n (fm) and the set Delta(-2 ln L) <= ``level`` at fixed NSI couplings ``nsi``.
 
         ``grid`` (default 141 points over the template range) locates the minimum; every disjoint
         piece of the set is returned (:class:`~cevnslib.statistics.Interval`); ends of the range
@@ -361,39 +379,36 @@ class CsI2017Likelihood:
         """
         lo, hi = self.rn_range_fm
         grid = np.linspace(lo, hi, 141) if grid is None else np.asarray(grid, dtype=float)
-        return interval_1d(lambda rn: self.nll(eps_ee_d, eps_mm_d, np.asarray(rn), data=data), grid, level)
+        return interval_1d(lambda rn: self.deviance(nsi, np.asarray(rn), data), grid, level)
 
-    def minimise_rn(self, data: PseudoData | None = None, eps_ee_d=0.0, eps_mm_d=0.0, grid=None):
+    def minimise_rn(self, data: PseudoData | None = None, nsi: NSI | None = None, grid=None):
         """Best-fit R_n and the minimum of -2 ln L for every pseudo-experiment in ``data`` (vectorised).
 
         The minimum is located on ``grid`` (default :data:`RN_COARSE_POINTS` points over the
-        templates' R_n range), then refined by two
-        parabolas (:func:`cevnslib.coverage.minimise_on_grid`). Returns ``(rn_hat, nll_min)``, each
-        of shape ``data.shape``.
+        templates' R_n range), then refined by two parabolas (:func:`cevnslib.coverage.minimise_on_grid`).
+        Returns ``(rn_hat, deviance_min)``, each of shape ``data.shape``.
         """
         data = self.observed_data if data is None else data
         grid = np.linspace(*self.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
-        return minimise_on_grid(lambda rn: self.nll(eps_ee_d, eps_mm_d, rn, data=data), grid, data.shape)
+        return minimise_on_grid(lambda rn: self.deviance(nsi, rn, data), grid, data.shape)
 
     # --------------------------------------------------------------------------------- pseudo-data
-    def asimov(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-               alpha=0.0, beta=0.0, background=None) -> PseudoData:
+    def asimov(self, nsi: NSI | None = None, rn_fm=None, alpha=0.0, beta=0.0, background=None) -> PseudoData:
         """Asimov data: every count equal to its expectation (default background: the fitted one)."""
-        truth = self.truth(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u, alpha, beta, background)
+        truth = self.truth(nsi, rn_fm, alpha, beta, background)
         return PseudoData(truth.expected, self.tau * truth.background, truth.alpha, truth.beta)
 
-    def truth(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, eps_ee_u=0.0, eps_mm_u=0.0,
-              alpha=None, beta=None, background=None) -> Profile:
+    def truth(self, nsi: NSI | None = None, rn_fm=None, alpha=None, beta=None, background=None) -> Profile:
         """A complete model point to generate pseudo-data from.
 
         Nuisances left as None take their profiled values on the observed data at these parameters
         (the usual choice for a frequentist construction).
         """
-        fit = self.profile(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u)
+        fit = self.profile(nsi, rn_fm)
         alpha = fit.alpha if alpha is None else np.asarray(alpha, dtype=float)
         beta = fit.beta if beta is None else np.asarray(beta, dtype=float)
         background = fit.background if background is None else np.broadcast_to(background, self.shape)
-        expected = self.expected_counts(eps_ee_d, eps_mm_d, rn_fm, eps_ee_u, eps_mm_u, alpha, beta, background)
+        expected = self.expected_counts(nsi, rn_fm, alpha, beta, background)
         return Profile(np.zeros(np.shape(alpha)), alpha, beta, np.asarray(background), expected)
 
     def generate(self, truth: Profile, rng: np.random.Generator, n_toys: int,
@@ -415,74 +430,58 @@ class CsI2017Likelihood:
 
 
 class CsI2017Chi2:
-    """The 12-bin chi^2 of :func:`cevnslib.fits.csi2017_measurement`, vectorised over pseudo-data.
+    """The 12-bin chi^2 of :func:`cevnslib.fits.csi2017_measurement`, evaluated on pseudo-data too.
 
     chi^2 = sum_i [N_i - (1 + alpha) S_i - (1 + beta) B_i]^2 / sigma_i^2 + (alpha - alpha_obs)^2 /
     sigma_alpha^2 + (beta - beta_obs)^2 / sigma_beta^2, N = C - AC, sigma_i^2 = N_i + 2 AC_i + B_i,
-    minimised over (alpha, beta) in closed form. With alpha_obs = beta_obs = 0 and the real data it
-    is the library's :meth:`~cevnslib.statistics.Fit.chi2`; the constraint centres let toys
-    fluctuate the auxiliary measurements.
+    minimised over (alpha, beta) in closed form by :meth:`cevnslib.statistics.Fit.chi2` on
+    :class:`~cevnslib.statistics.FitData`: the toys fluctuate C, AC and the constraint centres.
     """
 
     def __init__(self, experiment: Experiment | None = None):
-        experiment, self.prompt, self.delayed = _prompt_and_delayed(experiment)
-        self.experiment, self.data = experiment, experiment.data
-        self.brn = self.data.brn_expected()
-        self.sigma_alpha, self.sigma_beta = experiment.systematic, self.data.brn_uncertainty
-        self.coincidence = self.data.coincidence.astype(float)
-        self.anticoincidence = self.data.anticoincidence.astype(float)
+        from .fits import combine, csi2017_measurement
 
-    def signal(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None) -> np.ndarray:
+        self.experiment = experiments.get("COHERENT-CsI-2017") if experiment is None else experiment
+        self.data = self.experiment.data
+        self.fit = combine(csi2017_measurement(self.experiment, self.experiment.cached_templates))
+        self.brn = self.fit.measurements[0].background
+        self.sigma_alpha, self.sigma_beta = (self.fit.pull_sigmas[p] for p in self.fit.pulls)
+        self.rn_range_fm = self.experiment.cached_templates.rn_range_fm
+
+    def signal(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
         """CEvNS counts per PE bin (all arrival times)."""
-        nsi = NSI(ee_d=eps_ee_d, mm_d=eps_mm_d)
-        return self.prompt.counts(nsi, rn_fm) + self.delayed.counts(nsi, rn_fm)
+        return self.experiment.cached_templates.counts(nsi, rn_fm)
 
-    def chi2(self, eps_ee_d=0.0, eps_mm_d=0.0, rn_fm=None, coincidence=None, anticoincidence=None,
-             alpha_obs=0.0, beta_obs=0.0, return_pulls: bool = False):
-        """chi^2 minimised over the pulls; ``coincidence``/``anticoincidence`` (..., 12) default to the data."""
-        c = self.coincidence if coincidence is None else np.asarray(coincidence, dtype=float)
-        ac = self.anticoincidence if anticoincidence is None else np.asarray(anticoincidence, dtype=float)
-        signal = self.signal(eps_ee_d, eps_mm_d, rn_fm)
-        observed = c - ac
-        weight = 1.0 / (observed + 2.0 * ac + self.brn)
-        resid = observed - signal - self.brn
-        pa, pb = 1.0 / self.sigma_alpha**2, 1.0 / self.sigma_beta**2
-        a0, b0 = np.asarray(alpha_obs, dtype=float), np.asarray(beta_obs, dtype=float)
-        v1 = np.sum(signal * weight * resid, axis=-1) + pa * a0
-        v2 = np.sum(self.brn * weight * resid, axis=-1) + pb * b0
-        m11 = np.sum(signal**2 * weight, axis=-1) + pa
-        m22 = np.sum(self.brn**2 * weight, axis=-1) + pb
-        m12 = np.sum(signal * self.brn * weight, axis=-1)
-        det = m11 * m22 - m12**2
-        alpha, beta = (m22 * v1 - m12 * v2) / det, (m11 * v2 - m12 * v1) / det
-        chi2 = np.sum(resid**2 * weight, axis=-1) + pa * a0**2 + pb * b0**2 - (alpha * v1 + beta * v2)
-        return (chi2, alpha, beta) if return_pulls else chi2
+    def fit_data(self, coincidence, anticoincidence, alpha_obs=0.0, beta_obs=0.0) -> FitData:
+        """Pseudo-data (C, AC and the constraint centres, leading axes for toys) as the fit sees them."""
+        c, ac = np.asarray(coincidence, dtype=float), np.asarray(anticoincidence, dtype=float)
+        excess = c - ac  # may fall below zero in a toy: the Gaussian chi^2 of an excess allows it
+        centres = np.stack(np.broadcast_arrays(np.asarray(alpha_obs, float), np.asarray(beta_obs, float)), axis=-1)
+        return FitData(excess, excess + 2.0 * ac + self.brn, centres)
 
-    def fit_rn(self, level: float = 1.0, grid=None) -> Interval:
-        """Best-fit R_n and its confidence set at eps = 0 on the observed data."""
-        lo, hi = float(self.prompt.rn_grid_fm[0]), float(self.prompt.rn_grid_fm[-1])
-        grid = np.linspace(lo, hi, 141) if grid is None else np.asarray(grid, dtype=float)
-        return interval_1d(lambda rn: self.chi2(rn_fm=np.asarray(rn)), grid, level)
+    def chi2(self, nsi: NSI | None = None, rn_fm=None, data: FitData | None = None, return_pulls: bool = False):
+        """chi^2 minimised over the pulls on ``data`` (default: the observed data); arrays broadcast."""
+        return self.fit.chi2(nsi, rn_fm, data, return_pulls)
 
-    def minimise_rn(self, coincidence=None, anticoincidence=None, alpha_obs=0.0, beta_obs=0.0, grid=None):
-        """Best-fit R_n and chi^2_min for a batch of (pseudo-)data at eps = 0 (vectorised)."""
-        c = self.coincidence if coincidence is None else np.asarray(coincidence, dtype=float)
-        shape = np.broadcast_shapes(c.shape[:-1], np.shape(alpha_obs), np.shape(beta_obs))
-        grid = np.linspace(*self.prompt.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
+    def fit_rn(self, nsi: NSI | None = None, level: float = 1.0, grid=None) -> Interval:
+        """Best-fit R_n and its confidence set at fixed ``nsi`` on the observed data."""
+        grid = np.linspace(*self.rn_range_fm, 141) if grid is None else np.asarray(grid, dtype=float)
+        return interval_1d(lambda rn: self.chi2(nsi, np.asarray(rn)), grid, level)
 
-        def func(rn):
-            rn = np.asarray(rn)
-            return self.chi2(rn_fm=rn, coincidence=coincidence, anticoincidence=anticoincidence,
-                             alpha_obs=alpha_obs, beta_obs=beta_obs)
-
-        return minimise_on_grid(func, grid, shape)
+    def minimise_rn(self, data: FitData | None = None, nsi: NSI | None = None, grid=None):
+        """Best-fit R_n and chi^2_min for every toy in ``data`` (vectorised; default the observed data)."""
+        shape = () if data is None else np.broadcast_shapes(data.observed.shape[:-1], data.pull_centres.shape[:-1])
+        grid = np.linspace(*self.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
+        return minimise_on_grid(lambda rn: self.chi2(nsi, np.asarray(rn), data), grid, shape)
 
     def generate(self, rng: np.random.Generator, n_toys: int, rn_fm, alpha: float, beta: float,
-                 steady_state, randomise_constraints: bool = True):
-        """Toys (C, AC, alpha_obs, beta_obs): C ~ Poisson(S(1 + alpha) + B(1 + beta) + u), AC ~ Poisson(u)."""
+                 steady_state, randomise_constraints: bool = True) -> FitData:
+        """Toys: C ~ Poisson(S(1 + alpha) + B(1 + beta) + u), AC ~ Poisson(u), and constraint centres."""
         mu = self.signal(rn_fm=rn_fm) * (1.0 + alpha) + self.brn * (1.0 + beta) + steady_state
         c = rng.poisson(np.broadcast_to(mu, (n_toys, mu.size))).astype(float)
         ac = rng.poisson(np.broadcast_to(steady_state, (n_toys, mu.size))).astype(float)
         if randomise_constraints:
-            return c, ac, rng.normal(alpha, self.sigma_alpha, n_toys), rng.normal(beta, self.sigma_beta, n_toys)
-        return c, ac, np.full(n_toys, alpha), np.full(n_toys, beta)
+            a_obs, b_obs = rng.normal(alpha, self.sigma_alpha, n_toys), rng.normal(beta, self.sigma_beta, n_toys)
+        else:
+            a_obs, b_obs = np.full(n_toys, alpha), np.full(n_toys, beta)
+        return self.fit_data(c, ac, a_obs, b_obs)

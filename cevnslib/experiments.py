@@ -74,11 +74,9 @@ class CsI2017Data:
     #: Beam-on and beam-off live days [data release].
     beam_on_live_days: float = 308.1
     beam_off_live_days: float = 153.5
-    #: Fractional uncertainty of the signal normalisation: flux 10%, quenching 25%, acceptance 5%,
-    #: form factor 5%, in quadrature [COHERENT 2017].
-    signal_uncertainty: float = 0.28
-    #: Fractional uncertainty of the beam-related-neutron normalisation [COHERENT 2017].
-    brn_uncertainty: float = 0.25
+    #: Fractional uncertainty of the beam-related-neutron normalisation [COHERENT 2017]. (The signal's
+    #: 28% is the setup's ``systematic``.)
+    brn_systematic: float = 0.25
 
     def __post_init__(self):
         for f in fields(self):
@@ -393,6 +391,21 @@ SETUPS = MappingProxyType({
 })
 
 _OPTION_FIELDS = tuple(f.name for f in fields(CrossSectionOptions))
+
+
+def factory_defaults(name: str) -> MappingProxyType:
+    """The default parameters of setup ``name`` (read-only), as its factory declares them.
+
+    The one place a setup's facts live: other modules (the explorers, the book) read them here
+    instead of typing them again. Raises ValueError for an unknown setup.
+
+    >>> factory_defaults("CONUS")["power_gw"], factory_defaults("CONUS")["distance_m"]
+    (3.9, 17.1)
+    """
+    if name not in SETUPS:
+        raise ValueError(f"experiment {name!r} is unknown; allowed: {tuple(SETUPS)}")
+    parameters = inspect.signature(SETUPS[name]).parameters
+    return MappingProxyType({k: p.default for k, p in parameters.items() if k not in ("options", "quadrature")})
 
 
 def get(name: str, **overrides) -> Experiment:

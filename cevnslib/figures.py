@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import experiments, fits, validation
+from .couplings import NSI
 from .statistics import delta_chi2_level
 
 EPS_U_LABEL = r"$\varepsilon_{ee}^{uV}$"
@@ -63,9 +64,9 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
     conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"), systematics=systematics)
     connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), systematics=systematics)
     scans = {
-        "CONNIE": fits.scan(fits.combine(connie), u, d),
-        "CONUS": fits.scan(fits.combine(conus), u, d),
-        "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), u, d),
+        "CONNIE": fits.scan(fits.combine(connie), NSI(ee_u=u, ee_d=d)),
+        "CONUS": fits.scan(fits.combine(conus), NSI(ee_u=u, ee_d=d)),
+        "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), NSI(ee_u=u, ee_d=d)),
     }
     level = delta_chi2_level(confidence, dof=2)
     fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
@@ -99,8 +100,8 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
     csi = fits.csi2017_measurement(experiments.get("COHERENT-CsI-2017"), fits.templates_for("COHERENT-CsI-2017"), mode)
     conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"))
     scans = {
-        "COHERENT CsI": fits.scan(fits.combine(csi), 0.0, d, r),
-        "COHERENT CsI + CONUS": fits.scan(fits.combine(csi, conus), 0.0, d, r),
+        "COHERENT CsI": fits.scan(fits.combine(csi), NSI(ee_d=d), r),
+        "COHERENT CsI + CONUS": fits.scan(fits.combine(csi, conus), NSI(ee_d=d), r),
     }
     level = delta_chi2_level(sigma=sigma, dof=2)
     fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
@@ -123,23 +124,23 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
 def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
                   eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
                   deviation: float = 0.30, nai_systematic: float = 0.10,
-                  nai_rn_true_fm: float = fits.NAI_TRUE_RN_FM) -> FigureResult:
+                  nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM."""
     rn = np.linspace(*rn_range, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
     r, d = rn[:, None], eps_d[None, :]
     nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
-    nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), rn_true_fm=nai_rn_true_fm)
+    nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), truth_rn_fm=nai_truth_rn_fm)
     connie_exp = experiments.get("CONNIE")
-    scans = {"NaI": fits.scan(fits.combine(nai), 0.0, d, r)}
+    scans = {"NaI": fits.scan(fits.combine(nai), NSI(ee_d=d), r)}
     deviation = validation.number("deviation", deviation, -1.0, 1.0, low_open=True, high_open=True)
     if deviation == 0:
         raise ValueError("deviation = 0 must be non-zero: it is the CONNIE shift drawn beside the SM case")
     cases = {"SM": 1.0, **{f"{100 * sign * deviation:+g}%": 1.0 + sign * deviation for sign in (1, -1)}}
     for label, scale in cases.items():
         connie = fits.asimov_measurement(connie_exp, fits.templates_for("CONNIE"), scale)
-        scans[f"CONNIE {label}"] = fits.scan(fits.combine(connie), 0.0, d, r)
-        scans[f"NaI + CONNIE {label}"] = fits.scan(fits.combine(nai, connie), 0.0, d, r)
+        scans[f"CONNIE {label}"] = fits.scan(fits.combine(connie), NSI(ee_d=d), r)
+        scans[f"NaI + CONNIE {label}"] = fits.scan(fits.combine(nai, connie), NSI(ee_d=d), r)
     level = delta_chi2_level(sigma=sigma, dof=2)
     colors = dict(zip(cases, ("red", "tab:green", "tab:orange")))
     fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
@@ -157,7 +158,7 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, 
     caption = (
         f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0, "
         f"for one year of COHERENT NaI (2 t, 13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with "
-        f"R_n = {nai_rn_true_fm:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
+        f"R_n = {nai_truth_rn_fm:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
         "and their combinations."
     )
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)

@@ -7,25 +7,27 @@ purpose: ``"reactor-flux"`` is the one pull common to CONUS and CONNIE.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
 from . import experiments, validation
-from .couplings import NSI
+from .couplings import NSI, STANDARD_MODEL
 from .experiments import Experiment
 from .fluxes import ReactorFlux
 from .nuclei import nucleus
 from .rates import EventTemplates
 from .statistics import Fit, Interval, Measurement, interval_1d
 
-#: R_n grid (fm) on which every setup's templates are tabulated for the fits.
-RN_GRID_FM = np.linspace(3.0, 8.0, 51)
+#: R_n range (fm) the fits of this module scan.
+RN_SCAN_RANGE_FM = (3.0, 8.0)
 
 CSI_MODES = ("12-bin", "1-bin")
 
 #: Neutron radius of the NaI pseudo-data: iodine's proton radius, no neutron skin [choice].
-NAI_TRUE_RN_FM = nucleus("I127").charge_radius_fm
+NAI_TRUTH_RN_FM = nucleus("I127").charge_radius_fm
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,19 @@ def asimov_measurement(
     experiment: Experiment,
     templates: EventTemplates,
     scale: float = 1.0,
-    rn_true_fm: float | None = None,
+    truth_rn_fm: float | None = None,
     systematics: ReactorSystematics | None = None,
 ) -> tuple[Measurement, dict[str, float]]:
     """Forecast data: ``scale`` x the SM expectation (Asimov for scale = 1), sigma_i^2 = observed.
 
-    ``rn_true_fm``: the common neutron radius of the pseudo-data (default: each nucleus' R_p).
+    ``truth_rn_fm``: the common neutron radius of the pseudo-data (default: each nucleus' R_p).
     Reactor setups carry the shared ``"reactor-flux"`` pull and their own detector pull (see
     :class:`ReactorSystematics`) and do not take part in R_n fits (their q is too small to care);
-    other setups carry one signal pull of ``experiment.systematic``.
+    other setups carry one signal pull of ``experiment.systematic``. Raises ValueError for a scale
+    that is not a finite number > 0, or a reactor systematic below the shared flux part.
     """
-    if not (np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale = {scale} must be finite and > 0")
-    observed = scale * templates.counts(rn_fm=rn_true_fm)
+    scale = validation.positive("scale", scale)
+    observed = scale * templates.counts(rn_fm=truth_rn_fm)
     reactor = is_reactor(experiment)
     if reactor:
         if systematics is None and experiment.systematic < ReactorSystematics.flux:
@@ -106,7 +108,8 @@ def csi2017_measurement(
 
     Observed N_i = C_i - AC_i (coincidence minus anti-coincidence), background B_i = beam-related
     neutrons, sigma_i^2 = N_i + 2 AC_i + B_i, signal pull 28%, BRN pull 25%. ``mode`` ``"12-bin"``
-    uses the 12 PE bins, ``"1-bin"`` their sum.
+    uses the 12 PE bins, ``"1-bin"`` their sum. Raises ValueError for a setup without data or an
+    unknown mode.
     """
     data = experiment.data
     if data is None:
@@ -116,7 +119,7 @@ def csi2017_measurement(
         observed, anti, brn, templates = observed.sum(keepdims=True), anti.sum(keepdims=True), brn.sum(keepdims=True), templates.summed()
     elif mode != "12-bin":
         raise ValueError(f"mode {mode!r} is unknown; allowed: {CSI_MODES}")
-    pulls = {"CsI-signal": experiment.systematic, "CsI-BRN": data.brn_uncertainty}
+    pulls = {"CsI-signal": experiment.systematic, "CsI-BRN": data.brn_systematic}
     variance = observed + 2.0 * anti + brn
     measurement = Measurement(f"{experiment.name} ({mode})", templates, observed, variance, brn,
                               signal_pulls=("CsI-signal",), background_pulls=("CsI-BRN",))
@@ -124,7 +127,10 @@ def csi2017_measurement(
 
 
 def combine(*parts: tuple[Measurement, dict[str, float]]) -> Fit:
-    """One fit from several (measurement, pulls) pairs; pulls with the same name are shared."""
+    """One fit from several (measurement, pulls) pairs; pulls with the same name are shared.
+
+    Raises ValueError if one pull name comes with two widths.
+    """
     sigmas: dict[str, float] = {}
     for _, pulls in parts:
         for name, s in pulls.items():
@@ -134,57 +140,80 @@ def combine(*parts: tuple[Measurement, dict[str, float]]) -> Fit:
     return Fit([m for m, _ in parts], sigmas)
 
 
-def scan(fit: Fit, eps_u=0.0, eps_d=0.0, rn_fm=None, poisson: bool = False) -> np.ndarray:
-    """Delta chi^2 (or Poisson -2 Delta ln L) over broadcast arrays of eps_ee^uV, eps_ee^dV and R_n."""
-    nsi = NSI(ee_u=eps_u, ee_d=eps_d)
-    values = fit.poisson(nsi, rn_fm) if poisson else fit.chi2(nsi, rn_fm)
-    shape = np.broadcast_shapes(np.shape(eps_u), np.shape(eps_d), np.shape(rn_fm) if rn_fm is not None else ())
+def scan(fit: Fit, nsi: NSI | None = None, rn_fm=None, poisson: bool = False) -> np.ndarray:
+    """Delta chi^2 (or, with ``poisson``, Delta(-2 ln L)) over a grid of physics points.
+
+    ``nsi`` fields and ``rn_fm`` are arrays that broadcast (e.g. ``NSI(ee_u=u[:, None],
+    ee_d=d[None, :])``); the result has their broadcast shape, zero at the smallest value scanned.
+
+    >>> import numpy as np
+    >>> from cevnslib import experiments
+    >>> conus = combine(asimov_measurement(experiments.get("CONUS"), templates_for("CONUS")))
+    >>> delta = scan(conus, NSI(ee_d=np.array([-0.02, 0.0, 0.02])))
+    >>> [f"{x:.3f}" for x in delta]
+    ['2.185', '0.000', '2.136']
+    """
+    values = fit.poisson_deviance(nsi, rn_fm) if poisson else fit.chi2(nsi, rn_fm)
+    shape = np.broadcast_shapes(() if nsi is None else nsi.shape, np.shape(rn_fm) if rn_fm is not None else ())
     return np.broadcast_to(values - np.min(values), shape)
 
 
-def flipped_eps_d(name: str, eps_u: float = 0.0, bracket: tuple[float, float] = (0.05, 1.5)) -> float:
+def setup_flipped_eps_ee_d(name: str, nsi: NSI | None = None, bracket: tuple[float, float] = (0.05, 1.5)) -> float:
     """The non-zero eps_ee^dV at which setup ``name`` expects its SM count (default R_n).
 
-    ``bracket`` must hold the flipped root only: for eps_u < 0 the SM-line root moves above zero,
-    so narrow the bracket (e.g. (0.15, 1.0) for CsI at eps_u = -0.1).
+    The other couplings are those of ``nsi`` (default none; its ``ee_d`` is replaced). For a point
+    nucleus and zero momentum transfer :func:`cevnslib.couplings.flipped_eps_ee_d` gives it in closed
+    form. ``bracket`` must hold the flipped root only: for eps_ee^uV < 0 the SM-line root moves
+    above zero, so narrow it (e.g. (0.15, 1.0) for CsI at eps_ee^uV = -0.1). Raises ValueError if
+    the bracket holds no root.
     """
     t = templates_for(name)
     n_sm = t.counts().sum()
-    return brentq(lambda ed: t.counts(NSI(ee_u=eps_u, ee_d=ed)).sum() - n_sm, *bracket, xtol=1e-12)
+    base = STANDARD_MODEL if nsi is None else nsi
+    return brentq(lambda ed: t.counts(dataclasses.replace(base, ee_d=ed)).sum() - n_sm, *bracket, xtol=1e-12)
 
 
-def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0) -> Interval:
-    """Best-fit R_n (fm) and its confidence set from the CsI 2017 data at eps = 0 (Delta chi^2 <= level).
+def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0, nsi: NSI | None = None) -> Interval:
+    """Best-fit R_n (fm) and its confidence set from the CsI 2017 data (Delta chi^2 <= level).
 
-    Scanned over :data:`RN_GRID_FM`'s range; see :func:`~cevnslib.statistics.interval_1d`.
+    At fixed NSI couplings ``nsi`` (default none), one R_n for Cs and I, scanned over
+    :data:`RN_SCAN_RANGE_FM`; see :func:`~cevnslib.statistics.interval_1d`.
+
+    >>> result = csi2017_rn_interval()
+    >>> f"{result.best:.2f}", [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in result.pieces]
+    ('5.47', ['[4.34, 6.38]'])
+
+    Raises ValueError for an unknown mode or a level that is not > 0.
     """
     exp = experiments.get("COHERENT-CsI-2017")
     fit = combine(csi2017_measurement(exp, templates_for("COHERENT-CsI-2017"), mode))
-    grid = np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 201)
-    return interval_1d(lambda rn: fit.chi2(None, rn), grid, level)
+    grid = np.linspace(*RN_SCAN_RANGE_FM, 201)
+    return interval_1d(lambda rn: fit.chi2(nsi, rn), grid, level)
 
 
 BRANCHES = ("sm", "flipped")
 
 
 def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001,
-                       nai_rn_true_fm: float = NAI_TRUE_RN_FM) -> float:
+                       nai_truth_rn_fm: float = NAI_TRUTH_RN_FM) -> float:
     """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count.
 
     Both counts can be matched exactly on each of the two eps_ee^dV branches that CONNIE allows,
     so the branch is a choice: ``"sm"`` (eps_ee^dV below the zero of CONNIE's charge, where the SM
     lies) or ``"flipped"`` (above it). eps_ee^dV is profiled on ``n_eps`` points of that branch.
-    ``nai_rn_true_fm`` is the neutron radius of the NaI pseudo-data.
+    ``nai_truth_rn_fm`` is the neutron radius of the NaI pseudo-data. Raises ValueError for an
+    unknown branch.
     """
     if branch not in BRANCHES:
         raise ValueError(f"branch {branch!r} is unknown; allowed: {BRANCHES}")
-    nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"), rn_true_fm=nai_rn_true_fm)
+    nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"),
+                             truth_rn_fm=nai_truth_rn_fm)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)
     fit = combine(nai, connie)
-    zero = flipped_eps_d("CONNIE") / 2.0  # CONNIE's charge vanishes midway between its two branches
+    zero = setup_flipped_eps_ee_d("CONNIE") / 2.0  # CONNIE's charge vanishes midway between its two branches
     eps_d = np.linspace(-0.3, zero, n_eps) if branch == "sm" else np.linspace(zero, 0.9, n_eps)
 
     def profile(rn):
         return fit.chi2(NSI(ee_d=eps_d[None, :]), np.asarray(rn)[:, None]).min(axis=1)
 
-    return interval_1d(profile, np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 251)).best
+    return interval_1d(profile, np.linspace(*RN_SCAN_RANGE_FM, 251)).best

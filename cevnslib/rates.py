@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.integrate import quad
@@ -121,8 +122,22 @@ def _spectrum_factors(target: Target, source, mass_kg: float, live_time_s: float
     """
     nuc = target.nuclei[k]
     norm = mass_kg * source.exposure_scale(live_time_s) * target.nuclei_per_kg[k] * prefactor_cm2_per_kev(nuc.mass_gev)
-    return norm * np.array([
-        sum(folded_flux(c, recoil_kev, nuc.mass_gev, options.include_t_over_e, quadrature)
+    t = np.ascontiguousarray(recoil_kev, dtype=float)
+    return norm * _folded_by_flavor(source, nuc.mass_gev, t.tobytes(), options.include_t_over_e, quadrature)
+
+
+@lru_cache(maxsize=64)
+def _folded_by_flavor(source, mass_gev: float, recoil_bytes: bytes, include_t_over_e: bool,
+                      quadrature: Quadrature) -> np.ndarray:
+    """G_alpha(T) summed over the source's components of each flavour, shape (flavours, n); cached.
+
+    Sources and quadrature settings are immutable, so the cache (keyed by the source object, the
+    nuclear mass and the recoil energies) can never be stale; the arrays it returns are read-only.
+    An explorer that redraws a spectrum for every slider move folds the flux once.
+    """
+    recoil_kev = np.frombuffer(recoil_bytes, dtype=float)
+    return read_only([
+        sum(folded_flux(c, recoil_kev, mass_gev, include_t_over_e, quadrature)
             for c in source.components if c.flavor == flavor)
         for flavor in _flavors(source)
     ])
@@ -276,6 +291,8 @@ class EventTemplates:
         templates' default radius (each nucleus' R_p unless built with ``rn_fm``). Raises
         ValueError for an R_n outside :attr:`rn_range_fm` or not a finite number.
         """
+        if nsi is not None and not isinstance(nsi, NSI):
+            raise TypeError(f"nsi must be a cevnslib.couplings.NSI (or None), got {type(nsi).__name__}")
         zn, nn = self._radius_terms(rn_fm)
         if (nsi is None or nsi.is_scalar) and zn.ndim == 2:  # one point: a single matrix product
             factors = [nucleon_charge_factors(flavor, nsi, self.couplings) for flavor in self.flavors]

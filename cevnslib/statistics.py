@@ -103,9 +103,45 @@ class Measurement:
             raise ValueError(f"variance = {self.variance} must be > 0 in every bin")
 
 
+@dataclass(frozen=True)
+class FitData:
+    """Data to evaluate a :class:`Fit` on in place of its measurements' own: pseudo-experiments.
+
+    ``observed`` (..., n_bins) holds the counts of all measurements, concatenated in the fit's
+    order; leading axes run over toys and broadcast with the physics point. They may fall below
+    zero where they are a background-subtracted excess fitted by the Gaussian chi^2;
+    :meth:`Fit.poisson_deviance` refuses that. ``variance`` (same shape; default: the
+    measurements' own) is used by the Gaussian chi^2 only. ``pull_centres`` (..., n_pulls;
+    default 0) are the centres of the Gaussian pull priors: the values the auxiliary measurements
+    found, which fluctuate from toy to toy. Raises ValueError for NaN or infinite values.
+    """
+
+    observed: np.ndarray
+    variance: np.ndarray | None = None
+    pull_centres: np.ndarray | None = None
+
+    def __post_init__(self):
+        observed = np.array(self.observed, dtype=float)
+        if not np.all(np.isfinite(observed)):
+            raise ValueError("observed must be finite")
+        object.__setattr__(self, "observed", observed)
+        if self.variance is not None:
+            variance = np.array(self.variance, dtype=float)
+            if not np.all(np.isfinite(variance)) or np.any(variance <= 0):
+                raise ValueError("variance must be finite and > 0")
+            object.__setattr__(self, "variance", variance)
+        if self.pull_centres is not None:
+            object.__setattr__(self, "pull_centres", np.array(self.pull_centres, dtype=float))
+
+
 @dataclass
 class Fit:
-    """Measurements combined through their pulls; ``pull_sigmas`` maps each pull to its width."""
+    """Measurements combined through their pulls; ``pull_sigmas`` maps each pull to its width.
+
+    Every method takes the physics point the same way: ``nsi`` (an :class:`~cevnslib.couplings.NSI`,
+    fields may be arrays) and ``rn_fm`` (one neutron radius for the targets that depend on it, a
+    number or an array); arrays broadcast, and with ``data`` (:class:`FitData`) also with the toys.
+    """
 
     measurements: list[Measurement]
     pull_sigmas: dict[str, float] = field(default_factory=dict)
@@ -116,18 +152,30 @@ class Fit:
         if missing:
             raise ValueError(f"pull_sigmas has no width for {sorted(missing)}")
         for name, s in self.pull_sigmas.items():
-            if not (np.isfinite(s) and s > 0):
-                raise ValueError(f"pull_sigmas[{name!r}] = {s} must be finite and > 0")
+            validation.number(f"pull_sigmas[{name!r}]", s, 0.0, low_open=True)
         self.pulls = tuple(p for p in self.pull_sigmas if p in used)
 
-    def _model(self, nsi: NSI | None, rn_fm):
-        """Signal, background, response matrix A and data, concatenated over measurements."""
+    @property
+    def n_bins(self) -> int:
+        """Bins of all measurements together."""
+        return sum(m.templates.n_bins for m in self.measurements)
+
+    def _model(self, nsi: NSI | None, rn_fm, data: FitData | None):
+        """Signal, background, response matrix A, data, variance and pull centres, over all measurements."""
         signals = [m.templates.counts(nsi, rn_fm if m.depends_on_rn else None) for m in self.measurements]
         shape = np.broadcast_shapes(*(s.shape[:-1] for s in signals))
         signal = np.concatenate([np.broadcast_to(s, shape + s.shape[-1:]) for s in signals], axis=-1)
         background = np.concatenate([m.background for m in self.measurements])
         observed = np.concatenate([m.observed for m in self.measurements])
         variance = np.concatenate([m.variance for m in self.measurements])
+        centres = np.zeros(len(self.pulls))
+        if data is not None:
+            if data.observed.shape[-1] != observed.size:
+                raise ValueError(f"data.observed must have {observed.size} bins in its last axis, "
+                                 f"got shape {data.observed.shape}")
+            observed = data.observed
+            variance = variance if data.variance is None else data.variance
+            centres = centres if data.pull_centres is None else data.pull_centres
         response = np.zeros(shape + (len(self.pulls), signal.shape[-1]))
         start = 0
         for m in self.measurements:
@@ -138,23 +186,29 @@ class Fit:
                 if p in m.background_pulls:
                     response[..., k, start:stop] += m.background
             start = stop
-        return signal, background, response, observed, variance
+        return signal, background, response, observed, variance, centres
 
-    def _prior_precision(self) -> np.ndarray:
-        return np.diag([1.0 / self.pull_sigmas[p] ** 2 for p in self.pulls])
+    def _precision(self) -> np.ndarray:
+        return np.array([1.0 / self.pull_sigmas[p] ** 2 for p in self.pulls])
 
-    def chi2(self, nsi: NSI | None = None, rn_fm=None, return_pulls: bool = False):
-        """Gaussian chi^2 minimised over the pulls in closed form; arrays in ``nsi``/``rn_fm`` broadcast."""
-        signal, background, response, observed, variance = self._model(nsi, rn_fm)
+    def chi2(self, nsi: NSI | None = None, rn_fm=None, data: FitData | None = None, return_pulls: bool = False):
+        """Gaussian chi^2 minimised over the pulls in closed form, vectorised over the whole grid.
+
+        With pull centres x0 and prior precision P: b = A W r + P x0, M = A W A^T + P, the pulls are
+        x = M^-1 b and chi^2_min = r^T W r + x0^T P x0 - b^T x (r = O - S - B, W = 1/sigma^2). With
+        ``return_pulls`` also x, shape (..., n_pulls).
+        """
+        signal, background, response, observed, variance, centres = self._model(nsi, rn_fm, data)
         residual = observed - signal - background
         weighted = residual / variance
         chi2 = np.sum(residual * weighted, axis=-1)
         if not self.pulls:
             return (chi2, np.zeros(chi2.shape + (0,))) if return_pulls else chi2
-        b = np.einsum("...kn,...n->...k", response, weighted)
-        m = np.einsum("...kn,...ln,n->...kl", response, response, 1.0 / variance) + self._prior_precision()
+        precision = self._precision()
+        b = np.einsum("...kn,...n->...k", response, weighted) + precision * centres
+        m = np.einsum("...kn,...ln,...n->...kl", response, response, 1.0 / variance) + np.diag(precision)
         pulls = np.linalg.solve(m, b[..., None])[..., 0]
-        chi2 = chi2 - np.sum(b * pulls, axis=-1)
+        chi2 = chi2 + np.sum(precision * centres * centres, axis=-1) - np.sum(b * pulls, axis=-1)
         return (chi2, pulls) if return_pulls else chi2
 
     def normalisation_constraints(self) -> tuple[np.ndarray, np.ndarray]:
@@ -172,30 +226,36 @@ class Fit:
         a_mat = np.array([[1.0 if p in key else 0.0 for p in self.pulls] for key in sets]).reshape(-1, len(self.pulls))
         return a_mat, -np.ones(len(sets))
 
-    def poisson(self, nsi: NSI | None = None, rn_fm=None, return_pulls: bool = False):
+    def poisson_deviance(self, nsi: NSI | None = None, rn_fm=None, data: FitData | None = None,
+                         return_pulls: bool = False):
         """-2 ln(L/L_sat) for Poisson bins plus Gaussian pull priors, profiled over the pulls.
 
         Suited to low counts, where the Gaussian chi^2 is poor. Exact at the boundaries: bins with
         zero counts, and normalisations held at zero (a pull at -1) when the data want less signal
         than none. The profile is :func:`cevnslib.likelihood.minimise_bounded` (projected Newton,
-        scipy's SLSQP where it does not converge). Arrays in ``nsi``/``rn_fm`` broadcast; with
-        ``return_pulls`` also the pulls at the minimum, shape (..., n_pulls).
+        scipy's SLSQP where it does not converge). With ``return_pulls`` also the pulls at the
+        minimum, shape (..., n_pulls).
         """
-        signal, background, response, observed, _ = self._model(nsi, rn_fm)
-        shape = signal.shape[:-1]
+        signal, background, response, observed, _, centres = self._model(nsi, rn_fm, data)
+        if np.any(observed < 0):
+            raise ValueError("a Poisson deviance needs counts >= 0 in data.observed, got negative values")
+        shape = np.broadcast_shapes(signal.shape[:-1], observed.shape[:-1], np.shape(centres)[:-1])
         n_bins, k = signal.shape[-1], len(self.pulls)
-        base = (signal + background).reshape(-1, n_bins)
+        base = np.broadcast_to(signal + background, shape + (n_bins,)).reshape(-1, n_bins)
+        counts = np.broadcast_to(observed, shape + (n_bins,)).reshape(-1, n_bins)
         if k == 0:
-            values = poisson_deviance(observed, base).reshape(shape)
+            values = poisson_deviance(counts, base).reshape(shape)
             return (values, np.zeros(shape + (0,))) if return_pulls else values
         resp = np.broadcast_to(response, shape + (k, n_bins)).reshape(-1, k, n_bins)
-        precision = np.array([1.0 / self.pull_sigmas[p] ** 2 for p in self.pulls])
+        centre = np.broadcast_to(centres, shape + (k,)).reshape(-1, k)
+        precision = self._precision()
 
         def fgh(x, index):
             mu = base[index] + np.einsum("ik,ikn->in", x, resp[index])
-            d1, d2 = poisson_deviance_derivatives(observed, mu)
-            value = poisson_deviance(observed, mu) + np.sum(precision * x * x, axis=-1)
-            grad = np.einsum("ikn,in->ik", resp[index], d1) + 2.0 * precision * x
+            d1, d2 = poisson_deviance_derivatives(counts[index], mu)
+            delta = x - centre[index]
+            value = poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+            grad = np.einsum("ikn,in->ik", resp[index], d1) + 2.0 * precision * delta
             hess = np.einsum("ikn,iln,in->ikl", resp[index], resp[index], d2) + np.diag(2.0 * precision)
             return value, grad, hess
 

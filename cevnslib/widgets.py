@@ -9,12 +9,14 @@ builder that wires it to widgets:
   counts and the (eps_ee^uV, eps_ee^dV) band they allow;
 - :func:`figure2_data` / :func:`figure2_explorer`: the plane of Figure 2 (right) with the CONNIE
   deviation and the NaI systematic as sliders.
+
+The sources and defaults are the book's setups (:mod:`cevnslib.experiments`), read, not retyped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from types import MappingProxyType
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -22,20 +24,28 @@ import numpy as np
 
 from . import experiments, fits, form_factors
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
-from .couplings import NSI, weak_charge_squared
-from .cross_section import CrossSectionOptions, dsigma_dT, nuclear_form_factors, prefactor_cm2_per_kev, t_max_kev
+from .couplings import NSI
+from .cross_section import CrossSectionOptions, dsigma_dT, t_max_kev
 from .detectors import Detector
 from .experiments import Experiment
 from .fluxes import PionDecayAtRest, ReactorFlux
 from .nuclei import TARGETS, target
-from .rates import folded_flux
+from .rates import recoil_spectrum
 from .statistics import delta_chi2_level
 
-#: Sources offered by the explorers: a CONUS-like reactor and the SNS beam of COHERENT 2017.
-SOURCES = {
-    "reactor: 3.9 GW at 17.1 m": lambda: ReactorFlux(3.9, 17.1),
-    "SNS pion DAR: 19.3 m, 1.76e23 POT": lambda: PionDecayAtRest(1.76e23, 0.08, 19.3),
-}
+
+def _sources() -> MappingProxyType:
+    """The explorers' sources: the reactor of CONUS and the SNS beam of COHERENT CsI 2017, by label."""
+    reactor = experiments.get("CONUS").source
+    sns = experiments.get("COHERENT-CsI-2017").source
+    return MappingProxyType({
+        f"reactor: {reactor.power_gw:g} GW at {reactor.distance_m:g} m (CONUS)": reactor,
+        f"SNS pion DAR: {sns.distance_m:g} m, {sns.protons_on_target:.3g} POT (COHERENT 2017)": sns,
+    })
+
+
+#: Sources offered by the explorers (label -> source).
+SOURCES = _sources()
 FORM_FACTOR_NAMES = tuple(form_factors.FORM_FACTORS)
 #: Widget labels in plain Unicode, shown whole (no TeX: a static page cannot typeset widget labels).
 _WIDE = {"description_width": "initial"}
@@ -61,52 +71,30 @@ class SpectrumData:
     rate_unit: str
 
 
-@cache
-def _folded_fluxes(target_name: str, source_name: str, n_points: int):
-    """Recoil grid and, per nucleus, the flux folded with the kinematics per component (parameter-free)."""
-    tgt = target(target_name)
-    source = SOURCES[source_name]()
+def spectrum_data(target_name: str, source_name: str, nsi: NSI | None = None, rn_fm=None,
+                  sin2_theta_w: float | None = None, form_factor: str = "helm", n_points: int = 300) -> SpectrumData:
+    """dsigma/dT (heaviest nucleus, electron flavour, at a typical energy) and dN/dT of the whole
+    target per kg, in the SM and at the physics point (``nsi``, ``rn_fm``: one R_n for every
+    nucleus; default R_n = R_p) with the chosen sin^2(theta_W) and form factor.
+
+    The rate is :func:`cevnslib.rates.recoil_spectrum` for 1 kg over a day (the reactor) or over the
+    run (the pion source). Raises ValueError for an unknown target or source, or bad parameters.
+    """
+    if source_name not in SOURCES:
+        raise ValueError(f"source_name {source_name!r} is unknown; allowed: {tuple(SOURCES)}")
+    tgt, source = target(target_name), SOURCES[source_name]
     e_max = max(c.line_mev or c.e_max_mev for c in source.components)
     lightest = min(tgt.nuclei, key=lambda n: n.mass_gev)
-    recoil = _readonly(np.geomspace(1e-3, float(t_max_kev(e_max, lightest.mass_gev)), n_points))
-    folded = tuple(tuple((c.flavor, _readonly(folded_flux(c, recoil, nuc.mass_gev))) for c in source.components)
-                   for nuc in tgt.nuclei)
-    return tgt, source, recoil, folded
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
-
-
-def spectrum_data(target_name: str, source_name: str, eps_u: float = 0.0, eps_d: float = 0.0,
-                  rn_fm: float | None = None, sin2_theta_w: float | None = None,
-                  form_factor: str = "helm", n_points: int = 300) -> SpectrumData:
-    """dsigma/dT (heaviest nucleus, at a typical energy) and dN/dT of the whole target, per kg.
-
-    NSI act on both flavours (eps_ee = eps_mumu). The rate is per kg per day for the reactor and per
-    kg over the run for the pion source; R_n applies to every nucleus of the target (default: each
-    nucleus' proton radius).
-    """
-    tgt, source, recoil, folded = _folded_fluxes(target_name, source_name, n_points)
-    reactor = isinstance(source, ReactorFlux)
-    energy = 5.0 if reactor else 30.0
-    nsi = NSI(ee_u=eps_u, ee_d=eps_d, mm_u=eps_u, mm_d=eps_d)
-    chosen = CrossSectionOptions(form_factor=form_factor, sin2_theta_w=sin2_theta_w)
+    recoil = np.geomspace(1e-3, float(t_max_kev(e_max, lightest.mass_gev)), n_points)
+    energy = 5.0 if isinstance(source, ReactorFlux) else 30.0
     heavy = max(tgt.nuclei, key=lambda n: n.A)
-    scale = source.exposure_scale(SECONDS_PER_DAY)
-    curves = {}
-    standard = (None, None, CrossSectionOptions(form_factor=form_factor))
-    for label, (model_nsi, radius, opts) in (("sm", standard), ("chosen", (nsi, rn_fm, chosen))):
-        rate = np.zeros_like(recoil)
-        for nuc, per_kg, by_component in zip(tgt.nuclei, tgt.nuclei_per_kg, folded):
-            f_z, f_n = nuclear_form_factors(nuc, recoil, radius, opts)
-            norm = scale * per_kg * prefactor_cm2_per_kev(nuc.mass_gev)
-            for flavor, g in by_component:
-                rate += norm * g * weak_charge_squared(nuc.Z, nuc.N, flavor, model_nsi, opts.nucleon_couplings, f_z, f_n)
-        curves[label] = (dsigma_dT(energy, recoil, heavy, "e", model_nsi, radius, options=opts), rate)
-    unit = "events / (kg day keV)" if reactor else "events / (kg keV) over the run"
-    return SpectrumData(recoil, curves["sm"][0], curves["chosen"][0], curves["sm"][1], curves["chosen"][1], energy, unit)
+    standard = CrossSectionOptions(form_factor=form_factor)
+    chosen = CrossSectionOptions(form_factor=form_factor, sin2_theta_w=sin2_theta_w)
+    sm = recoil_spectrum(tgt, source, recoil, options=standard)
+    new = recoil_spectrum(tgt, source, recoil, nsi, rn_fm, options=chosen)
+    return SpectrumData(sm.recoil_kev, dsigma_dT(energy, recoil, heavy, "e", options=standard),
+                        dsigma_dT(energy, recoil, heavy, "e", nsi, rn_fm, options=chosen),
+                        sm.total, new.total, energy, sm.unit.replace("events / keVnr", "events / keV"))
 
 
 def draw_spectrum(data: SpectrumData, title: str = "") -> plt.Figure:
@@ -123,27 +111,37 @@ def draw_spectrum(data: SpectrumData, title: str = "") -> plt.Figure:
     return fig
 
 
-@dataclass
+@dataclass(frozen=True)
 class DesignerData:
-    """Expected SM counts of a user-defined setup and its (eps_u, eps_d) scan."""
+    """Expected SM counts of a user-defined setup and its scan over (eps_ee^uV, eps_ee^dV) axes."""
 
     counts: float
-    eps_u: np.ndarray
-    eps_d: np.ndarray
+    eps_ee_u_axis: np.ndarray
+    eps_ee_d_axis: np.ndarray
     dchi2: np.ndarray
     level: float
 
 
-def designer_data(target_name: str = "Ge", mass_kg: float = 4.0, threshold_kevnr: float = 0.5,
-                  reactor: bool = True, power_gw: float = 3.9, distance_m: float = 17.1,
-                  protons_on_target_per_year: float = 1.76e23, exposure_days: float = DAYS_PER_YEAR,
-                  systematic: float = 0.04, confidence: float = 0.90, n_grid: tuple[int, int] = (121, 401),
+_CONUS = experiments.factory_defaults("CONUS")
+_NAI = experiments.factory_defaults("COHERENT-NaI")
+
+
+def designer_data(target_name: str = "Ge", mass_kg: float = _CONUS["mass_kg"], threshold_kevnr: float = 0.5,
+                  reactor: bool = True, power_gw: float = _CONUS["power_gw"], distance_m: float = _CONUS["distance_m"],
+                  protons_on_target_per_year: float = _NAI["protons_on_target_per_year"],
+                  exposure_days: float = _CONUS["live_time_days"], systematic: float = _CONUS["systematic"],
+                  confidence: float = 0.90, n_grid: tuple[int, int] = (121, 401),
                   eps_range: tuple[float, float] = (-1.0, 1.0)) -> DesignerData:
-    """Counts and Asimov Delta chi^2 over (eps_ee^uV, eps_ee^dV) for a setup with one bin above a keVnr threshold."""
+    """Counts and Asimov Delta chi^2 over (eps_ee^uV, eps_ee^dV) for a setup with one bin above a keVnr threshold.
+
+    Defaults are those of CONUS (and, for the pion source, the NaI forecast's beam). Raises
+    ValueError for bad parameters or a threshold above the kinematic maximum.
+    """
     if reactor:
         source = ReactorFlux(power_gw, distance_m)
     else:
-        source = PionDecayAtRest(protons_on_target_per_year * exposure_days / DAYS_PER_YEAR, 0.08, distance_m)
+        source = PionDecayAtRest(protons_on_target_per_year * exposure_days / DAYS_PER_YEAR, _NAI["nu_per_proton"],
+                                 distance_m)
     exp = Experiment("designer", target(target_name), mass_kg, source, Detector("keVnr", (threshold_kevnr, np.inf)),
                      exposure_days * SECONDS_PER_DAY, systematic)
     templates = exp.templates()
@@ -152,16 +150,16 @@ def designer_data(target_name: str = "Ge", mass_kg: float = 4.0, threshold_kevnr
     measurement = fits.asimov_measurement(exp, templates, systematics=syst)
     eps_u = np.linspace(*eps_range, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
-    dchi2 = fits.scan(fits.combine(measurement), eps_u[:, None], eps_d[None, :])
+    dchi2 = fits.scan(fits.combine(measurement), NSI(ee_u=eps_u[:, None], ee_d=eps_d[None, :]))
     return DesignerData(float(templates.counts().sum()), eps_u, eps_d, dchi2, delta_chi2_level(confidence, dof=2))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Figure2Data:
-    """Scans of the Figure 2 (right) explorer."""
+    """Scans of the Figure 2 (right) explorer over R_n and eps_ee^dV axes."""
 
-    rn_fm: np.ndarray
-    eps_d: np.ndarray
+    rn_axis_fm: np.ndarray
+    eps_ee_d_axis: np.ndarray
     nai: np.ndarray
     connie: np.ndarray
     combined: np.ndarray
@@ -172,12 +170,13 @@ class Figure2Data:
 def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, sigma: float = 1.0,
                  n_grid: tuple[int, int] = (101, 401)) -> Figure2Data:
     """NaI, CONNIE at (1 + deviation) x SM, and their combination over (R_n, eps_ee^dV)."""
-    rn = np.linspace(fits.RN_GRID_FM[0], fits.RN_GRID_FM[-1], n_grid[0])
+    rn = np.linspace(*fits.RN_SCAN_RANGE_FM, n_grid[0])
     eps_d = np.linspace(-0.3, 0.7, n_grid[1])
     nai = fits.asimov_measurement(experiments.get("COHERENT-NaI", systematic=nai_systematic),
-                                  fits.templates_for("COHERENT-NaI"), rn_true_fm=fits.NAI_TRUE_RN_FM)
+                                  fits.templates_for("COHERENT-NaI"), truth_rn_fm=fits.NAI_TRUTH_RN_FM)
     connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), 1.0 + connie_deviation)
-    grids = [fits.scan(fits.combine(*parts), 0.0, eps_d[None, :], rn[:, None]) for parts in ((nai,), (connie,), (nai, connie))]
+    grids = [fits.scan(fits.combine(*parts), NSI(ee_d=eps_d[None, :]), rn[:, None])
+             for parts in ((nai,), (connie,), (nai, connie))]
     best = rn[np.unravel_index(np.argmin(grids[2]), grids[2].shape)[0]]
     return Figure2Data(rn, eps_d, *grids, delta_chi2_level(sigma=sigma, dof=2), float(best))
 
@@ -192,7 +191,7 @@ def _draw_regions(ax, x, y, grids_colors, level):
 def draw_designer(data: DesignerData) -> plt.Figure:
     """Plot of :func:`designer_data`: the allowed (eps_u, eps_d) region."""
     fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
-    _draw_regions(ax, data.eps_u, data.eps_d, [(data.dchi2, "C0", True)], data.level)
+    _draw_regions(ax, data.eps_ee_u_axis, data.eps_ee_d_axis, [(data.dchi2, "C0", True)], data.level)
     ax.set(xlabel=r"$\varepsilon_{ee}^{uV}$", ylabel=r"$\varepsilon_{ee}^{dV}$",
            title=f"{data.counts:,.0f} SM events; 90% C.L. region")
     return fig
@@ -201,7 +200,7 @@ def draw_designer(data: DesignerData) -> plt.Figure:
 def draw_figure2(data: Figure2Data) -> plt.Figure:
     """Plot of :func:`figure2_data`: NaI (blue), CONNIE (orange line), combination (red)."""
     fig, ax = plt.subplots(figsize=(5.2, 4.2), constrained_layout=True)
-    _draw_regions(ax, data.rn_fm, data.eps_d, [(data.nai, "C0", True), (data.connie, "C1", False),
+    _draw_regions(ax, data.rn_axis_fm, data.eps_ee_d_axis, [(data.nai, "C0", True), (data.connie, "C1", False),
                                                 (data.combined, "C3", True)], data.level)
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\varepsilon_{ee}^{dV}$",
            title=f"1$\\sigma$; NaI + CONNIE best fit $R_n$ = {data.best_rn_fm:.2f} fm")
@@ -213,8 +212,10 @@ def cross_section_explorer() -> w.Widget:
     controls = dict(
         target_name=w.Dropdown(options=TARGETS, value="CsI", description="target"),
         source_name=w.Dropdown(options=list(SOURCES), value=list(SOURCES)[1], description="source"),
-        eps_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^uV", style=_WIDE),
-        eps_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^dV", style=_WIDE),
+        eps_ee_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^uV", style=_WIDE),
+        eps_ee_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_ee^dV", style=_WIDE),
+        eps_mm_u=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_μμ^uV", style=_WIDE),
+        eps_mm_d=w.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.01, description="ε_μμ^dV", style=_WIDE),
         rn_fm=w.FloatSlider(value=4.8, min=3.0, max=7.0, step=0.05, description="R_n [fm]", style=_WIDE),
         sin2_theta_w=w.FloatSlider(value=0.23857, min=0.20, max=0.26, step=0.0005, readout_format=".4f",
                                    description="sin²θ_W", style=_WIDE),
@@ -222,15 +223,17 @@ def cross_section_explorer() -> w.Widget:
     )
     out = w.Output()
 
-    def update(**kw):
+    def update(target_name, source_name, eps_ee_u, eps_ee_d, eps_mm_u, eps_mm_d, **rest):
+        nsi = NSI(ee_u=eps_ee_u, ee_d=eps_ee_d, mm_u=eps_mm_u, mm_d=eps_mm_d)
         with out:
             out.clear_output(wait=True)
-            draw_spectrum(spectrum_data(**kw), f"{kw['target_name']}, {kw['source_name']}")
+            draw_spectrum(spectrum_data(target_name, source_name, nsi, **rest), f"{target_name}, {source_name}")
             plt.show()
 
     w.interactive_output(update, controls)
     return w.VBox([w.HBox([controls["target_name"], controls["source_name"], controls["form_factor"]]),
-                   w.HBox([controls["eps_u"], controls["eps_d"]]),
+                   w.HBox([controls["eps_ee_u"], controls["eps_ee_d"]]),
+                   w.HBox([controls["eps_mm_u"], controls["eps_mm_d"]]),
                    w.HBox([controls["rn_fm"], controls["sin2_theta_w"]]), out])
 
 
@@ -238,15 +241,20 @@ def experiment_designer() -> w.Widget:
     """Design a CEvNS experiment: expected SM counts and the (eps_u, eps_d) region it allows (90% C.L.)."""
     controls = dict(
         target_name=w.Dropdown(options=TARGETS, value="Ge", description="target"),
-        mass_kg=w.SelectionSlider(options=MASS_CHOICES_KG, value=4.0, description="mass [kg]", style=_WIDE),
+        mass_kg=w.SelectionSlider(options=MASS_CHOICES_KG, value=_CONUS["mass_kg"], description="mass [kg]",
+                                  style=_WIDE),
         threshold_kevnr=w.SelectionSlider(options=THRESHOLD_CHOICES_KEVNR, value=0.5, description="threshold [keVnr]",
                                           style=_WIDE),
         reactor=w.ToggleButtons(options=[("reactor", True), ("pion DAR", False)], value=True),
-        power_gw=w.FloatSlider(value=3.9, min=0.1, max=10.0, step=0.1, description="power [GW]", style=_WIDE),
-        distance_m=w.FloatSlider(value=17.1, min=5.0, max=100.0, step=0.1, description="distance [m]", style=_WIDE),
-        exposure_days=w.SelectionSlider(options=EXPOSURE_CHOICES_DAYS, value=DAYS_PER_YEAR, description="exposure [d]",
+        power_gw=w.FloatSlider(value=_CONUS["power_gw"], min=0.1, max=10.0, step=0.1, description="power [GW]",
+                               style=_WIDE),
+        distance_m=w.FloatSlider(value=_CONUS["distance_m"], min=5.0, max=100.0, step=0.1, description="distance [m]",
+                                 style=_WIDE),
+        exposure_days=w.SelectionSlider(options=EXPOSURE_CHOICES_DAYS, value=_CONUS["live_time_days"],
+                                        description="exposure [d]",
                                         style=_WIDE),
-        systematic=w.FloatSlider(value=0.04, min=0.005, max=0.5, step=0.005, description="systematic", style=_WIDE),
+        systematic=w.FloatSlider(value=_CONUS["systematic"], min=0.005, max=0.5, step=0.005, description="systematic",
+                                 style=_WIDE),
     )
     out = w.Output()
 

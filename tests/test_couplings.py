@@ -7,7 +7,7 @@ import pytest
 from scipy.optimize import brentq
 
 from cevnslib import couplings
-from cevnslib.couplings import NSI, charge_coefficients, flipped_eps_d, nucleon_couplings, weak_charge_squared
+from cevnslib.couplings import NSI, charge_coefficients, flipped_eps_ee_d, nucleon_couplings, weak_charge_squared
 
 S2W = 0.23857  # low-energy MS-bar sin^2 theta_W (typed in again)
 NUCLEI_ZN = {"Si28": (14, 14), "Ge72": (32, 40), "Cs133": (55, 78), "I127": (53, 74), "Na23": (11, 12)}
@@ -120,18 +120,18 @@ def test_flipped_branch(name):
         if eu == 0.0:
             assert sm_root == pytest.approx(0.0, abs=1e-12)
             assert flip_root != pytest.approx(0.0, abs=1e-3)
-        assert float(flipped_eps_d(z, n, eu)) == pytest.approx(flip_root, abs=1e-11)
+        assert float(flipped_eps_ee_d(z, n, NSI(ee_u=eu))) == pytest.approx(flip_root, abs=1e-11)
         flipped.append(flip_root)
     slope, _ = np.polyfit(eus, flipped, 1)
     assert slope == pytest.approx(-(2 * z + n) / (z + 2 * n), rel=1e-9)
     # and vectorised over eps_u
-    np.testing.assert_allclose(flipped_eps_d(z, n, eus), flipped, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(flipped_eps_ee_d(z, n, NSI(ee_u=eus)), flipped, rtol=0, atol=1e-11)
 
 
-def test_flipped_eps_d_with_other_couplings():
+def test_flipped_eps_ee_d_with_other_couplings():
     gp, gn = 0.0298, -0.5117
     z, n = 55, 78
-    ed = flipped_eps_d(z, n, 0.0, couplings=(gp, gn))
+    ed = flipped_eps_ee_d(z, n, couplings=(gp, gn))
     assert z * (gp + ed) + n * (gn + 2 * ed) == pytest.approx(-(z * gp + n * gn), rel=1e-12)
 
 
@@ -264,3 +264,8 @@ def test_weak_charge_hand_expanded_with_form_factors():
     assert diag == pytest.approx(55 * 0.02286 * 0.83 - 78 * 0.8 * 0.71, rel=1e-12)
     nsi = NSI(ee_u=ee_u, ee_d=ee_d, em_u=em_u, em_d=em_d, et_u=et_u, et_d=et_d, mt_u=0.2)
     assert weak_charge_squared(z, n, "e", nsi, f_z=f_z, f_n=f_n) == pytest.approx(hand, rel=1e-13)
+
+
+def test_flipped_eps_ee_d_refuses_other_couplings():
+    with pytest.raises(ValueError, match="ee_u"):
+        flipped_eps_ee_d(55, 78, NSI(ee_u=0.1, mm_d=0.2))

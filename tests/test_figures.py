@@ -68,7 +68,7 @@ def test_standard_model_lies_inside_every_sm_region(fig1, fig2_right):
     for name in ("CONUS", "CONNIE", "CONUS + CONNIE"):
         assert _value_at(fig1, name, 0.0, 0.0) <= fig1.data["level"]
     for name in ("NaI", "CONNIE SM", "NaI + CONNIE SM"):
-        assert _value_at(fig2_right, name, fits.NAI_TRUE_RN_FM, 0.0) <= fig2_right.data["level"]
+        assert _value_at(fig2_right, name, fits.NAI_TRUTH_RN_FM, 0.0) <= fig2_right.data["level"]
 
 
 def test_combination_lies_inside_each_single_region_and_splits_into_islands(fig1):
@@ -97,7 +97,7 @@ def test_csi_and_csi_plus_conus_regions(fig2_left):
 
 def test_connie_deviations_move_the_nai_radius_in_opposite_directions():
     low, sm, high = (fits.nai_connie_best_rn(s) for s in (0.7, 1.0, 1.3))
-    assert sm == pytest.approx(fits.NAI_TRUE_RN_FM, abs=0.02)
+    assert sm == pytest.approx(fits.NAI_TRUTH_RN_FM, abs=0.02)
     assert (low - sm) * (high - sm) < 0
 
 

@@ -76,7 +76,7 @@ def test_pull_fit_agrees_with_scipy_on_200_toys_at_and_off_the_boundaries():
     worst = 0.0
     for observed in _pull_fit_toys():
         fit, signal, brn = _csi_like_fit(observed)
-        ours = float(fit.poisson())
+        ours = float(fit.poisson_deviance())
         worst = max(worst, abs(ours - _scipy_pull_fit(observed, signal, brn)))
     assert worst < TOLERANCE
 
@@ -86,7 +86,7 @@ def test_zero_counts_put_the_signal_normalisation_at_its_bound():
     pulls harder than its prior holds it (2 S > 2/sa^2), so a stops at its bound -1 (no negative
     signal); the small BRN (B = 5.4) settles inside, at b = -B sb^2."""
     fit, signal, brn = _csi_like_fit(np.zeros(12))
-    value, (a, b) = fit.poisson(return_pulls=True)
+    value, (a, b) = fit.poisson_deviance(return_pulls=True)
     s_total, b_total = signal.sum(), brn.sum()
     assert 2 * s_total > 2 / 0.28**2
     assert a == -1.0
@@ -101,7 +101,7 @@ def test_shared_and_private_pulls_meet_their_joint_bound():
     exp = experiments.get("CONUS")
     measurement, pulls = fits.asimov_measurement(exp, fits.templates_for("CONUS"))
     zero = Measurement(measurement.name, measurement.templates, [0.0], [1.0], signal_pulls=measurement.signal_pulls)
-    value, found = Fit([zero], pulls).poisson(return_pulls=True)
+    value, found = Fit([zero], pulls).poisson_deviance(return_pulls=True)
     total_variance = sum(s**2 for s in pulls.values())
     assert value == pytest.approx(1 / total_variance, rel=1e-9)
     assert found.sum() == pytest.approx(-1.0, abs=1e-9)
@@ -143,7 +143,7 @@ def _energy_time_toys(lik, rng, n_sm=100, n_none=60, n_zero=40):
     """Toys at R_n = 5 fm: with CEvNS, without CEvNS, and with zero beam-on counts (half of them
     with an empty side sample too)."""
     truth = lik.truth(rn_fm=5.0)
-    no_signal = cl.Profile(truth.nll, np.asarray(-1.0), truth.beta, truth.background,
+    no_signal = cl.Profile(truth.deviance, np.asarray(-1.0), truth.beta, truth.background,
                            lik.expected_counts(rn_fm=5.0, alpha=-1.0, beta=truth.beta, background=truth.background))
     parts = [lik.generate(truth, rng, n_sm), lik.generate(no_signal, rng, n_none), lik.generate(truth, rng, n_zero)]
     parts[2].observed[:] = 0.0
@@ -156,7 +156,7 @@ def _energy_time_toys(lik, rng, n_sm=100, n_none=60, n_zero=40):
 def test_energy_time_profile_agrees_with_scipy_on_seeded_toys(background, n_toys):
     lik = cl.CsI2017Likelihood(background=background)
     toys = _energy_time_toys(lik, np.random.default_rng(11), n_toys // 2, n_toys * 3 // 10, n_toys // 5)
-    ours = lik.nll(rn_fm=5.0, data=toys)
+    ours = lik.deviance(rn_fm=5.0, data=toys)
     signal = lik.signal_cells(rn_fm=5.0)
     reference = np.array([_scipy_energy_time(lik, signal, toys.observed[i], toys.sideband[i],
                                              toys.alpha_obs[i], toys.beta_obs[i]) for i in range(toys.shape[0])])
@@ -195,5 +195,5 @@ def test_interval_returns_both_branches_of_a_flipped_coupling():
     result = interval_1d(lambda e: fit.chi2(NSI(ee_d=e)), np.linspace(-0.3, 0.9, 1201))
     assert len(result.pieces) == 2
     (lo1, hi1), (lo2, hi2) = result.pieces
-    assert lo1 < 0.0 < hi1 < lo2 < fits.flipped_eps_d("CONNIE") < hi2
+    assert lo1 < 0.0 < hi1 < lo2 < fits.setup_flipped_eps_ee_d("CONNIE") < hi2
     assert result.hull == (lo1, hi2)

@@ -57,7 +57,7 @@ def test_poisson_profile_equals_brute_force(csi_templates):
     fit = Fit([m], {"s": 0.28, "b": 0.25})
     expected = _brute_force(observed, None, signal, background, np.array([signal, background]),
                             np.array([0.28, 0.25]), poisson=True)
-    assert fit.poisson() == pytest.approx(expected, rel=1e-6)
+    assert fit.poisson_deviance() == pytest.approx(expected, rel=1e-6)
 
 
 def test_shared_pull_correlates_experiments():
@@ -95,7 +95,7 @@ def test_scan_broadcasts_over_nsi_and_radius(csi_templates):
     fit = fits.combine(fits.csi2017_measurement(experiments.get("COHERENT-CsI-2017"), csi_templates))
     eps = np.linspace(-0.2, 0.2, 5)
     rn = np.linspace(4.0, 6.0, 3)
-    grid = fits.scan(fit, 0.0, eps[None, :], rn[:, None])
+    grid = fits.scan(fit, NSI(ee_d=eps[None, :]), rn[:, None])
     raw = np.array([[fit.chi2(NSI(ee_d=e), r) for e in eps] for r in rn])
     np.testing.assert_allclose(grid, raw - raw.min(), atol=1e-10)
 
