@@ -2,7 +2,7 @@
 
 ``get(name, **overrides)`` builds one; every default is a published fact or a choice listed in the
 book's Assumptions table, and every one can be overridden, e.g.
-``get("CONUS", threshold_kev=0.3, mass_kg=1.0)`` or ``get("CONNIE", low_energy="cut")``.
+``get("CONUS", threshold_kevee=0.3, mass_kg=1.0)`` or ``get("CONNIE", low_energy="cut")``.
 """
 
 from __future__ import annotations
@@ -235,33 +235,33 @@ class Experiment:
 
 
 def _first_bin(threshold, bin_edges, default_threshold: float, unit: str) -> tuple[float, ...]:
-    """Analysis bin edges from a threshold and/or explicit edges (in ``unit``).
+    """Analysis bin edges from a threshold and/or explicit edges (in ``unit``, "keVee" or "keVnr").
 
     Only a threshold: one bin above it. Only edges: they define the threshold. Both: they must
     agree, else a ValueError naming both (a threshold is never silently ignored).
     """
-    name_t, name_e = "threshold_kev", "bin_edges_kev"
+    name_t, name_e = f"threshold_{unit.lower()}", f"bin_edges_{unit.lower()}"
     if bin_edges is None:
         t = default_threshold if threshold is None else threshold
-        return (validation.number(f"{name_t} ({unit})", t, 0.0, low_open=True), math.inf)
-    edges = validation.edges(f"{name_e} ({unit})", bin_edges)
+        return (validation.number(name_t, t, 0.0, low_open=True), math.inf)
+    edges = validation.edges(name_e, bin_edges)
     if edges[0] <= 0:
-        raise ValueError(f"{name_e}[0] = {edges[0]} ({unit}) is the threshold and must be > 0")
+        raise ValueError(f"{name_e}[0] = {edges[0]} is the threshold and must be > 0")
     if threshold is not None and validation.number(name_t, threshold) != edges[0]:
-        raise ValueError(f"{name_t} = {threshold!r} disagrees with {name_e}[0] = {edges[0]} ({unit}): "
+        raise ValueError(f"{name_t} = {threshold!r} disagrees with {name_e}[0] = {edges[0]}: "
                          f"give {name_e} alone (its first edge is the threshold), or make them equal")
     return edges
 
 
 def conus(
     mass_kg: float = 4.0,
-    threshold_kev: float | None = None,
+    threshold_kevee: float | None = None,
     quenching_k: float = 0.162,
     power_gw: float = 3.9,
     distance_m: float = 17.1,
     live_time_days: float = DAYS_PER_YEAR,
     systematic: float = 0.04,
-    bin_edges_kev: tuple[float, ...] | None = None,
+    bin_edges_kevee: tuple[float, ...] | None = None,
     fission_fractions: dict | None = None,
     spectrum: str = "huber-mueller",
     low_energy: str = "kopeikin",
@@ -271,8 +271,8 @@ def conus(
 ) -> Experiment:
     """CONUS at Brokdorf: natural Ge, reactor 3.9 GW_th at 17.1 m [pub]; 4 kg, 1 yr, 0.1 keVee, k = 0.162 [choice].
 
-    ``threshold_kev`` (default 0.1) and ``bin_edges_kev`` are electron-equivalent (keVee); default
-    one bin above threshold. Raises ValueError for a parameter out of range, a threshold that
+    ``threshold_kevee`` (default 0.1) and ``bin_edges_kevee`` are electron-equivalent energies;
+    default one bin above threshold. Raises ValueError for a parameter out of range, a threshold that
     disagrees with the first bin edge, or a threshold above the kinematic maximum.
     """
     return _reactor_experiment("CONUS", "Ge", 0.1, **locals())
@@ -280,13 +280,13 @@ def conus(
 
 def connie(
     mass_kg: float = 1.0,
-    threshold_kev: float | None = None,
+    threshold_kevee: float | None = None,
     quenching_k: float = 0.146,
     power_gw: float = 3.8,
     distance_m: float = 30.0,
     live_time_days: float = DAYS_PER_YEAR,
     systematic: float = 0.04,
-    bin_edges_kev: tuple[float, ...] | None = None,
+    bin_edges_kevee: tuple[float, ...] | None = None,
     fission_fractions: dict | None = None,
     spectrum: str = "huber-mueller",
     low_energy: str = "kopeikin",
@@ -296,16 +296,16 @@ def connie(
 ) -> Experiment:
     """CONNIE at Angra 2: Si CCDs, reactor 3.8 GW_th at 30 m [pub]; 1 kg, 1 yr, 28 eVee, k = 0.146 [choice].
 
-    ``threshold_kev`` (default 0.028) and ``bin_edges_kev`` are electron-equivalent (keVee); default
-    one bin above threshold. Raises ValueError like :func:`conus`.
+    ``threshold_kevee`` (default 0.028) and ``bin_edges_kevee`` are electron-equivalent energies;
+    default one bin above threshold. Raises ValueError like :func:`conus`.
     """
     return _reactor_experiment("CONNIE", "Si", 0.028, **locals())
 
 
-def _reactor_experiment(name, material, default_threshold, *, mass_kg, threshold_kev, quenching_k, power_gw,
-                        distance_m, live_time_days, systematic, bin_edges_kev, fission_fractions, spectrum,
+def _reactor_experiment(name, material, default_threshold, *, mass_kg, threshold_kevee, quenching_k, power_gw,
+                        distance_m, live_time_days, systematic, bin_edges_kevee, fission_fractions, spectrum,
                         low_energy, reactor_e_max_mev, options, quadrature):
-    edges = _first_bin(threshold_kev, bin_edges_kev, default_threshold, "keVee")
+    edges = _first_bin(threshold_kevee, bin_edges_kevee, default_threshold, "keVee")
     source = ReactorFlux(power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy,
                          e_max_mev=reactor_e_max_mev)
     detector = Detector("keVee", edges, quenching=LindhardQuenching(quenching_k))
@@ -359,23 +359,23 @@ def coherent_csi_2017(
 
 def coherent_nai(
     mass_kg: float = 2000.0,
-    threshold_kev: float | None = None,
+    threshold_kevnr: float | None = None,
     protons_on_target_per_year: float = 1.76e23,
     years: float = 1.0,
     nu_per_proton: float = 0.08,
     distance_m: float = 28.0,
     systematic: float = 0.10,
-    bin_edges_kev: tuple[float, ...] | None = None,
+    bin_edges_kevnr: tuple[float, ...] | None = None,
     options: CrossSectionOptions = CrossSectionOptions(),
     quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
     """Future COHERENT NaI[Tl]: 2 t at 28 m, 13 keVnr threshold [COHERENT 2018, arXiv:1803.09183].
 
-    1.76e23 POT per year for 1 year and a 10% systematic are our choices. ``threshold_kev`` (default
-    13) and ``bin_edges_kev`` are nuclear-recoil energies (keVnr); default one bin above threshold.
+    1.76e23 POT per year for 1 year and a 10% systematic are our choices. ``threshold_kevnr`` (default
+    13) and ``bin_edges_kevnr`` are nuclear-recoil energies; default one bin above threshold.
     Raises ValueError like :func:`conus`.
     """
-    edges = _first_bin(threshold_kev, bin_edges_kev, 13.0, "keVnr")
+    edges = _first_bin(threshold_kevnr, bin_edges_kevnr, 13.0, "keVnr")
     years = validation.positive("years", years)
     pot = validation.positive("protons_on_target_per_year", protons_on_target_per_year) * years
     source = PionDecayAtRest(pot, nu_per_proton, distance_m)
@@ -412,7 +412,7 @@ def get(name: str, **overrides) -> Experiment:
     """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI").
 
     ``overrides`` are the keyword arguments of the setup's factory (e.g. ``mass_kg``,
-    ``threshold_kev``, ``quadrature``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`
+    ``threshold_kevee``, ``quadrature``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`
     (e.g. ``form_factor="klein-nystrand"``). The same name and overrides give the same immutable
     instance, so its cached templates are shared. Raises ValueError for an unknown setup or
     parameter, and for a bad value (see the factories).

@@ -39,23 +39,23 @@ def test_measurement_refuses_bad_background_and_keeps_read_only_copies(csi_templ
 
 
 def test_nai_threshold_given_with_bin_edges_must_agree():
-    with pytest.raises(ValueError, match="threshold_kev.*bin_edges_kev"):
-        experiments.get("COHERENT-NaI", threshold_kev=5.0, bin_edges_kev=(13.0, 30.0, 60.0))
-    same = experiments.get("COHERENT-NaI", threshold_kev=13.0, bin_edges_kev=(13.0, 30.0, 60.0))
+    with pytest.raises(ValueError, match="threshold_kevnr.*bin_edges_kevnr"):
+        experiments.get("COHERENT-NaI", threshold_kevnr=5.0, bin_edges_kevnr=(13.0, 30.0, 60.0))
+    same = experiments.get("COHERENT-NaI", threshold_kevnr=13.0, bin_edges_kevnr=(13.0, 30.0, 60.0))
     assert same.detector.bin_edges == (13.0, 30.0, 60.0)
-    with pytest.raises(ValueError, match="threshold_kev.*bin_edges_kev"):
-        experiments.get("CONUS", threshold_kev=0.2, bin_edges_kev=(0.1, 0.3))
+    with pytest.raises(ValueError, match="threshold_kevee.*bin_edges_kevee"):
+        experiments.get("CONUS", threshold_kevee=0.2, bin_edges_kevee=(0.1, 0.3))
 
 
-@pytest.mark.parametrize("name", ["CONUS", "COHERENT-NaI"])
+@pytest.mark.parametrize("name, unit", [("CONUS", "kevee"), ("COHERENT-NaI", "kevnr")])
 @pytest.mark.parametrize("edges", [(), (0.5,), "0.1,0.3"])
-def test_too_few_bin_edges_are_refused(name, edges):
-    with pytest.raises(ValueError, match="bin_edges_kev"):
-        experiments.get(name, bin_edges_kev=edges)
+def test_too_few_bin_edges_are_refused(name, unit, edges):
+    with pytest.raises(ValueError, match=f"bin_edges_{unit}"):
+        experiments.get(name, **{f"bin_edges_{unit}": edges})
 
 
 @pytest.mark.parametrize("name, parameter", [
-    ("CONUS", "mass_kg"), ("CONUS", "threshold_kev"), ("CONUS", "distance_m"), ("CONNIE", "power_gw"),
+    ("CONUS", "mass_kg"), ("CONUS", "threshold_kevee"), ("COHERENT-NaI", "threshold_kevnr"), ("CONUS", "distance_m"), ("CONNIE", "power_gw"),
     ("CONNIE", "quenching_k"), ("CONNIE", "live_time_days"), ("COHERENT-NaI", "years"),
     ("COHERENT-CsI-2017", "light_yield_pe_per_kevee"), ("COHERENT-CsI-2017", "protons_on_target"),
     ("COHERENT-NaI", "systematic"),
@@ -89,17 +89,17 @@ def test_infinite_light_yield_is_refused(kwargs, match):
 
 
 @pytest.mark.parametrize("name, kwargs", [
-    ("CONUS", {"threshold_kev": np.inf}),
-    ("COHERENT-NaI", {"threshold_kev": np.inf}),
-    ("CONUS", {"bin_edges_kev": (0.1, np.inf, np.inf)}),
-    ("COHERENT-NaI", {"bin_edges_kev": (13.0, np.inf, 100.0)}),
-    ("CONNIE", {"bin_edges_kev": (np.inf, 1.0)}),
+    ("CONUS", {"threshold_kevee": np.inf}),
+    ("COHERENT-NaI", {"threshold_kevnr": np.inf}),
+    ("CONUS", {"bin_edges_kevee": (0.1, np.inf, np.inf)}),
+    ("COHERENT-NaI", {"bin_edges_kevnr": (13.0, np.inf, 100.0)}),
+    ("CONNIE", {"bin_edges_kevee": (np.inf, 1.0)}),
 ])
 def test_only_the_last_bin_edge_may_be_infinite(name, kwargs):
     with pytest.raises(ValueError, match="threshold_kev|bin_edges_kev"):
         experiments.get(name, **kwargs)
-    assert experiments.get(name, bin_edges_kev=(13.0, 40.0, np.inf) if name == "COHERENT-NaI"
-                           else (0.3, 0.5, np.inf)).detector.n_bins == 2
+    edges = {"bin_edges_kevnr": (13.0, 40.0, np.inf)} if name == "COHERENT-NaI" else {"bin_edges_kevee": (0.3, 0.5, np.inf)}
+    assert experiments.get(name, **edges).detector.n_bins == 2
 
 
 def test_detector_refuses_an_infinite_interior_edge():

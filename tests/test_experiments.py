@@ -52,7 +52,7 @@ def test_reactor_exposure_is_live_time():
 
 
 def test_lower_threshold_gives_more_events():
-    counts = [experiments.get("CONUS", threshold_kev=t).predict().sum() for t in (0.1, 0.2, 0.3)]
+    counts = [experiments.get("CONUS", threshold_kevee=t).predict().sum() for t in (0.1, 0.2, 0.3)]
     assert counts[0] > counts[1] > counts[2] > 0
 
 
@@ -73,7 +73,7 @@ def test_nsi_changes_electron_flavour_only_for_reactors():
     ("CONUS", {"distance_m": 0.0}, "distance_m"),
     ("CONNIE", {"power_gw": float("nan")}, "power_gw"),
     ("CONUS", {"systematic": float("nan")}, "systematic"),
-    ("CONUS", {"threshold_kev": -0.1}, "threshold_kev"),
+    ("CONUS", {"threshold_kevee": -0.1}, "threshold_kevee"),
     ("CONUS", {"colour": "red"}, "allowed"),
     ("COHERENT-NaI", {"form_factor": "gaussian"}, "form_factor"),
     ("COHERENT-CsI-2017", {"quenching_factor": 1.5}, "quenching"),

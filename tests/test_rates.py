@@ -108,9 +108,9 @@ def test_templates_refuse_radius_outside_grid_or_without_grid():
 
 def test_threshold_above_kinematic_maximum_is_refused():
     with pytest.raises(ValueError, match="threshold.*kinematic maximum"):
-        experiments.get("CONUS", threshold_kev=3.0)
+        experiments.get("CONUS", threshold_kevee=3.0)
     with pytest.raises(ValueError, match="threshold.*kinematic maximum"):
-        experiments.get("COHERENT-NaI", threshold_kev=500.0)
+        experiments.get("COHERENT-NaI", threshold_kevnr=500.0)
 
 
 def test_rate_per_kg_day_rejects_bad_threshold_and_a_run_source():
@@ -123,7 +123,7 @@ def test_rate_per_kg_day_rejects_bad_threshold_and_a_run_source():
 def test_recoil_spectrum_integrates_to_the_templates_of_a_keVnr_bin():
     """Two routes to the same count: the trapezoidal integral of the public spectrum over a bin, and
     the Gauss-Legendre templates folded through the response matrix."""
-    exp = experiments.get("COHERENT-NaI", bin_edges_kev=(13.0, 40.0, 90.0))
+    exp = experiments.get("COHERENT-NaI", bin_edges_kevnr=(13.0, 40.0, 90.0))
     t = np.linspace(13.0, 90.0, 40001)
     spectrum = exp.recoil_spectrum(t, NSI(ee_d=0.1), 4.6)
     first = t <= 40.0
