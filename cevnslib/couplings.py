@@ -53,6 +53,8 @@ def nucleon_couplings(scheme: str = "tree", sin2_theta_w: float | None = None) -
         ``"radiative"`` (PDG parametrisation with rho, kappa and box terms, s_W^2 = 0.23122 at M_Z),
         or ``"erler-su"`` (fixed values 0.0298, -0.5117).
     sin2_theta_w : overrides the scheme's weak mixing angle (not used by ``"erler-su"``).
+
+    Raises ValueError for an unknown scheme or a mixing angle outside (0, 1).
     """
     if scheme == "tree":
         s2 = SIN2_THETA_W if sin2_theta_w is None else sin2_theta_w
@@ -88,6 +90,12 @@ class NSI:
 
     Raises ValueError for a coupling that is not a finite number (NaN, inf, a string) and for a
     complex flavour-diagonal coupling. Constructing a scalar point costs a few microseconds.
+
+    >>> import numpy as np
+    >>> NSI(ee_d=0.3).epsilon("e", "e", "d"), NSI(em_u=0.1j).epsilon("mu", "e", "u")
+    (0.3, np.complex128(-0.1j))
+    >>> NSI(ee_u=np.linspace(-1, 1, 5)[:, None], ee_d=np.zeros(3)).shape
+    (5, 3)
     """
 
     ee_u: float | np.ndarray = 0.0
@@ -143,7 +151,10 @@ class NSI:
         return self._scalar
 
     def epsilon(self, beta: str, alpha: str, quark: str):
-        """eps_{beta alpha}^{qV}."""
+        """eps_{beta alpha}^{qV}.
+
+        Raises ValueError for an unknown flavour or quark.
+        """
         check_flavor(alpha)
         check_flavor(beta)
         if quark not in ("u", "d"):
@@ -239,7 +250,7 @@ def flipped_eps_ee_d(Z: int, N: int, nsi: NSI | None = None, couplings: tuple[fl
     same point for a whole setup, form factors and thresholds included.
 
     >>> f"{flipped_eps_ee_d(55, 78):.4f}"
-    '0.3550'
+    '0.3578'
 
     Raises ValueError if ``nsi`` holds couplings other than ee_u (the band is drawn in the
     (eps_ee^uV, eps_ee^dV) plane with every other coupling at zero).

@@ -78,6 +78,8 @@ def coverage_of_interval(
     ``generate(rng, n)`` returns n pseudo-experiments drawn at the truth; ``statistic(toys)`` returns
     t(theta_true) of each (array of n). Toys are made in batches of ``batch_size`` (default all at
     once) from one generator seeded with ``seed``, so the result depends only on the seed.
+
+    Raises ValueError for n_toys < 1 or a statistic that does not return one value per toy.
     """
     if n_toys < 1:
         raise ValueError(f"n_toys = {n_toys} must be >= 1")
@@ -152,7 +154,10 @@ class FeldmanCousins:
         return fraction, binomial_error(fraction, self.toy_statistics.shape[1])
 
     def for_observed(self, observed_statistic) -> "FeldmanCousins":
-        """The same construction (critical values) with other observed data: t_obs on the grid."""
+        """The same construction (critical values) with other observed data: t_obs on the grid.
+
+        Raises ValueError if the observed statistic does not have the grid's shape.
+        """
         observed = observed_statistic(self.grid) if callable(observed_statistic) else observed_statistic
         observed = np.asarray(observed, dtype=float)
         if observed.shape != self.grid.shape:
@@ -203,6 +208,9 @@ def feldman_cousins_interval(
     Ranking toys by t is the likelihood-ratio ordering of Feldman & Cousins. For discrete data the
     quantile is the smallest t_c with P(t <= t_c) >= confidence (ties all accepted, as in their
     construction).
+
+    Raises ValueError for a grid that is not increasing, a confidence outside (0, 1), or statistics
+    of the wrong shape.
     """
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):

@@ -31,6 +31,9 @@ class CrossSectionOptions:
     sin2_theta_w : weak mixing angle, or None for the scheme's default.
     include_t_over_e : keep the -T/E term the paper's Eq. 1 drops (default False).
     relativistic_q : use q^2 = 2 M T + T^2 instead of 2 M T (default False).
+
+    Raises ValueError for an unknown form factor, proton-radius convention or coupling scheme, or a
+    mixing angle outside (0, 1).
     """
 
     form_factor: str = "helm"
@@ -130,6 +133,15 @@ def dsigma_dT(
     options : every other choice, see :class:`CrossSectionOptions`.
 
     Returns zero at and above T_max(E).
+
+    >>> f"{float(dsigma_dT(30.0, 10.0, 'Cs133')):.3e} cm^2/keV"
+    '5.612e-40 cm^2/keV'
+    >>> f"{float(dsigma_dT(30.0, 10.0, 'Cs133', rn_fm=5.5) / dsigma_dT(30.0, 10.0, 'Cs133')):.4f}"
+    '0.8434'
+
+
+    Raises ValueError for energies that are not finite and > 0, recoil energies that are not finite
+    and >= 0, an unknown nucleus or flavour, or an R_n outside the form factor's domain.
     """
     nuc = _as_nucleus(nucleus)
     options = CrossSectionOptions() if options is None else options

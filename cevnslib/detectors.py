@@ -99,6 +99,9 @@ class Detector:
     light_yield_pe_per_kevee : photoelectrons per keVee (required for ``"PE"``).
     acceptance : efficiency as a function of the observable (default 1).
     acceptance_steps : observable values where the acceptance jumps (for the quadrature).
+
+    Raises ValueError for an unknown observable, bad bin edges, or a missing quenching model or
+    light yield.
     """
 
     observable: str

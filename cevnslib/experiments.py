@@ -207,6 +207,10 @@ class Experiment:
         """dN/dT of this setup (events per keVnr over its exposure) per nucleus and incident flavour.
 
         Before the detector: no threshold, acceptance or bins (see :func:`cevnslib.rates.recoil_spectrum`).
+
+        >>> spectrum = get("COHERENT-CsI-2017").recoil_spectrum([5.0, 20.0])
+        >>> spectrum.flavors, [f"{x:.3f}" for x in spectrum.total]
+        (('mu', 'e'), ['86.309', '6.936'])
         """
         return recoil_spectrum(self.target, self.source, recoil_kev, nsi, rn_fm, mass_kg=self.mass_kg,
                                live_time_s=self.live_time_s, options=self.options, quadrature=self.quadrature)
@@ -221,6 +225,13 @@ class Experiment:
         ``"quad"`` (direct nested quadrature, the slow reference; scalars only).
 
         Raises ValueError for an unknown method, or an R_n outside the form factor's range.
+
+        >>> from cevnslib.couplings import NSI
+        >>> csi = get("COHERENT-CsI-2017")
+        >>> [f"{n:.1f}" for n in csi.predict(rn_fm=[4.5, 5.5]).sum(axis=-1)]
+        ['187.8', '138.2']
+        >>> f"{csi.predict(NSI(ee_d=0.1, mm_d=0.1)).sum():.1f}"
+        '33.6'
         """
         if method == "templates":
             return self.cached_templates.counts(nsi, rn_fm)
@@ -416,6 +427,10 @@ def get(name: str, **overrides) -> Experiment:
     (e.g. ``form_factor="klein-nystrand"``). The same name and overrides give the same immutable
     instance, so its cached templates are shared. Raises ValueError for an unknown setup or
     parameter, and for a bad value (see the factories).
+
+    >>> conus = get("CONUS", threshold_kevee=0.2)
+    >>> conus.detector.bin_edges, f"{conus.predict().sum():.1f} events"
+    ((0.2, inf), '681.3 events')
     """
     if name not in SETUPS:
         raise ValueError(f"experiment {name!r} is unknown; allowed: {tuple(SETUPS)}")

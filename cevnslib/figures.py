@@ -90,11 +90,11 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
     return _result(fig, {"eps_u": eps_u, "eps_d": eps_d}, level, scans, caption)
 
 
-def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
+def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),
                  eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
                  mode: str = "12-bin") -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma from the COHERENT CsI 2017 data (blue) and CsI + CONUS (magenta)."""
-    rn = np.linspace(*rn_range, n_grid[0])
+    rn = np.linspace(*rn_range_fm, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
     r, d = rn[:, None], eps_d[None, :]
     csi = fits.csi2017_measurement(experiments.get("COHERENT-CsI-2017"), fits.templates_for("COHERENT-CsI-2017"), mode)
@@ -107,7 +107,7 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
     fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
     _region(ax, rn, eps_d, scans["COHERENT CsI"], level, "tab:blue", fill=True)
     _region(ax, rn, eps_d, scans["COHERENT CsI + CONUS"], level, "magenta", fill=True)
-    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range, ylim=eps_range)
+    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
     ax.legend(handles=[
         Patch(color="tab:blue", alpha=0.45, label=f"COHERENT CsI 2017 ({cl})"),
@@ -121,12 +121,15 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, f
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, float] = (3.0, 8.0),
+def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),
                   eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
                   deviation: float = 0.30, nai_systematic: float = 0.10,
                   nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM) -> FigureResult:
-    """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM."""
-    rn = np.linspace(*rn_range, n_grid[0])
+    """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM.
+
+    Raises ValueError for a deviation that is zero or outside (-1, 1).
+    """
+    rn = np.linspace(*rn_range_fm, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
     r, d = rn[:, None], eps_d[None, :]
     nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
@@ -151,7 +154,7 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range: tuple[float, 
         _region(ax, rn, eps_d, scans[f"NaI + CONNIE {label}"], level, color, fill=True)
         handles += [Line2D([], [], color=color, ls=":", label=f"CONNIE {label}"),
                     Patch(color=color, alpha=0.45, label=f"NaI + CONNIE {label}")]
-    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range, ylim=eps_range)
+    ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
               title=f"all regions {cl}", title_fontsize=8)

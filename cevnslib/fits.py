@@ -129,6 +129,12 @@ def csi2017_measurement(
 def combine(*parts: tuple[Measurement, dict[str, float]]) -> Fit:
     """One fit from several (measurement, pulls) pairs; pulls with the same name are shared.
 
+    >>> conus = asimov_measurement(experiments.get("CONUS"), templates_for("CONUS"))
+    >>> connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), scale=1.1)
+    >>> fit = combine(conus, connie)
+    >>> fit.pulls, f"{float(fit.chi2()):.3f}"
+    (('reactor-flux', 'CONUS-detector', 'CONNIE-detector'), '7.618')
+
     Raises ValueError if one pull name comes with two widths.
     """
     sigmas: dict[str, float] = {}
@@ -151,7 +157,7 @@ def scan(fit: Fit, nsi: NSI | None = None, rn_fm=None, poisson: bool = False) ->
     >>> conus = combine(asimov_measurement(experiments.get("CONUS"), templates_for("CONUS")))
     >>> delta = scan(conus, NSI(ee_d=np.array([-0.02, 0.0, 0.02])))
     >>> [f"{x:.3f}" for x in delta]
-    ['2.185', '0.000', '2.136']
+    ['23.246', '0.000', '44.170']
     """
     values = fit.poisson_deviance(nsi, rn_fm) if poisson else fit.chi2(nsi, rn_fm)
     shape = np.broadcast_shapes(() if nsi is None else nsi.shape, np.shape(rn_fm) if rn_fm is not None else ())

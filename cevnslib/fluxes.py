@@ -221,6 +221,9 @@ class FluxComponent:
         Energy of a monochromatic line (then ``density`` is None).
     line_fluence : float
         nu/cm^2 [/s] in the line.
+
+    Raises ValueError for an unknown flavour, energies out of order, or a density and a line given
+    together (or neither).
     """
 
     flavor: str
@@ -314,6 +317,9 @@ class ReactorFlux(_Immutable):
     -----
     The fission fractions always set the mean energy per fission, so they matter even where the
     Kopeikin spectrum is used.
+
+    Raises ValueError for a parameter outside its range, an unknown spectrum or low-energy
+    treatment, bad fission fractions, or a flux that would overflow or underflow.
     """
 
     def __init__(

@@ -109,7 +109,10 @@ def minimum_radius_fm(name: str) -> float:
 
 
 def get(name: str):
-    """The form-factor function called ``name`` (one of the keys of ``FORM_FACTORS``)."""
+    """The form-factor function called ``name`` (one of the keys of ``FORM_FACTORS``).
+
+    Raises ValueError for an unknown name.
+    """
     if name not in FORM_FACTORS:
         raise ValueError(f"form_factor {name!r} is unknown; allowed: {sorted(FORM_FACTORS)}")
     return FORM_FACTORS[name]

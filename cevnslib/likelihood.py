@@ -117,6 +117,8 @@ def minimise_bounded(
     there; the others take a Newton step, with an Armijo line search along the projected path.
     A problem has converged when its projected Newton decrement is below ``tolerance``. Problems
     still unconverged after ``max_steps`` go to ``scipy.optimize.minimize(method="SLSQP")``.
+
+    Raises ValueError if x0 does not have shape (problems, parameters) or violates the constraints.
     """
     x = np.array(x0, dtype=float)
     if x.ndim != 2:

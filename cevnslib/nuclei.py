@@ -61,6 +61,8 @@ class Nucleus:
 
         ``"charge"`` (default, as in the CsI literature the paper follows) takes R_p = R_ch;
         ``"point"`` removes the nucleon sizes: R_p^2 = R_ch^2 - r_p^2 - (N/Z) r_n^2 - 3/(4 M_p^2).
+
+        Raises ValueError for an unknown convention.
         """
         if convention == "charge":
             return self.charge_radius_fm
@@ -113,7 +115,10 @@ def _table() -> MappingProxyType:
 
 
 def nucleus(name: str) -> Nucleus:
-    """The isotope called ``name`` (e.g. ``"Ge72"``, ``"Cs133"``)."""
+    """The isotope called ``name`` (e.g. ``"Ge72"``, ``"Cs133"``).
+
+    Raises ValueError for an unknown isotope.
+    """
     table = _table()
     if name not in table:
         raise ValueError(f"nucleus {name!r} is unknown; allowed: {sorted(table)}")
@@ -121,7 +126,10 @@ def nucleus(name: str) -> Nucleus:
 
 
 def element(symbol: str) -> Target:
-    """A natural element, its isotopes weighted by natural abundance."""
+    """A natural element, its isotopes weighted by natural abundance.
+
+    Raises ValueError for an unknown element.
+    """
     members = [(nuc, ab) for el, nuc, ab in _table().values() if el == symbol]
     if not members:
         raise ValueError(f"element {symbol!r} is unknown; allowed: {ELEMENTS}")
@@ -138,6 +146,12 @@ def target(name: str) -> Target:
 
     Compounds hold one atom of each element per formula unit, each element with its natural
     isotopic mix.
+
+    Raises ValueError for an unknown material.
+
+    >>> csi = target("CsI")
+    >>> [n.name for n in csi.nuclei], f"{csi.nuclei_per_kg.sum():.4e} nuclei per kg"
+    (['Cs133', 'I127'], '4.6358e+24 nuclei per kg')
     """
     if name in ELEMENTS:
         return element(name)

@@ -183,7 +183,7 @@ def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, 
     >>> from cevnslib.fluxes import ReactorFlux
     >>> spectrum = recoil_spectrum(target("Ge"), ReactorFlux(3.9, 17.1), [0.5, 1.0])
     >>> spectrum.unit, [f"{x:.4g}" for x in spectrum.total]
-    ('events / keVnr over 1 kg x 1 d', ['5.722', '0.4279'])
+    ('events / keVnr over 1 kg x 1 d', ['62.93', '5.19'])
 
     Raises ValueError for recoil energies that are negative or not finite, a bad mass or live time,
     or an R_n outside the form factor's domain.
@@ -450,7 +450,7 @@ def rate_per_kg_day(
     >>> from cevnslib.nuclei import target
     >>> from cevnslib.fluxes import ReactorFlux
     >>> f"{rate_per_kg_day(target('Ge'), ReactorFlux(3.9, 17.1), 0.5):.4g}"
-    '2.261'
+    '12.29'
 
     Raises ValueError for a threshold that is negative, not finite or above the kinematic maximum,
     and for a source whose fluence covers a whole run (pion decay at rest: use an

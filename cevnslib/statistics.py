@@ -33,6 +33,9 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
     parameter). Raises ValueError naming the parameter: both or neither given, ``confidence``
     outside (0, 1), ``sigma`` not > 0 or so large that p underflows (above about 37), ``dof`` not
     1, 2 or 3.
+
+    >>> f"{delta_chi2_level(sigma=1):.3f}", f"{delta_chi2_level(0.9, dof=2):.3f}", f"{delta_chi2_level(sigma=9, dof=1):.1f}"
+    ('2.296', '4.605', '81.0')
     """
     if (confidence is None) == (sigma is None):
         raise ValueError("give exactly one of confidence or sigma")
@@ -141,6 +144,8 @@ class Fit:
     Every method takes the physics point the same way: ``nsi`` (an :class:`~cevnslib.couplings.NSI`,
     fields may be arrays) and ``rn_fm`` (one neutron radius for the targets that depend on it, a
     number or an array); arrays broadcast, and with ``data`` (:class:`FitData`) also with the toys.
+
+    Raises ValueError for a pull without a width, or a width that is not a finite number > 0.
     """
 
     measurements: list[Measurement]
@@ -234,7 +239,7 @@ class Fit:
         zero counts, and normalisations held at zero (a pull at -1) when the data want less signal
         than none. The profile is :func:`cevnslib.likelihood.minimise_bounded` (projected Newton,
         scipy's SLSQP where it does not converge). With ``return_pulls`` also the pulls at the
-        minimum, shape (..., n_pulls).
+        minimum, shape (..., n_pulls). Raises ValueError for negative counts in ``data``.
         """
         signal, background, response, observed, _, centres = self._model(nsi, rn_fm, data)
         if np.any(observed < 0):
@@ -336,6 +341,12 @@ def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> Interval:
     NSI coupling and its flipped branch) gives two pieces. Regions narrower than the grid spacing
     can be missed: scan finely enough. Raises ValueError for a grid that is not increasing or a
     level that is not > 0.
+
+    >>> import numpy as np
+    >>> two_minima = lambda x: np.minimum((x - 1.0) ** 2, (x - 3.0) ** 2 + 0.1) / 0.25
+    >>> result = interval_1d(two_minima, np.linspace(-1.0, 5.0, 121))
+    >>> result.best, str(result), [f"{x:.3f}" for x in result.hull]
+    (1.0, '[0.5, 1.5] ∪ [2.613, 3.387]', ['0.500', '3.387'])
     """
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 3 or np.any(np.diff(grid) <= 0):
