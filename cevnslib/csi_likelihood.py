@@ -287,7 +287,7 @@ class CsI2017Likelihood:
         data = self.observed_data if data is None else data
         cells = self.shape
         signal = self.signal_cells(nsi, rn_fm)
-        batch = np.broadcast_shapes(signal.shape[:-2], data.shape)
+        batch = np.broadcast_shapes(signal.shape[:-2], data.shape, () if signal_scale is None else np.shape(signal_scale))
         grouped = self.background_model != "per-bin" and self.use_time
         side_shape = cells[:-1] + (1,) if grouped else cells
         flat = int(np.prod(batch, dtype=int))
