@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 #: Significant digits kept in every glued number: the book's precision.
 SIGNIFICANT_DIGITS = 6
@@ -78,15 +80,48 @@ def glue(name: str, value, significant: int = SIGNIFICANT_DIGITS) -> None:
     myst_glue(name, value, display=False)
 
 
-def setup() -> None:
-    """Prepare a notebook: inline figures whatever ``MPLBACKEND`` says.
+@dataclass(frozen=True)
+class Quoted:
+    """A number the prose quotes with more than :data:`SIGNIFICANT_DIGITS` digits (at most 10)."""
 
-    Call it once, in the first code cell. Outside IPython it does nothing.
+    value: float
+    significant: int
+
+
+def glue_all(quoted: Mapping) -> None:
+    """Glue every entry of ``quoted`` (name -> number, string or :class:`Quoted`) with :func:`glue`.
+
+    A chapter's numbers come from one library call (e.g. ``chapters.detectors.numbers()``) and are
+    glued here, each rounded once to the book's precision.
     """
+    for name, value in quoted.items():
+        if isinstance(value, Quoted):
+            glue(name, value.value, value.significant)
+        else:
+            glue(name, value)
+
+
+#: Resolution of the figures a notebook shows: PNG drawn at twice their 100-dpi display size.
+FIGURE_DPI = 200
+
+
+def setup() -> None:
+    """Prepare a notebook: inline PNG figures at :data:`FIGURE_DPI` in the book's style, whatever
+    ``MPLBACKEND`` says (a headless server's ``Agg`` would otherwise drop every figure).
+
+    Call it once, in the first code cell. Outside IPython it only applies the style.
+    """
+    from . import style
+
     try:
         from IPython import get_ipython
-    except ImportError:  # plain Python: nothing to set up
-        return
-    shell = get_ipython()
+    except ImportError:  # plain Python
+        shell = None
+    else:
+        shell = get_ipython()
     if shell is not None:
+        # "retina": PNG at twice the display resolution, shown at its display size.
+        shell.run_line_magic("config", "InlineBackend.figure_formats = ['retina']")
+        shell.run_line_magic("config", f"InlineBackend.rc = {{'figure.dpi': {FIGURE_DPI // 2}}}")
         shell.run_line_magic("matplotlib", "inline")
+    style.apply()
