@@ -94,31 +94,37 @@ def save_npz(path: Path, arrays: dict) -> None:
             archive.writestr(info, buffer.getvalue())
 
 
-def outdir_problem(text: str) -> str | None:
+def outdir_problem(text: str, outputs: tuple[str, ...] = ()) -> str | None:
     """Why ``text`` cannot be the output folder, or None if it can be written (created if missing).
 
     Checked before any computation: an empty name, an existing file, a path below a regular file,
-    or a folder in which a file cannot be created. Permissions are tested by writing, not by
-    reading mode bits (which do not bind the superuser).
+    a name the system refuses (too long, say), one of the ``outputs`` (file names) taken by a
+    folder, or a folder in which a file cannot be created. The path is normalised first, so that
+    ``a/../b`` never creates ``a``. Permissions are tested by writing, not by reading mode bits
+    (which do not bind the superuser).
     """
+    import os
     import tempfile
 
     if not text.strip():
         return "--outdir must name a folder, got an empty string"
-    path = Path(text)
-    if path.exists() and not path.is_dir():
-        return f"--outdir {text} exists and is not a folder"
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                return f"--outdir {text} lies below {parent}, which is a file, not a folder"
-            break
+    path = Path(os.path.normpath(text))
     try:
+        if path.exists() and not path.is_dir():
+            return f"--outdir {text} exists and is not a folder"
+        for parent in path.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    return f"--outdir {text} lies below {parent}, which is a file, not a folder"
+                break
+        for name in outputs:
+            if (path / name).is_dir():
+                return f"--outdir {text} holds a folder {name}, where a file is to be written"
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as err:
-        return f"--outdir {text} cannot be written: {err.strerror or err}"
+        return f"--outdir {text} cannot be used: {err.strerror or err}"
     return None
 
 
@@ -141,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "figures":
-        problem = outdir_problem(args.outdir)
+        from .figures import FIGURES
+
+        outputs = tuple(f"{name}.{ext}" for name in FIGURES for ext in (args.format, "npz", "txt"))
+        problem = outdir_problem(args.outdir, outputs)
         if problem:
             print(f"{parser.prog} figures: error: {problem}", file=sys.stderr)
             return 2

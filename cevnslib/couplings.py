@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import validation
 from .constants import SIN2_THETA_W, SIN2_THETA_W_MZ
 
 FLAVORS = ("e", "mu", "tau")
@@ -39,9 +40,7 @@ COUPLING_SCHEMES = ("tree", "radiative", "erler-su")
 
 def check_flavor(flavor: str) -> str:
     """Return ``flavor`` if it is one of e, mu, tau; raise otherwise."""
-    if flavor not in _FLAVOR_INDEX:
-        raise ValueError(f"flavor {flavor!r} is unknown; allowed: {FLAVORS}")
-    return flavor
+    return validation.choice("flavor", flavor, FLAVORS)
 
 
 def nucleon_couplings(scheme: str = "tree", sin2_theta_w: float | None = None) -> tuple[float, float]:
@@ -72,10 +71,12 @@ def nucleon_couplings(scheme: str = "tree", sin2_theta_w: float | None = None) -
 
 
 def _check_sin2(s2: float) -> None:
-    if not (np.isfinite(s2) and 0.0 < s2 < 1.0):
-        raise ValueError(f"sin2_theta_w = {s2} must lie in (0, 1)")
+    validation.number("sin2_theta_w", s2, 0.0, 1.0, low_open=True, high_open=True)
 
 
+#: Largest magnitude of an NSI coupling accepted: far beyond every allowed region (of order 1); larger
+#: values only overflow the counts.
+MAX_COUPLING = 100.0
 _FIELDS = ("ee_u", "ee_d", "mm_u", "mm_d", "tt_u", "tt_d", "em_u", "em_d", "et_u", "et_d", "mt_u", "mt_d")
 _DIAGONAL = frozenset(name for name in _FIELDS if name[0] == name[1])
 
@@ -88,8 +89,8 @@ class NSI:
     off-diagonal ones may be complex, with eps_{beta alpha} = conj(eps_{alpha beta}) (the matrix is
     Hermitian). Fields may be numpy arrays of a common broadcastable shape, for scans.
 
-    Raises ValueError for a coupling that is not a finite number (NaN, inf, a string) and for a
-    complex flavour-diagonal coupling. Constructing a scalar point costs a few microseconds.
+    Raises ValueError for a coupling that is not a finite number (NaN, inf, a string), lies beyond
+    :data:`MAX_COUPLING` in magnitude, or is a complex flavour-diagonal coupling. Constructing a scalar point costs a few microseconds.
 
     >>> import numpy as np
     >>> NSI(ee_d=0.3).epsilon("e", "e", "d"), NSI(em_u=0.1j).epsilon("mu", "e", "u")
@@ -117,12 +118,17 @@ class NSI:
         for name in _FIELDS:
             value = values[name]
             kind = type(value)
+            if kind is not float and kind is not int and isinstance(value, (np.floating, np.integer)):
+                value = float(value)  # a numpy scalar: keep the fast scalar path
+                object.__setattr__(self, name, value)
+                kind = float
             if kind is float or kind is int:
-                if not math.isfinite(value):
-                    raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+                if not -MAX_COUPLING <= value <= MAX_COUPLING:
+                    raise ValueError(f"NSI coupling {name} = {value!r} must be a finite number in "
+                                     f"[-{MAX_COUPLING:g}, {MAX_COUPLING:g}]")
             elif kind is complex and name not in _DIAGONAL:
-                if not cmath.isfinite(value):
-                    raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+                if not (cmath.isfinite(value) and abs(value) <= MAX_COUPLING):
+                    raise ValueError(f"NSI coupling {name} = {value!r} must be finite with |value| <= {MAX_COUPLING:g}")
             else:
                 scalar = False
                 self._check_array(name, value)
@@ -133,8 +139,8 @@ class NSI:
         array = np.asarray(value)
         if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
             raise ValueError(f"NSI coupling {name} must be a number, got {value!r}")
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"NSI coupling {name} must be finite, got {value}")
+        if not np.all(np.isfinite(array)) or np.any(np.abs(array) > MAX_COUPLING):
+            raise ValueError(f"NSI coupling {name} must be finite with |value| <= {MAX_COUPLING:g}, got {value}")
         if name in _DIAGONAL and np.any(np.imag(array) != 0):
             raise ValueError(f"NSI coupling {name} is flavour-diagonal and must be real, got {value}")
 
@@ -181,7 +187,7 @@ def nucleon_charge_factors(
     all nuclei of a target. Arrays in ``nsi`` broadcast; ``couplings`` is (g_V^p, g_V^n), tree level
     by default. Raises ValueError for an unknown flavour.
     """
-    if flavor not in _FLAVOR_INDEX:
+    if type(flavor) is not str or flavor not in _FLAVOR_INDEX:
         check_flavor(flavor)
     gp, gn = nucleon_couplings() if couplings is None else couplings
     nsi = STANDARD_MODEL if nsi is None else nsi

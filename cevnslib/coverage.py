@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
+from . import validation
 from .statistics import Interval, runs
 
 #: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1.
@@ -79,12 +80,12 @@ def coverage_of_interval(
     t(theta_true) of each (array of n). Toys are made in batches of ``batch_size`` (default all at
     once) from one generator seeded with ``seed``, so the result depends only on the seed.
 
-    Raises ValueError for n_toys < 1 or a statistic that does not return one value per toy.
+    Raises ValueError for n_toys or batch_size that is not an integer >= 1, or a statistic that does
+    not return one value per toy.
     """
-    if n_toys < 1:
-        raise ValueError(f"n_toys = {n_toys} must be >= 1")
+    n_toys = validation.integer("n_toys", n_toys, 1)
     rng = np.random.default_rng(seed)
-    batch = n_toys if batch_size is None else int(batch_size)
+    batch = n_toys if batch_size is None else validation.integer("batch_size", batch_size, 1)
     values = []
     done = 0
     while done < n_toys:
@@ -212,6 +213,7 @@ def feldman_cousins_interval(
     Raises ValueError for a grid that is not increasing, a confidence outside (0, 1), or statistics
     of the wrong shape.
     """
+    n_toys = validation.integer("n_toys", n_toys, 1)
     grid = np.asarray(grid, dtype=float)
     if grid.ndim != 1 or grid.size < 2 or np.any(np.diff(grid) <= 0):
         raise ValueError("grid must be an increasing 1-D array of at least 2 values")

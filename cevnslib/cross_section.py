@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import form_factors
+from . import form_factors, validation
 from .constants import G_F_GEV2, HBARC_GEV_CM
 from .couplings import NSI, nucleon_couplings, weak_charge_squared
 from .nuclei import PROTON_RADIUS_CONVENTIONS, Nucleus, nucleus as nucleus_by_name
@@ -44,6 +44,8 @@ class CrossSectionOptions:
     relativistic_q: bool = False
 
     def __post_init__(self):
+        validation.flag("include_t_over_e", self.include_t_over_e)
+        validation.flag("relativistic_q", self.relativistic_q)
         form_factors.get(self.form_factor)
         if self.proton_radius not in PROTON_RADIUS_CONVENTIONS:
             raise ValueError(
@@ -147,11 +149,11 @@ def dsigma_dT(
     options = CrossSectionOptions() if options is None else options
     if form_factor is not None:
         options = replace(options, form_factor=form_factor)
-    e = np.asarray(energy_mev, dtype=float)
-    t = np.asarray(recoil_kev, dtype=float)
-    if np.any(~np.isfinite(e)) or np.any(e <= 0):
+    e = validation.real_array("energy_mev", energy_mev)
+    t = validation.real_array("recoil_kev", recoil_kev)
+    if np.any(e <= 0):
         raise ValueError("energy_mev must be finite and > 0")
-    if np.any(~np.isfinite(t)) or np.any(t < 0):
+    if np.any(t < 0):
         raise ValueError("recoil_kev must be finite and >= 0")
     f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
     q2 = weak_charge_squared(nuc.Z, nuc.N, flavor, nsi, options.nucleon_couplings, f_z, f_n)

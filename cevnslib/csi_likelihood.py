@@ -51,7 +51,8 @@ from .likelihood import (
     profile_on_off_background,
 )
 from .rates import EventTemplates, build_templates, default_rn_grid_fm
-from .statistics import FitData, Interval, interval_1d
+from . import validation
+from .statistics import PULL_WIDTH_RANGE, FitData, Interval, interval_1d
 
 #: Points of the coarse R_n grid (over the templates' range) of the vectorised minimisation over R_n.
 RN_COARSE_POINTS = 19
@@ -115,6 +116,7 @@ class PseudoData:
     ``observed`` (beam-on coincidence) and ``sideband`` (AC_on + C_off + AC_off) have shape
     (..., n_pe, n_time), leading axes for toys; ``alpha_obs``, ``beta_obs`` (shape (...)) are the
     centres of the Gaussian constraints (0 for the real data, drawn around the truth for toys).
+    Raises ValueError for counts that are negative, not finite or not numbers.
     """
 
     observed: np.ndarray
@@ -123,10 +125,14 @@ class PseudoData:
     beta_obs: np.ndarray | float = 0.0
 
     def __post_init__(self):
-        self.observed = np.asarray(self.observed, dtype=float)
-        self.sideband = np.asarray(self.sideband, dtype=float)
-        self.alpha_obs = np.asarray(self.alpha_obs, dtype=float)
-        self.beta_obs = np.asarray(self.beta_obs, dtype=float)
+        for name in ("observed", "sideband"):
+            counts = validation.real_array(name, getattr(self, name))
+            if counts.ndim < 2 or np.any(counts < 0):
+                raise ValueError(f"{name} must hold counts >= 0 with shape (..., PE bins, time bins), "
+                                 f"got shape {counts.shape}")
+            setattr(self, name, counts)
+        self.alpha_obs = validation.real_array("alpha_obs", self.alpha_obs)
+        self.beta_obs = validation.real_array("beta_obs", self.beta_obs)
 
     @property
     def shape(self) -> tuple:
@@ -194,12 +200,10 @@ class CsI2017Likelihood:
         self.background_model, self.use_beam_off, self.use_time = background, use_beam_off, use_time
         self.renormalise_time = renormalise_time
         d = self.data
-        self.sigma_alpha = experiment.systematic if sigma_alpha is None else float(sigma_alpha)
-        self.sigma_beta = d.brn_systematic if sigma_beta is None else float(sigma_beta)
-        for name in ("sigma_alpha", "sigma_beta"):
-            value = getattr(self, name)
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} = {value} must be finite and > 0")
+        self.sigma_alpha = validation.number("sigma_alpha", experiment.systematic if sigma_alpha is None else sigma_alpha,
+                                             *PULL_WIDTH_RANGE)
+        self.sigma_beta = validation.number("sigma_beta", d.brn_systematic if sigma_beta is None else sigma_beta,
+                                            *PULL_WIDTH_RANGE)
         self.off_ratio = d.beam_off_live_days / d.beam_on_live_days
         self.tau = 1.0 + 2.0 * self.off_ratio if use_beam_off else 1.0
 

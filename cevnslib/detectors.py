@@ -172,13 +172,17 @@ class Detector:
     def response_matrix(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
         """P_b(T): the probability that a recoil of ``recoil_kev`` (keVnr, shape (n,)) is accepted in
         analysis bin b, shape (n_bins, n). Here the observable is a function of T (no smearing),
-        so each column holds the acceptance in the one bin the recoil lands in.
+        so each column holds the acceptance in the one bin the recoil lands in. Raises ValueError
+        if the acceptance is not a probability in [0, 1].
         """
         t = np.atleast_1d(np.asarray(recoil_kev, dtype=float))
         observable = self.observable_of(t, nucleus)
         edges = np.asarray(self.bin_edges)
         inside = (observable >= edges[:-1, None]) & (observable < edges[1:, None])
-        return inside * self.efficiency(t, nucleus)
+        efficiency = self.efficiency(t, nucleus)
+        if np.any(~np.isfinite(efficiency)) or np.any(efficiency < 0) or np.any(efficiency > 1):
+            raise ValueError("acceptance must return probabilities in [0, 1] (finite) at every recoil energy")
+        return inside * efficiency
 
     def efficiency(self, recoil_kev, nucleus: Nucleus) -> np.ndarray:
         """Acceptance at nuclear recoil ``recoil_kev``."""

@@ -18,6 +18,7 @@ from importlib.resources import files
 import numpy as np
 
 from . import validation
+from .validation import freeze
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions
@@ -46,13 +47,7 @@ from .rates import (
 def _read_csv(name: str) -> np.ndarray:
     text = (files("cevnslib") / "data" / name).read_text()
     rows = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return _frozen(np.genfromtxt(rows, delimiter=",", names=True))
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    """``array`` made read-only (shared data must not be changed by a caller)."""
-    array.setflags(write=False)
-    return array
+    return freeze(np.genfromtxt(rows, delimiter=",", names=True))
 
 
 @dataclass(frozen=True)
@@ -82,7 +77,7 @@ class CsI2017Data:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray):  # a read-only copy: the caller's array stays as it was
-                object.__setattr__(self, f.name, _frozen(value.copy()))
+                object.__setattr__(self, f.name, freeze(value.copy()))
 
     @property
     def excess(self) -> np.ndarray:
@@ -116,7 +111,7 @@ def csi_2017_data() -> CsI2017Data:
         pe_edges=pe_edges,
         coincidence=spectrum["coincidence"],
         anticoincidence=spectrum["anticoincidence"],
-        energy_time=_frozen(np.rec.fromarrays(list(energy_time.values()), names=list(energy_time))),
+        energy_time=freeze(np.rec.fromarrays(list(energy_time.values()), names=list(energy_time))),
         time_edges_us=time_edges,
         brn_pe_per_gwh=_read_csv("coherent_csi_2017_brn_pe.csv"),
         arrival_time=_read_csv("coherent_csi_2017_arrival_time.csv"),
@@ -167,21 +162,28 @@ class Experiment:
         object.__setattr__(self, "live_time_s", validation.positive("live_time_s", self.live_time_s))
         object.__setattr__(self, "systematic", validation.number("systematic", self.systematic, 0.0, 1.0,
                                                                  high_open=True))
+        if not isinstance(self.quadrature, Quadrature):
+            raise ValueError(f"quadrature = {self.quadrature!r} must be a cevnslib.quadrature.Quadrature")
+        if not isinstance(self.options, CrossSectionOptions):
+            raise ValueError(f"options = {self.options!r} must be a cevnslib.cross_section.CrossSectionOptions")
         self._check_exposure()
         check_threshold(self.target, self.source, self.detector)
 
     def _check_exposure(self) -> None:
         """Refuse masses and exposures so extreme that the counts would overflow or underflow."""
         lo, hi = _EXPOSURE_LOG10_RANGE
-        others = (math.log10(float(np.max(self.target.nuclei_per_kg)))
-                  + math.log10(self.source.exposure_scale(self.live_time_s))
-                  + math.log10(self.source.flux_scale_per_cm2))
-        log_mass = math.log10(self.mass_kg)
-        if not lo <= log_mass + others <= hi:
+        exposure = self.source.exposure_scale(self.live_time_s)
+        parts = {"mass_kg": math.log10(self.mass_kg),
+                 "nuclei per kg": math.log10(float(np.max(self.target.nuclei_per_kg))),
+                 "live time (s) or run": math.log10(exposure),
+                 "flux per cm^2": math.log10(self.source.flux_scale_per_cm2)}
+        total = sum(parts.values())
+        if not lo <= total <= hi:
+            terms = " x ".join(f"{name} 10^{value:.0f}" for name, value in parts.items())
             raise ValueError(
-                f"mass_kg = {self.mass_kg!r} with this source and live time gives 10^{log_mass + others:.0f} "
-                f"neutrinos x nuclei per cm^2, whose counts would overflow or underflow: mass_kg must lie in "
-                f"[1e{lo - others:.0f}, 1e{hi - others:.0f}] kg (or change the distance, power or POT)")
+                f"the exposure {terms} = 10^{total:.0f} is outside [1e{lo:.0f}, 1e{hi:.0f}]: its counts would "
+                f"overflow or underflow; with the other factors as they are, mass_kg must lie in "
+                f"[1e{lo - total + parts['mass_kg']:.0f}, 1e{hi - total + parts['mass_kg']:.0f}] kg")
 
     @property
     def live_time_days(self) -> float:
@@ -236,6 +238,8 @@ class Experiment:
         if method == "templates":
             return self.cached_templates.counts(nsi, rn_fm)
         if method == "quad":
+            if (nsi is not None and not nsi.is_scalar) or np.ndim(rn_fm) > 0:
+                raise ValueError("method='quad' evaluates one physics point: give scalar nsi couplings and rn_fm")
             if rn_fm is not None:
                 rn_fm = validation.number("rn_fm", rn_fm, minimum_radius_fm(self.options.form_factor),
                                           low_open=True)
@@ -389,6 +393,9 @@ def coherent_nai(
     edges = _first_bin(threshold_kevnr, bin_edges_kevnr, 13.0, "keVnr")
     years = validation.positive("years", years)
     pot = validation.positive("protons_on_target_per_year", protons_on_target_per_year) * years
+    if not math.isfinite(pot):
+        raise ValueError(f"protons_on_target_per_year = {protons_on_target_per_year!r} x years = {years!r} "
+                         "overflows: give a smaller number of years or protons")
     source = PionDecayAtRest(pot, nu_per_proton, distance_m)
     return Experiment("COHERENT-NaI", target("NaI"), mass_kg, source, Detector("keVnr", edges),
                       years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
@@ -413,8 +420,7 @@ def factory_defaults(name: str) -> MappingProxyType:
     >>> factory_defaults("CONUS")["power_gw"], factory_defaults("CONUS")["distance_m"]
     (3.9, 17.1)
     """
-    if name not in SETUPS:
-        raise ValueError(f"experiment {name!r} is unknown; allowed: {tuple(SETUPS)}")
+    validation.choice("experiment", name, tuple(SETUPS))
     parameters = inspect.signature(SETUPS[name]).parameters
     return MappingProxyType({k: p.default for k, p in parameters.items() if k not in ("options", "quadrature")})
 
@@ -432,8 +438,7 @@ def get(name: str, **overrides) -> Experiment:
     >>> conus.detector.bin_edges, f"{conus.predict().sum():.1f} events"
     ((0.2, inf), '681.3 events')
     """
-    if name not in SETUPS:
-        raise ValueError(f"experiment {name!r} is unknown; allowed: {tuple(SETUPS)}")
+    validation.choice("experiment", name, tuple(SETUPS))
     try:
         key = _hashable(overrides)
         hash(key)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -127,7 +128,8 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
                   nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM.
 
-    Raises ValueError for a deviation that is zero or outside (-1, 1).
+    ``deviation`` and its negative are both drawn, so its sign does not matter. Raises ValueError for
+    a deviation that is zero or outside (-1, 1).
     """
     rn = np.linspace(*rn_range_fm, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
@@ -136,7 +138,7 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), truth_rn_fm=nai_truth_rn_fm)
     connie_exp = experiments.get("CONNIE")
     scans = {"NaI": fits.scan(fits.combine(nai), NSI(ee_d=d), r)}
-    deviation = validation.number("deviation", deviation, -1.0, 1.0, low_open=True, high_open=True)
+    deviation = abs(validation.number("deviation", deviation, -1.0, 1.0, low_open=True, high_open=True))
     if deviation == 0:
         raise ValueError("deviation = 0 must be non-zero: it is the CONNIE shift drawn beside the SM case")
     cases = {"SM": 1.0, **{f"{100 * sign * deviation:+g}%": 1.0 + sign * deviation for sign in (1, -1)}}
@@ -167,4 +169,4 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-FIGURES = {"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right}
+FIGURES = MappingProxyType({"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right})

@@ -135,8 +135,10 @@ def combine(*parts: tuple[Measurement, dict[str, float]]) -> Fit:
     >>> fit.pulls, f"{float(fit.chi2()):.3f}"
     (('reactor-flux', 'CONUS-detector', 'CONNIE-detector'), '7.618')
 
-    Raises ValueError if one pull name comes with two widths.
+    Raises ValueError for no parts, or if one pull name comes with two widths.
     """
+    if not parts:
+        raise ValueError("combine needs at least one (measurement, pulls) pair")
     sigmas: dict[str, float] = {}
     for _, pulls in parts:
         for name, s in pulls.items():
@@ -176,7 +178,15 @@ def setup_flipped_eps_ee_d(name: str, nsi: NSI | None = None, bracket: tuple[flo
     t = templates_for(name)
     n_sm = t.counts().sum()
     base = STANDARD_MODEL if nsi is None else nsi
-    return brentq(lambda ed: t.counts(dataclasses.replace(base, ee_d=ed)).sum() - n_sm, *bracket, xtol=1e-12)
+
+    def excess(ed):
+        return t.counts(dataclasses.replace(base, ee_d=ed)).sum() - n_sm
+
+    lo, hi = (validation.number("bracket", x) for x in bracket)
+    if excess(lo) * excess(hi) > 0:
+        raise ValueError(f"bracket = {tuple(bracket)} holds no flipped root of {name} at these couplings: "
+                         "move it (for eps_ee^uV < 0 the flipped root rises, e.g. (0.15, 1.0) for CsI at -0.1)")
+    return brentq(excess, lo, hi, xtol=1e-12)
 
 
 def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0, nsi: NSI | None = None) -> Interval:
@@ -208,10 +218,10 @@ def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 200
     so the branch is a choice: ``"sm"`` (eps_ee^dV below the zero of CONNIE's charge, where the SM
     lies) or ``"flipped"`` (above it). eps_ee^dV is profiled on ``n_eps`` points of that branch.
     ``nai_truth_rn_fm`` is the neutron radius of the NaI pseudo-data. Raises ValueError for an
-    unknown branch.
+    unknown branch or an n_eps below 3.
     """
-    if branch not in BRANCHES:
-        raise ValueError(f"branch {branch!r} is unknown; allowed: {BRANCHES}")
+    validation.choice("branch", branch, BRANCHES)
+    n_eps = validation.integer("n_eps", n_eps, 3)
     nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"),
                              truth_rn_fm=nai_truth_rn_fm)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)

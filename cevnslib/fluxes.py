@@ -145,8 +145,8 @@ def _flux_scale(emitter: tuple[str, float], per_unit: float, distance_m: float, 
 
 
 def _energies(energy_mev: npt.ArrayLike) -> np.ndarray:
-    """Return ``energy_mev`` as a float array, or raise ValueError if it holds NaN."""
-    energies = np.asarray(energy_mev, dtype=float)
+    """Return ``energy_mev`` as a float array, or raise ValueError if it holds NaN or is not numeric."""
+    energies = validation.real_array("energy_mev", energy_mev, finite=False)
     if np.isnan(energies).any():
         raise ValueError("energy_mev must not contain NaN")
     return energies
@@ -185,9 +185,8 @@ def _checked_fractions(fission_fractions: Mapping[str, float] | None) -> np.ndar
     unknown = sorted(set(fractions) - set(ISOTOPES))
     if unknown:
         raise ValueError(f"fission_fractions: unknown isotope(s) {unknown}; allowed: {ISOTOPES}")
-    values = np.array([float(fractions.get(iso, 0.0)) for iso in ISOTOPES])
-    if not (np.isfinite(values).all() and (values >= 0.0).all()):
-        raise ValueError(f"fission_fractions must be finite and >= 0, got {dict(fractions)}")
+    values = np.array([validation.number(f"fission_fractions[{iso!r}]", fractions.get(iso, 0.0), 0.0, 1.0)
+                       for iso in ISOTOPES])
     if abs(values.sum() - 1.0) > FISSION_FRACTION_TOLERANCE:
         raise ValueError(
             f"fission_fractions must sum to 1 within {FISSION_FRACTION_TOLERANCE}, "

@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import validation
 from .constants import HBARC_MEV_FM
 
 #: Helm surface thickness s in fm [Lewin & Smith, Astropart. Phys. 6 (1996) 87].
@@ -30,7 +31,8 @@ def _wavenumber_fm(q_mev) -> np.ndarray:
 
 
 def _check_radius(radius_fm: float, minimum_fm: float, model: str) -> None:
-    if not np.all(np.isfinite(radius_fm)) or np.any(np.asarray(radius_fm) <= minimum_fm):
+    radius_fm = validation.real_array("radius_fm", radius_fm)
+    if np.any(radius_fm <= minimum_fm):
         raise ValueError(
             f"radius_fm = {radius_fm} is outside the range of the {model} form factor: "
             f"it must exceed {minimum_fm:.3f} fm"
@@ -113,6 +115,5 @@ def get(name: str):
 
     Raises ValueError for an unknown name.
     """
-    if name not in FORM_FACTORS:
-        raise ValueError(f"form_factor {name!r} is unknown; allowed: {sorted(FORM_FACTORS)}")
+    validation.choice("form_factor", name, sorted(FORM_FACTORS))
     return FORM_FACTORS[name]

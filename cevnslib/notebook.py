@@ -55,12 +55,15 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u207
 def scientific(value, digits: int = 2) -> str:
     """``value`` as text in scientific notation with ``digits`` decimals, e.g. ``'2.09 × 10⁻⁴²'``.
 
-    For prose, where e-notation (``2.09e-42``) reads badly. Raises like :func:`book_precision`.
+    For prose, where e-notation (``2.09e-42``) reads badly. Raises like :func:`book_precision`, and
+    ValueError for a value that is not finite.
 
     >>> scientific(2.0912e-42)
     '2.09 × 10⁻⁴²'
     """
     number = float(book_precision(value))
+    if not math.isfinite(number):
+        raise ValueError(f"value = {value!r} must be finite to be written in scientific notation")
     mantissa, exponent = f"{number:.{digits}e}".split("e")
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 

@@ -16,6 +16,7 @@ from importlib.resources import files
 
 import numpy as np
 
+from . import validation
 from .constants import (
     AMU_GEV,
     AVOGADRO_PER_MOL,
@@ -120,8 +121,7 @@ def nucleus(name: str) -> Nucleus:
     Raises ValueError for an unknown isotope.
     """
     table = _table()
-    if name not in table:
-        raise ValueError(f"nucleus {name!r} is unknown; allowed: {sorted(table)}")
+    validation.choice("nucleus", name, sorted(table))
     return table[name][1]
 
 
@@ -130,14 +130,13 @@ def element(symbol: str) -> Target:
 
     Raises ValueError for an unknown element.
     """
+    validation.choice("element", symbol, ELEMENTS)
     members = [(nuc, ab) for el, nuc, ab in _table().values() if el == symbol]
-    if not members:
-        raise ValueError(f"element {symbol!r} is unknown; allowed: {ELEMENTS}")
     return Target(symbol, tuple(m[0] for m in members), tuple(m[1] for m in members))
 
 
 ELEMENTS = ("Na", "Si", "Ar", "Ge", "I", "Xe", "Cs")
-COMPOUNDS = {"CsI": ("Cs", "I"), "NaI": ("Na", "I")}
+COMPOUNDS = MappingProxyType({"CsI": ("Cs", "I"), "NaI": ("Na", "I")})
 TARGETS = ELEMENTS + tuple(COMPOUNDS)
 
 
@@ -153,6 +152,7 @@ def target(name: str) -> Target:
     >>> [n.name for n in csi.nuclei], f"{csi.nuclei_per_kg.sum():.4e} nuclei per kg"
     (['Cs133', 'I127'], '4.6358e+24 nuclei per kg')
     """
+    validation.choice("target", name, TARGETS)
     if name in ELEMENTS:
         return element(name)
     if name in COMPOUNDS:

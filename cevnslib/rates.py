@@ -252,8 +252,11 @@ class EventTemplates:
             if value is not None:
                 object.__setattr__(self, name, read_only(value))
         if self.rn_grid_fm is not None:
-            object.__setattr__(self, "_zn", make_interp_spline(self.rn_grid_fm, self.i_zn_grid, RN_SPLINE_DEGREE, axis=0))
-            object.__setattr__(self, "_nn", make_interp_spline(self.rn_grid_fm, self.i_nn_grid, RN_SPLINE_DEGREE, axis=0))
+            for name, values in (("_zn", self.i_zn_grid), ("_nn", self.i_nn_grid)):
+                spline = make_interp_spline(self.rn_grid_fm, values, RN_SPLINE_DEGREE, axis=0)
+                spline.c.setflags(write=False)
+                spline.t.setflags(write=False)
+                object.__setattr__(self, name, spline)
 
     @property
     def n_bins(self) -> int:
@@ -311,16 +314,11 @@ class EventTemplates:
 def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.ndarray:
     """``value`` as a float array, or ValueError naming ``name`` and the allowed range in fm."""
     lo, hi = allowed
-    if type(value) is float or type(value) is int:  # the common scalar case, without array overhead
-        if lo <= value <= hi:
+    if type(value) is float or type(value) is int or isinstance(value, (np.floating, np.integer)):
+        if lo <= value <= hi:  # the common scalar case, without array overhead
             return float(value)
         raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
-    try:
-        radius = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers (fm), got {value!r}") from None
-    if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind in "USO":
-        raise ValueError(f"{name} must be a number or an array of numbers (fm), got {value!r}")
+    radius = validation.real_array(name, value, finite=False)  # strings, booleans, complex: refused
     if np.any(~np.isfinite(radius)) or np.any(radius < lo) or np.any(radius > hi):
         raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
     return radius

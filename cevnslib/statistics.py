@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 
 from . import validation
 from .couplings import NSI
+from .validation import freeze
 from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
 from .rates import EventTemplates
 
@@ -31,7 +32,7 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
     sigma is computed through survival functions, p = P(abs(z) > sigma) = chi2_1.sf(sigma^2) and
     level = chi2_dof.isf(p), so it stays exact far into the tails (sigma = 9 gives 81.0 for one
     parameter). Raises ValueError naming the parameter: both or neither given, ``confidence``
-    outside (0, 1), ``sigma`` not > 0 or so large that p underflows (above about 37), ``dof`` not
+    outside (0, 1), ``sigma`` outside (0, :data:`SIGMA_MAX`] (beyond, p underflows), ``dof`` not
     1, 2 or 3.
 
     >>> f"{delta_chi2_level(sigma=1):.3f}", f"{delta_chi2_level(0.9, dof=2):.3f}", f"{delta_chi2_level(sigma=9, dof=1):.1f}"
@@ -39,17 +40,21 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
     """
     if (confidence is None) == (sigma is None):
         raise ValueError("give exactly one of confidence or sigma")
-    if dof not in (1, 2, 3):
+    if isinstance(dof, (bool, np.bool_)) or dof not in (1, 2, 3):
         raise ValueError(f"dof = {dof} must be 1, 2 or 3")
     if sigma is not None:
-        sigma = validation.number("sigma", sigma, 0.0, low_open=True)
-        p_value = stats.chi2.sf(sigma**2, 1)
-        if not p_value > 0:
-            raise ValueError(f"sigma = {sigma} is so far in the tail that its p-value underflows to 0; "
-                             "sigma must lie in (0, 37]")
-        return float(stats.chi2.isf(p_value, dof))
+        sigma = validation.number("sigma", sigma, 0.0, SIGMA_MAX, low_open=True)
+        return float(stats.chi2.isf(stats.chi2.sf(sigma**2, 1), dof))
     confidence = validation.number("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
     return float(stats.chi2.isf(1.0 - confidence, dof))
+
+
+#: Largest level in sigma: beyond about 37.5 the two-sided p-value underflows to zero.
+SIGMA_MAX = 37.0
+#: Allowed widths of a Gaussian pull: narrower is a fixed parameter, wider a free one.
+PULL_WIDTH_RANGE = (1e-6, 1e6)
+#: Largest count a bin may hold: far above any experiment; beyond, squares of residuals overflow.
+MAX_COUNTS = 1e15
 
 
 def _bin_values(name: str, value, n_bins: int) -> np.ndarray:
@@ -60,10 +65,9 @@ def _bin_values(name: str, value, n_bins: int) -> np.ndarray:
     array = np.array(raw, dtype=float)
     if array.shape != (n_bins,):
         raise ValueError(f"{name} must have one entry per bin ({n_bins}), got shape {array.shape}")
-    if not np.all(np.isfinite(array)) or np.any(array < 0):
-        raise ValueError(f"{name} = {array} must be finite and >= 0 in every bin (counts)")
-    array.setflags(write=False)
-    return array
+    if not np.all(np.isfinite(array)) or np.any(array < 0) or np.any(array > MAX_COUNTS):
+        raise ValueError(f"{name} = {array} must be finite and lie in [0, {MAX_COUNTS:g}] in every bin (counts)")
+    return freeze(array)
 
 
 @dataclass
@@ -145,7 +149,8 @@ class Fit:
     fields may be arrays) and ``rn_fm`` (one neutron radius for the targets that depend on it, a
     number or an array); arrays broadcast, and with ``data`` (:class:`FitData`) also with the toys.
 
-    Raises ValueError for a pull without a width, or a width that is not a finite number > 0.
+    Raises ValueError for no measurements, a pull without a width, or a width outside
+    :data:`PULL_WIDTH_RANGE`.
     """
 
     measurements: list[Measurement]
@@ -156,8 +161,10 @@ class Fit:
         missing = used - set(self.pull_sigmas)
         if missing:
             raise ValueError(f"pull_sigmas has no width for {sorted(missing)}")
+        if not self.measurements:
+            raise ValueError("measurements must hold at least one Measurement")
         for name, s in self.pull_sigmas.items():
-            validation.number(f"pull_sigmas[{name!r}]", s, 0.0, low_open=True)
+            validation.number(f"pull_sigmas[{name!r}]", s, *PULL_WIDTH_RANGE)
         self.pulls = tuple(p for p in self.pull_sigmas if p in used)
 
     @property
@@ -275,7 +282,12 @@ def region_mask(delta_chi2: np.ndarray, level: float) -> np.ndarray:
 
 
 def best_fit(values: np.ndarray, *axes: np.ndarray) -> tuple:
-    """Minimum of a chi^2 grid and the coordinates where it is reached (one per axis)."""
+    """Minimum of a chi^2 grid and the coordinates where it is reached (one per axis).
+
+    Raises ValueError if the grid holds NaN.
+    """
+    if np.any(np.isnan(values)):
+        raise ValueError("values holds NaN: the minimum of the grid is undefined")
     index = np.unravel_index(np.argmin(values), values.shape)
     return (float(values[index]), *(float(ax[i]) for ax, i in zip(axes, index)))
 
@@ -348,11 +360,13 @@ def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> Interval:
     >>> result.best, str(result), [f"{x:.3f}" for x in result.hull]
     (1.0, '[0.5, 1.5] ∪ [2.613, 3.387]', ['0.500', '3.387'])
     """
-    grid = np.asarray(grid, dtype=float)
+    grid = validation.real_array("grid", grid)
     if grid.ndim != 1 or grid.size < 3 or np.any(np.diff(grid) <= 0):
-        raise ValueError("grid must be an increasing 1-D array of at least 3 values")
+        raise ValueError("grid must be an increasing 1-D array of at least 3 finite values")
     level = validation.number("level", level, 0.0, low_open=True)
     values = np.asarray(func(grid), dtype=float)
+    if values.shape != grid.shape or not np.all(np.isfinite(values)):
+        raise ValueError("func must return one finite value per grid point (NaN or inf found, or a wrong shape)")
     i = int(np.argmin(values))
     best = grid[i]
     if 0 < i < grid.size - 1:

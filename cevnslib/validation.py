@@ -46,6 +46,46 @@ def number(name: str, value, low: float | None = None, high: float | None = None
     return x
 
 
+def real_array(name: str, value, finite: bool = True) -> np.ndarray:
+    """``value`` (a number or an array of numbers) as a float array; ValueError naming ``name`` for
+    strings, booleans, complex or non-numeric entries, and (with ``finite``) NaN or infinities."""
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}")
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be a number or an array of real numbers, got {value!r}")
+    array = raw.astype(float)
+    if finite and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return array
+
+
+def choice(name: str, value, allowed):
+    """``value`` if it is one of ``allowed`` (strings compared as strings); ValueError naming ``name``
+    and the allowed values otherwise, also for unhashable input such as a list."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{name} {value!r} is unknown; allowed: {tuple(allowed)}")
+    return value
+
+
+def flag(name: str, value) -> bool:
+    """``value`` if it is a bool (True or False); ValueError naming ``name`` otherwise (a string
+    such as "no" would otherwise count as True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} = {value!r} must be True or False")
+    return bool(value)
+
+
+def integer(name: str, value, low: int, high: int | None = None) -> int:
+    """``value`` as an int in [low, high]; ValueError naming ``name`` for anything else (floats,
+    strings and booleans included)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} = {value!r} must be an integer in [{low}, {'inf' if high is None else high}]")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name} = {value!r} must lie in [{low}, {'inf' if high is None else high}]")
+    return int(value)
+
+
 def positive(name: str, value) -> float:
     """``value`` as a float if it is a finite number > 0; ValueError naming ``name`` otherwise."""
     return number(name, value, 0.0, low_open=True)
@@ -70,8 +110,18 @@ def edges(name: str, value, minimum: float = 0.0) -> tuple[float, ...]:
     return tuple(out)
 
 
-def read_only(array) -> np.ndarray:
-    """A read-only float copy of ``array``: arrays the library caches or shares cannot be edited in place."""
-    out = np.array(array, dtype=float, copy=True)
-    out.setflags(write=False)
-    return out
+def read_only(array, dtype=float) -> np.ndarray:
+    """A read-only copy of ``array``: arrays the library caches or shares cannot be edited in place.
+
+    The copy is handed out as a view of a read-only base, so that ``setflags(write=True)`` on it
+    raises ValueError too.
+    """
+    return freeze(np.array(array, dtype=dtype, copy=True))
+
+
+def freeze(array: np.ndarray) -> np.ndarray:
+    """``array`` made read-only and returned as a read-only view (which cannot be made writeable)."""
+    array.setflags(write=False)
+    view = array.view()
+    view.setflags(write=False)
+    return view

@@ -22,7 +22,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import experiments, fits, form_factors
+from . import experiments, fits, form_factors, validation
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions, dsigma_dT, t_max_kev
@@ -44,6 +44,8 @@ def _sources() -> MappingProxyType:
     })
 
 
+#: Most points an explorer's curve or grid axis may have (memory stays below about 100 MB).
+MAX_POINTS = 20_000
 #: Sources offered by the explorers (label -> source).
 SOURCES = _sources()
 FORM_FACTOR_NAMES = tuple(form_factors.FORM_FACTORS)
@@ -80,8 +82,8 @@ def spectrum_data(target_name: str, source_name: str, nsi: NSI | None = None, rn
     The rate is :func:`cevnslib.rates.recoil_spectrum` for 1 kg over a day (the reactor) or over the
     run (the pion source). Raises ValueError for an unknown target or source, or bad parameters.
     """
-    if source_name not in SOURCES:
-        raise ValueError(f"source_name {source_name!r} is unknown; allowed: {tuple(SOURCES)}")
+    validation.choice("source_name", source_name, tuple(SOURCES))
+    n_points = validation.integer("n_points", n_points, 2, MAX_POINTS)
     tgt, source = target(target_name), SOURCES[source_name]
     e_max = max(c.line_mev or c.e_max_mev for c in source.components)
     lightest = min(tgt.nuclei, key=lambda n: n.mass_gev)
@@ -137,6 +139,8 @@ def designer_data(target_name: str = "Ge", mass_kg: float = _CONUS["mass_kg"], t
     Defaults are those of CONUS (and, for the pion source, the NaI forecast's beam). Raises
     ValueError for bad parameters or a threshold above the kinematic maximum.
     """
+    reactor = validation.flag("reactor", reactor)
+    n_grid = tuple(validation.integer("n_grid", n, 2, MAX_POINTS) for n in n_grid)
     if reactor:
         source = ReactorFlux(power_gw, distance_m)
     else:
@@ -170,6 +174,7 @@ class Figure2Data:
 def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, sigma: float = 1.0,
                  n_grid: tuple[int, int] = (101, 401)) -> Figure2Data:
     """NaI, CONNIE at (1 + deviation) x SM, and their combination over (R_n, eps_ee^dV)."""
+    n_grid = tuple(validation.integer("n_grid", n, 2, MAX_POINTS) for n in n_grid)
     rn = np.linspace(*fits.RN_SCAN_RANGE_FM, n_grid[0])
     eps_d = np.linspace(-0.3, 0.7, n_grid[1])
     nai = fits.asimov_measurement(experiments.get("COHERENT-NaI", systematic=nai_systematic),

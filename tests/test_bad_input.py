@@ -178,3 +178,148 @@ def test_fit_with_unknown_pull_width_names_it(csi_templates):
     m = Measurement("x", csi_templates, np.ones(12), np.ones(12), signal_pulls=("a",))
     with pytest.raises(ValueError, match="pull_sigmas"):
         Fit([m], {})
+
+
+# ------------------------------------------------- cases found by a reviewer trying to break the library
+
+@pytest.mark.parametrize("observed", [0.5, 1.0, 2.0, 10.0, 100.0])
+def test_reactor_poisson_fit_with_two_pulls_on_one_signal_is_right_far_from_the_model(observed):
+    """CONNIE observing far fewer events than expected: its signal carries a shared flux pull and its
+    own detector pull. Their sum u is all that matters; given u, the priors cost u^2/(s_f^2 + s_d^2)
+    at best, so -2 ln L = min_u 2[S(1+u) - n + n ln(n/(S(1+u)))] + u^2/s^2 (an independent 1-D route)."""
+    from scipy.optimize import minimize_scalar
+
+    measurement, pulls = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"))
+    zero = Measurement(measurement.name, measurement.templates, [observed], [1.0],
+                       signal_pulls=measurement.signal_pulls)
+    value = float(Fit([zero], pulls).poisson_deviance())
+    s_total = float(measurement.templates.counts().sum())
+    variance = sum(s**2 for s in pulls.values())
+
+    def one_dimensional(u):
+        mu = s_total * (1 + u)
+        return 2 * (mu - observed + observed * np.log(observed / mu)) + u * u / variance
+
+    reference = minimize_scalar(one_dimensional, bounds=(-1 + 1e-15, 1.0), method="bounded",
+                                options={"xatol": 1e-14}).fun
+    assert value == pytest.approx(reference, rel=1e-7, abs=1e-7)
+
+
+def test_reactor_poisson_scan_far_from_the_data_runs():
+    from cevnslib.couplings import NSI
+
+    fit = fits.combine(fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS")))
+    values = fit.poisson_deviance(NSI(ee_u=np.linspace(-1.0, 1.0, 21)))
+    assert np.all(np.isfinite(values)) and values.min() == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: __import__("cevnslib.coverage", fromlist=["x"]).coverage_of_interval(
+        lambda rng, n: np.zeros(n), lambda t: t, 10, batch_size=0), "batch_size"),
+    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).spectrum_data(
+        "CsI", list(__import__("cevnslib.widgets", fromlist=["x"]).SOURCES)[1], n_points=10**8), "n_points"),
+    (lambda: experiments.get("CONUS", include_t_over_e="no"), "include_t_over_e"),
+    (lambda: experiments.get("CONUS", relativistic_q="no"), "relativistic_q"),
+    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(reactor="no"), "reactor"),
+    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(n_grid=(0, 5)), "n_grid"),
+    (lambda: experiments.get("CONUS", sin2_theta_w="0.2"), "sin2_theta_w"),
+    (lambda: experiments.get("CONUS", quadrature=None), "quadrature"),
+    (lambda: experiments.get("CONUS", quadrature="fast"), "quadrature"),
+    (lambda: experiments.get(["CONUS"]), "experiment"),
+    (lambda: __import__("cevnslib.nuclei", fromlist=["x"]).target(["Ge"]), "target"),
+    (lambda: Fit([]), "at least one"),
+    (lambda: fits.combine(), "at least one"),
+    (lambda: fits.nai_connie_best_rn(1.0, n_eps=1), "n_eps"),
+    (lambda: fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017", __import__("cevnslib.couplings", fromlist=["x"]).NSI(ee_u=-0.1)), "bracket"),
+    (lambda: experiments.get("COHERENT-NaI", years=1e300), "years"),
+    (lambda: experiments.get("CONUS", live_time_days=1e300), "live time"),
+    (lambda: experiments.get("CONUS", fission_fractions={"U235": "1"}), "fission_fractions"),
+    (lambda: __import__("cevnslib.csi_likelihood", fromlist=["x"]).CsI2017Likelihood(sigma_alpha="0.3"), "sigma_alpha"),
+    (lambda: __import__("cevnslib.cross_section", fromlist=["x"]).dsigma_dT("10", 1.0, "Cs133"), "energy_mev"),
+    (lambda: experiments.get("CONUS").source.flux_per_mev("3"), "energy_mev"),
+    (lambda: __import__("cevnslib.form_factors", fromlist=["x"]).helm(10.0, "4"), "radius_fm"),
+    (lambda: delta_chi2_level(sigma=1, dof=True), "dof"),
+    (lambda: delta_chi2_level(sigma=37.5), "sigma"),
+    (lambda: __import__("cevnslib.notebook", fromlist=["x"]).scientific(float("nan")), "value"),
+])
+def test_reviewer_cases_raise_naming_the_parameter(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_nsi_couplings_beyond_any_allowed_region_are_refused():
+    from cevnslib.couplings import NSI
+
+    for bad in (dict(ee_d=1e160), dict(em_u=1e200j), dict(ee_u=np.array([0.0, 1e5]))):
+        with pytest.raises(ValueError, match="NSI coupling"):
+            NSI(**bad)
+    with pytest.raises(TypeError, match="nsi"):
+        experiments.get("CONUS").predict(nsi=0.1)
+
+
+def test_radius_must_be_real():
+    for bad in (np.array([5 + 3j]), True):
+        with pytest.raises(ValueError, match="rn_fm"):
+            experiments.get("COHERENT-CsI-2017").predict(rn_fm=bad)
+
+
+def test_pseudo_data_must_hold_counts():
+    from cevnslib.csi_likelihood import PseudoData
+
+    zeros = np.zeros((12, 12))
+    for observed in (-np.ones((12, 12)), np.full((12, 12), np.nan), [["1"] * 12] * 12):
+        with pytest.raises(ValueError, match="observed"):
+            PseudoData(observed, zeros)
+
+
+def test_an_acceptance_that_is_not_a_probability_is_refused():
+    from cevnslib.nuclei import target
+    from cevnslib.rates import build_templates
+
+    exp = experiments.get("COHERENT-NaI")
+    detector = Detector("keVnr", (13.0, np.inf), acceptance=lambda x: -np.ones_like(x))
+    with pytest.raises(ValueError, match="acceptance"):
+        build_templates(target("NaI"), exp.source, detector, 1.0, 1.0)
+
+
+def test_quad_evaluates_one_point_only():
+    from cevnslib.couplings import NSI
+
+    with pytest.raises(ValueError, match="one physics point"):
+        experiments.get("COHERENT-NaI").predict(NSI(ee_d=np.array([0.0, 0.1])), method="quad")
+
+
+def test_nan_in_a_scan_is_refused():
+    from cevnslib.statistics import best_fit, interval_1d
+
+    with pytest.raises(ValueError, match="func"):
+        interval_1d(lambda x: np.where(x > 1, np.nan, x * x), np.linspace(0, 2, 21))
+    with pytest.raises(ValueError, match="grid"):
+        interval_1d(lambda x: x * x, np.array([0.0, np.nan, 1.0]))
+    with pytest.raises(ValueError, match="NaN"):
+        best_fit(np.array([np.nan, 1.0, 0.5]), np.arange(3.0))
+
+
+def test_pull_widths_out_of_range_name_the_pull(csi_templates):
+    m = Measurement("x", csi_templates, np.ones(12), np.ones(12), signal_pulls=("a",))
+    for width in (1e-200, 1e200, True):
+        with pytest.raises(ValueError, match="pull_sigmas"):
+            Fit([m], {"a": width})
+
+
+def test_figure2_right_caption_and_colours_do_not_depend_on_the_sign_of_the_deviation():
+    a = figures.figure2_right(n_grid=(21, 41), deviation=-0.3)
+    b = figures.figure2_right(n_grid=(21, 41), deviation=0.3)
+    assert a.caption == b.caption and "+- -" not in a.caption
+    assert [h.get_label() for h in a.figure.axes[0].get_legend().legend_handles] == \
+        [h.get_label() for h in b.figure.axes[0].get_legend().legend_handles]
+
+
+def test_outdir_problems_found_before_any_computation(tmp_path):
+    (tmp_path / "out" / "figure1.pdf").mkdir(parents=True)
+    assert "folder figure1.pdf" in outdir_problem(str(tmp_path / "out"), ("figure1.pdf",))
+    assert "cannot be used" in outdir_problem(str(tmp_path / ("x" * 300)))
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    assert outdir_problem(str(tmp_path / "nonexist" / ".." / "afile" / "x")) is not None
+    assert not (tmp_path / "nonexist").exists()

@@ -96,3 +96,21 @@ def test_predict_broadcasts_radius_arrays_and_nsi_grids():
     grid = exp.predict(NSI(ee_d=eps[:, None]), rn_fm=radii[None, :])
     assert grid.shape == (4, 3, exp.detector.n_bins)
     np.testing.assert_allclose(grid[2, 1], exp.predict(NSI(ee_d=float(eps[2])), rn_fm=4.8), rtol=1e-13)
+
+
+def test_read_only_arrays_cannot_be_made_writeable_again():
+    templates = fits.templates_for("COHERENT-CsI-2017")
+    for array in (templates.i_zz, experiments.get("COHERENT-CsI-2017").data.coincidence):
+        with pytest.raises(ValueError):
+            array.setflags(write=True)
+    with pytest.raises(ValueError, match="read-only"):
+        templates._zn.c[...] = 0.0
+
+
+def test_module_registries_are_read_only():
+    from cevnslib import figures, form_factors, nuclei
+
+    for registry in (nuclei.COMPOUNDS, figures.FIGURES, widgets.SOURCES, experiments.SETUPS,
+                     form_factors.FORM_FACTORS):
+        with pytest.raises(TypeError):
+            registry["new"] = None
