@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from . import experiments, fits, validation
+from . import style
 from .couplings import NSI
 from .statistics import delta_chi2_level
 
@@ -24,9 +25,20 @@ EPS_D_LABEL = r"$\varepsilon_{ee}^{dV}$"
 RN_LABEL = r"$R_n$ [fm]"
 
 
+#: Colours of the regions (Okabe-Ito, colour-blind safe; see :mod:`cevnslib.style`).
+C = style.COLORS
+#: Width of the figures in inches: the full text column of the book (and of an A4 page).
+FULL_WIDTH_IN = 7.4
+#: Contour lines are never thinner than this (points), so that narrow allowed regions stay visible.
+MIN_LINE_WIDTH = 1.6
+
+
 @dataclass
 class FigureResult:
-    """A figure, the grids it was drawn from (name -> array) and a caption stating its assumptions."""
+    """A figure, the grids it was drawn from (name -> array) and a caption stating its assumptions.
+
+    The caption is MyST Markdown: maths between dollar signs, as the book renders it.
+    """
 
     figure: plt.Figure
     data: dict[str, np.ndarray] = field(default_factory=dict)
@@ -37,6 +49,12 @@ def _cl_text(confidence: float | None, sigma: float | None) -> str:
     return f"{sigma:g}$\\sigma$" if sigma is not None else f"{100 * confidence:g}% C.L."
 
 
+def _axes(height_in: float = 5.6):
+    """A figure at the full column width, in the book's style."""
+    style.apply()
+    return plt.subplots(figsize=(FULL_WIDTH_IN, height_in), constrained_layout=True)
+
+
 def _result(fig, axes: dict, level: float, scans: dict, caption: str) -> FigureResult:
     """Bundle a figure with its axes, level and Delta chi^2 grids (keys "dchi2 <region>")."""
     data = {**axes, "level": np.array(level)}
@@ -44,11 +62,16 @@ def _result(fig, axes: dict, level: float, scans: dict, caption: str) -> FigureR
     return FigureResult(fig, data, caption)
 
 
-def _region(ax, x, y, dchi2, level, color, style="-", fill=False, linewidth=1.6):
-    """Draw Delta chi^2 <= level over (x, y) grids indexed [x, y]."""
+def _region(ax, x, y, dchi2, level, color, linestyle="-", fill=False, linewidth=MIN_LINE_WIDTH):
+    """Draw Delta chi^2 <= level over (x, y) grids indexed [x, y]: a filled area and its outline.
+
+    The outline is drawn at least :data:`MIN_LINE_WIDTH` wide, so a region narrower than a pixel
+    still shows as a line.
+    """
     if fill:
-        ax.contourf(x, y, dchi2.T, levels=[-1.0, level], colors=[color], alpha=0.45)
-    ax.contour(x, y, dchi2.T, levels=[level], colors=[color], linestyles=[style], linewidths=linewidth)
+        ax.contourf(x, y, dchi2.T, levels=[-1.0, level], colors=[color], alpha=0.40)
+    ax.contour(x, y, dchi2.T, levels=[level], colors=[color], linestyles=[linestyle],
+               linewidths=max(linewidth, MIN_LINE_WIDTH))
 
 
 def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float] = (-1.0, 1.0), confidence: float = 0.90,
@@ -70,23 +93,24 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
         "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), NSI(ee_u=u, ee_d=d)),
     }
     level = delta_chi2_level(confidence, dof=2)
-    fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
-    _region(ax, eps_u, eps_d, scans["CONUS"], level, "black", "-")
-    _region(ax, eps_u, eps_d, scans["CONNIE"], level, "tab:blue", ":")
-    _region(ax, eps_u, eps_d, scans["CONUS + CONNIE"], level, "red", fill=True, linewidth=3.0)
-    ax.plot(0, 0, "k+", ms=8)
+    fig, ax = _axes(6.4)
+    _region(ax, eps_u, eps_d, scans["CONUS"], level, C["black"], "-")
+    _region(ax, eps_u, eps_d, scans["CONNIE"], level, C["blue"], ":", linewidth=2.0)
+    _region(ax, eps_u, eps_d, scans["CONUS + CONNIE"], level, C["vermillion"], fill=True, linewidth=3.0)
+    ax.plot(0, 0, "k+", ms=10)
     ax.set(xlabel=EPS_U_LABEL, ylabel=EPS_D_LABEL, xlim=eps_range, ylim=eps_range)
     cl = _cl_text(confidence, None)
     ax.legend(handles=[
-        Line2D([], [], color="tab:blue", ls=":", label=f"CONNIE ({cl})"),
-        Line2D([], [], color="black", ls="-", label=f"CONUS ({cl})"),
-        Patch(color="red", alpha=0.45, label=f"CONUS + CONNIE ({cl})"),
-    ], loc="upper right", fontsize=8)
+        Line2D([], [], color=C["blue"], ls=":", lw=2.0, label=f"CONNIE ({cl})"),
+        Line2D([], [], color=C["black"], ls="-", lw=MIN_LINE_WIDTH, label=f"CONUS ({cl})"),
+        Patch(color=C["vermillion"], alpha=0.40, label=f"CONUS + CONNIE ({cl})"),
+    ], loc="upper right")
     caption = (
-        f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in the (eps_ee^uV, eps_ee^dV) plane for "
-        f"one year of CONNIE (Si, 1 kg, 28 eVee) and CONUS (Ge, 4 kg, 0.1 keVee), SM Asimov data, "
-        f"{100 * systematics.total:g}% normalisation systematic each, of which {100 * systematics.flux:g}% "
-        "(reactor flux) is shared in the combination. Other eps = 0."
+        f"The paper's Fig. 1: expected {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in the "
+        "($\\varepsilon_{ee}^{uV}$, $\\varepsilon_{ee}^{dV}$) plane for one year of CONNIE (Si, 1 kg, 28 eVee) and "
+        f"CONUS (Ge, 4 kg, 0.1 keVee), SM Asimov data, a {100 * systematics.total:g}% normalisation systematic "
+        f"each, of which {100 * systematics.flux:g}% (the reactor flux) is shared in the combination; every "
+        "other coupling is zero."
     )
     return _result(fig, {"eps_u": eps_u, "eps_d": eps_d}, level, scans, caption)
 
@@ -105,19 +129,20 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float
         "COHERENT CsI + CONUS": fits.scan(fits.combine(csi, conus), NSI(ee_d=d), r),
     }
     level = delta_chi2_level(sigma=sigma, dof=2)
-    fig, ax = plt.subplots(figsize=(5.2, 4.6), constrained_layout=True)
-    _region(ax, rn, eps_d, scans["COHERENT CsI"], level, "tab:blue", fill=True)
-    _region(ax, rn, eps_d, scans["COHERENT CsI + CONUS"], level, "magenta", fill=True)
+    fig, ax = _axes(5.6)
+    _region(ax, rn, eps_d, scans["COHERENT CsI"], level, C["sky blue"], fill=True)
+    _region(ax, rn, eps_d, scans["COHERENT CsI + CONUS"], level, C["reddish purple"], fill=True, linewidth=2.2)
     ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
     ax.legend(handles=[
-        Patch(color="tab:blue", alpha=0.45, label=f"COHERENT CsI 2017 ({cl})"),
-        Patch(color="magenta", alpha=0.45, label=f"COHERENT CsI + CONUS ({cl})"),
-    ], loc="upper right", fontsize=8)
+        Patch(color=C["sky blue"], alpha=0.40, label=f"COHERENT CsI 2017 ({cl})"),
+        Patch(color=C["reddish purple"], alpha=0.40, label=f"COHERENT CsI + CONUS ({cl})"),
+    ], loc="upper right")
     caption = (
-        f"{cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0 and eps_mumu = 0, "
-        f"from the COHERENT CsI 2017 data ({mode} chi^2, 28% signal and 25% BRN pulls, one R_n common to Cs and I), "
-        "alone and combined with one year of CONUS (SM Asimov, 4% systematic)."
+        f"The paper's Fig. 2 (left): {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
+        "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = \\varepsilon_{\\mu\\mu} = 0$, from the "
+        f"COHERENT CsI 2017 data ({mode} $\\chi^2$, 28% signal and 25% BRN pulls, one $R_n$ common to Cs and I), "
+        "alone and combined with one year of CONUS (SM Asimov data, 4% systematic)."
     )
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
@@ -147,24 +172,24 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
         scans[f"CONNIE {label}"] = fits.scan(fits.combine(connie), NSI(ee_d=d), r)
         scans[f"NaI + CONNIE {label}"] = fits.scan(fits.combine(nai, connie), NSI(ee_d=d), r)
     level = delta_chi2_level(sigma=sigma, dof=2)
-    colors = dict(zip(cases, ("red", "tab:green", "tab:orange")))
-    fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
-    _region(ax, rn, eps_d, scans["NaI"], level, "tab:blue", fill=True)
-    handles = [Patch(color="tab:blue", alpha=0.45, label="COHERENT NaI")]
+    colors = dict(zip(cases, (C["vermillion"], C["bluish green"], C["reddish purple"])))
+    fig, ax = _axes(6.2)
+    _region(ax, rn, eps_d, scans["NaI"], level, C["sky blue"], fill=True)
+    handles = [Patch(color=C["sky blue"], alpha=0.40, label="COHERENT NaI")]
     for label, color in colors.items():
         _region(ax, rn, eps_d, scans[f"CONNIE {label}"], level, color, ":")
-        _region(ax, rn, eps_d, scans[f"NaI + CONNIE {label}"], level, color, fill=True)
-        handles += [Line2D([], [], color=color, ls=":", label=f"CONNIE {label}"),
-                    Patch(color=color, alpha=0.45, label=f"NaI + CONNIE {label}")]
+        _region(ax, rn, eps_d, scans[f"NaI + CONNIE {label}"], level, color, fill=True, linewidth=2.2)
+        handles += [Line2D([], [], color=color, ls=":", lw=MIN_LINE_WIDTH, label=f"CONNIE {label}"),
+                    Patch(color=color, alpha=0.40, label=f"NaI + CONNIE {label}")]
     ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
-              title=f"all regions {cl}", title_fontsize=8)
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=3, fontsize=9,
+              title=f"all regions {cl}", title_fontsize=9)
     caption = (
-        f"Expected {cl} regions (2 parameters, Delta chi^2 = {level:.2f}) in (R_n, eps_ee^dV), eps_ee^uV = 0, "
-        f"for one year of COHERENT NaI (2 t, 13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with "
-        f"R_n = {nai_truth_rn_fm:.2f} fm), CONNIE observing its SM expectation or (1 +- {deviation:g}) times it, "
-        "and their combinations."
+        f"The paper's Fig. 2 (right): expected {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
+        "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = 0$, for one year of COHERENT NaI (2 t, "
+        f"13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with $R_n = {nai_truth_rn_fm:.2f}$ fm), "
+        f"CONNIE observing its SM expectation or $1 \\pm {deviation:g}$ times it, and their combinations."
     )
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
