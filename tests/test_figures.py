@@ -115,4 +115,6 @@ def test_each_figure_has_labels_legend_and_caption(fig1, fig2_left, fig2_right):
         ax = result.figure.axes[0]
         assert "varepsilon" in ax.get_ylabel()
         assert ax.get_legend() is not None and len(ax.get_legend().get_texts()) >= 2
-        assert "Delta chi^2" in result.caption and ("C.L." in result.caption or "sigma" in result.caption)
+        assert "$\\Delta\\chi^2 = " in result.caption and ("C.L." in result.caption or "sigma" in result.caption)
+        assert result.caption.startswith("The paper's Fig.")
+        assert "eps_" not in result.caption and "Delta chi" not in result.caption  # maths, not code names
