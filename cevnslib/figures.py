@@ -27,8 +27,6 @@ RN_LABEL = r"$R_n$ [fm]"
 
 #: Colours of the regions (Okabe-Ito, colour-blind safe; see :mod:`cevnslib.style`).
 C = style.COLORS
-#: Width of the figures in inches: the full text column of the book (and of an A4 page).
-FULL_WIDTH_IN = 7.4
 #: Contour lines are never thinner than this (points), so that narrow allowed regions stay visible.
 MIN_LINE_WIDTH = 1.6
 
@@ -52,7 +50,7 @@ def _cl_text(confidence: float | None, sigma: float | None) -> str:
 def _axes(height_in: float = 5.6):
     """A figure at the full column width, in the book's style."""
     style.apply()
-    return plt.subplots(figsize=(FULL_WIDTH_IN, height_in), constrained_layout=True)
+    return plt.subplots(figsize=(style.FULL_WIDTH_IN, height_in), constrained_layout=True)
 
 
 def _result(fig, axes: dict, level: float, scans: dict, caption: str) -> FigureResult:

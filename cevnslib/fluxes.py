@@ -519,8 +519,9 @@ class PionDecayAtRest(_Immutable):
     def spectrum(label: str, energy_mev: npt.ArrayLike) -> np.ndarray:
         """Normalised spectrum of a delayed component in 1/MeV.
 
-        With x = E/m_mu on 0 <= x <= 1/2, f = (192/m_mu) x^2 (1/2 - x) for ``"delayed nu_e"`` and
-        f = (64/m_mu) x^2 (3/4 - x) for ``"delayed anti-nu_mu"``; zero elsewhere.
+        With the Michel variable x = 2E/m_mu on 0 <= x <= 1: f dE = 12 x^2 (1 - x) dx for
+        ``"delayed nu_e"`` and f dE = 2 x^2 (3 - 2x) dx for ``"delayed anti-nu_mu"``, i.e.
+        f = (24/m_mu) x^2 (1 - x) and (4/m_mu) x^2 (3 - 2x); zero elsewhere.
 
         Parameters
         ----------

@@ -24,6 +24,9 @@ COLORS = MappingProxyType({
 #: The colour cycle of line plots: the palette without yellow (too pale on white) and black.
 CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
+#: Width (inches) of a figure spanning the text column; draw a figure at it or at a fraction of it.
+FULL_WIDTH_IN = 7.4
+
 #: Matplotlib settings of the book's figures.
 RC = MappingProxyType({
     "axes.prop_cycle": None,  # filled in by apply(), from CYCLE
