@@ -211,19 +211,21 @@ BRANCHES = ("sm", "flipped")
 
 
 def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001,
-                       nai_truth_rn_fm: float = NAI_TRUTH_RN_FM) -> float:
+                       nai_truth_rn_fm: float = NAI_TRUTH_RN_FM, nai_systematic: float | None = None) -> float:
     """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count.
 
     Both counts can be matched exactly on each of the two eps_ee^dV branches that CONNIE allows,
     so the branch is a choice: ``"sm"`` (eps_ee^dV below the zero of CONNIE's charge, where the SM
     lies) or ``"flipped"`` (above it). eps_ee^dV is profiled on ``n_eps`` points of that branch.
-    ``nai_truth_rn_fm`` is the neutron radius of the NaI pseudo-data. Raises ValueError for an
-    unknown branch or an n_eps below 3.
+    ``nai_truth_rn_fm`` is the neutron radius of the NaI pseudo-data, ``nai_systematic`` its
+    normalisation systematic (default: the setup's, 10%). Raises ValueError for an unknown branch
+    or an n_eps below 3.
     """
     validation.choice("branch", branch, BRANCHES)
     n_eps = validation.integer("n_eps", n_eps, 3)
-    nai = asimov_measurement(experiments.get("COHERENT-NaI"), templates_for("COHERENT-NaI"),
-                             truth_rn_fm=nai_truth_rn_fm)
+    nai_setup = experiments.get("COHERENT-NaI") if nai_systematic is None else \
+        experiments.get("COHERENT-NaI", systematic=nai_systematic)
+    nai = asimov_measurement(nai_setup, templates_for("COHERENT-NaI"), truth_rn_fm=nai_truth_rn_fm)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)
     fit = combine(nai, connie)
     zero = setup_flipped_eps_ee_d("CONNIE") / 2.0  # CONNIE's charge vanishes midway between its two branches

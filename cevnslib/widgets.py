@@ -22,7 +22,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import experiments, fits, form_factors, validation
+from . import experiments, fits, form_factors, style, validation
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions, dsigma_dT, t_max_kev
@@ -101,15 +101,18 @@ def spectrum_data(target_name: str, source_name: str, nsi: NSI | None = None, rn
 
 def draw_spectrum(data: SpectrumData, title: str = "") -> plt.Figure:
     """Plot of :func:`spectrum_data`: dsigma/dT and dN/dT, SM and chosen parameters."""
-    fig, (a, b) = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
+    style.apply()
+    fig, (a, b) = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 3.4), constrained_layout=True)
+    exposure = data.rate_unit.split(" over ", 1)[-1].replace(" x ", ", ")
     for ax, sm, new, ylabel in ((a, data.dsigma_sm, data.dsigma, r"$d\sigma/dT$ [cm$^2$/keV]"),
-                                (b, data.rate_sm, data.rate, f"$dN/dT$ [{data.rate_unit}]")):
+                                (b, data.rate_sm, data.rate, r"$dN/dT$ [events/keV]")):
         ax.loglog(data.recoil_kev, np.where(sm > 0, sm, np.nan), "k--", label="SM")
-        ax.loglog(data.recoil_kev, np.where(new > 0, new, np.nan), "C3", label="chosen parameters")
+        ax.loglog(data.recoil_kev, np.where(new > 0, new, np.nan), color=style.COLORS["vermillion"],
+                  label="chosen parameters")
         ax.set(xlabel=r"$T$ [keV]", ylabel=ylabel)
-    a.set_title(f"heaviest nucleus, $E_\\nu$ = {data.energy_mev:g} MeV", fontsize=9)
-    b.set_title(title, fontsize=9)
-    b.legend(fontsize=8)
+    a.set_title(f"heaviest nucleus, $E_\\nu$ = {data.energy_mev:g} MeV", fontsize=10)
+    b.set_title(f"{title}: {exposure}" if title else exposure, fontsize=10)
+    b.legend(fontsize=9)
     return fig
 
 
@@ -173,7 +176,12 @@ class Figure2Data:
 
 def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, sigma: float = 1.0,
                  n_grid: tuple[int, int] = (101, 401)) -> Figure2Data:
-    """NaI, CONNIE at (1 + deviation) x SM, and their combination over (R_n, eps_ee^dV)."""
+    """NaI, CONNIE at (1 + deviation) x SM, and their combination over (R_n, eps_ee^dV).
+
+    ``best_rn_fm`` is the best-fit R_n of the combination on the SM branch of eps_ee^dV, the same
+    number as :func:`cevnslib.fits.nai_connie_best_rn` (chapter 9 explains why a best fit must
+    name its branch). Raises ValueError for a bad grid size or systematic.
+    """
     n_grid = tuple(validation.integer("n_grid", n, 2, MAX_POINTS) for n in n_grid)
     rn = np.linspace(*fits.RN_SCAN_RANGE_FM, n_grid[0])
     eps_d = np.linspace(-0.3, 0.7, n_grid[1])
@@ -182,7 +190,7 @@ def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, si
     connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), 1.0 + connie_deviation)
     grids = [fits.scan(fits.combine(*parts), NSI(ee_d=eps_d[None, :]), rn[:, None])
              for parts in ((nai,), (connie,), (nai, connie))]
-    best = rn[np.unravel_index(np.argmin(grids[2]), grids[2].shape)[0]]
+    best = fits.nai_connie_best_rn(1.0 + connie_deviation, "sm", nai_systematic=nai_systematic)
     return Figure2Data(rn, eps_d, *grids, delta_chi2_level(sigma=sigma, dof=2), float(best))
 
 
@@ -195,18 +203,22 @@ def _draw_regions(ax, x, y, grids_colors, level):
 
 def draw_designer(data: DesignerData) -> plt.Figure:
     """Plot of :func:`designer_data`: the allowed (eps_u, eps_d) region."""
-    fig, ax = plt.subplots(figsize=(5, 4), constrained_layout=True)
-    _draw_regions(ax, data.eps_ee_u_axis, data.eps_ee_d_axis, [(data.dchi2, "C0", True)], data.level)
+    style.apply()
+    fig, ax = plt.subplots(figsize=(0.75 * style.FULL_WIDTH_IN, 4.4), constrained_layout=True)
+    _draw_regions(ax, data.eps_ee_u_axis, data.eps_ee_d_axis, [(data.dchi2, style.COLORS["blue"], True)], data.level)
     ax.set(xlabel=r"$\varepsilon_{ee}^{uV}$", ylabel=r"$\varepsilon_{ee}^{dV}$",
            title=f"{data.counts:,.0f} SM events; 90% C.L. region")
     return fig
 
 
 def draw_figure2(data: Figure2Data) -> plt.Figure:
-    """Plot of :func:`figure2_data`: NaI (blue), CONNIE (orange line), combination (red)."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.2), constrained_layout=True)
-    _draw_regions(ax, data.rn_axis_fm, data.eps_ee_d_axis, [(data.nai, "C0", True), (data.connie, "C1", False),
-                                                (data.combined, "C3", True)], data.level)
+    """Plot of :func:`figure2_data`: NaI (sky blue), CONNIE (orange line), combination (vermillion)."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=(0.75 * style.FULL_WIDTH_IN, 4.6), constrained_layout=True)
+    c = style.COLORS
+    _draw_regions(ax, data.rn_axis_fm, data.eps_ee_d_axis, [(data.nai, c["sky blue"], True),
+                                                            (data.connie, c["orange"], False),
+                                                            (data.combined, c["vermillion"], True)], data.level)
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\varepsilon_{ee}^{dV}$",
            title=f"1$\\sigma$; NaI + CONNIE best fit $R_n$ = {data.best_rn_fm:.2f} fm")
     return fig

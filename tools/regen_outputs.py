@@ -25,6 +25,12 @@ so that rerunning with nothing changed leaves the files as they are:
   in cell order, each followed by the models it refers to, then any remaining
   models in the order the kernel created them.
 
+The widget state itself (``metadata.widgets``) is then dropped: the website
+shows precomputed explorers (``static/explore``, written by
+``tools/make_explorer_frames.py``) instead of live widgets, so no page needs
+the widget manager's JavaScript, and a reader who runs the notebook in Jupyter
+gets live widgets from the kernel.
+
 Usage (from anywhere; paths are resolved from this file)::
 
     python tools/regen_outputs.py                  # every book/*.ipynb
@@ -168,6 +174,7 @@ def run_notebook(path: Path, timeout: int) -> None:
     client.execute()
     merge_streams(nb)
     renumber_widgets(nb, path.stem)
+    nb.metadata.pop("widgets", None)  # see the module docstring
     nbformat.write(nb, path)
 
 
