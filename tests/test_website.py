@@ -1,4 +1,5 @@
-"""The built website in a real browser, offline: equations typeset, images load, widgets present, links whole.
+"""The built website in a real browser, offline, at desktop and phone width: no JavaScript error, equations
+typeset and inside the column, images load, explorers switch frames, links whole.
 
 Builds the book into a temporary folder (or takes the site already built in the folder named by
 ``CEVNS_BOOK_HTML``, as .ci/run does after its strict build), serves it on 127.0.0.1, opens every page in headless
@@ -10,6 +11,7 @@ refused, and keeps a screenshot of each page. Skips, saying why, where Chromium 
 from __future__ import annotations
 
 import functools
+import itertools
 import http.server
 import os
 import re
@@ -64,19 +66,47 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
+#: Desktop and phone widths [CSS px] at which every page is opened.
+WIDTHS_PX = (1400, 400)
+#: Where equations and tables end, against the text column: ``overflow`` is how far their content
+#: is wider than their box (a scroll box then lets the reader scroll it), ``outside`` how far their
+#: box reaches beyond the column (cut off or pushing the page sideways).
+MEASURE_JS = """() => {
+  const main = document.querySelector('main') || document.body;
+  const column = (main.querySelector('article') || main).getBoundingClientRect();
+  const out = [];
+  for (const el of main.querySelectorAll('mjx-container[display="true"], table')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const scroller = el.closest('.math-wrapper, .table-wrapper, .pst-scrollable-table-container, '
+                                + 'div.math, .cell_output, .output') || el;
+    out.push({
+      what: el.tagName === 'TABLE' ? 'table' : 'equation',
+      label: (el.closest('[id]') || {}).id || '',
+      overflow: Math.max(el.scrollWidth - el.clientWidth, box.width - scroller.clientWidth, 0),
+      outside: Math.max(Math.min(box.right, scroller.getBoundingClientRect().right) - column.right, 0),
+    });
+  }
+  return {boxes: out,
+          page_scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+
 @pytest.fixture(scope="module")
 def visits(site, tmp_path_factory):
-    """Open every page once; return what each page showed."""
+    """Open every page once at each width of WIDTHS_PX; return what each page showed.
+
+    Keys are ``(width_px, page)``. Screenshots are kept at the desktop width only.
+    """
     root, base = site
     pages = sorted(p.relative_to(root).as_posix() for p in (root / "book").glob("*.html"))
     shots = tmp_path_factory.mktemp("screenshots")
-    shots.mkdir(exist_ok=True)
     results = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for page_path in pages:
-            page = browser.new_page(viewport={"width": 1280, "height": 1600})
-            external = []
+        for width, page_path in itertools.product(WIDTHS_PX, pages):
+            page = browser.new_page(viewport={"width": width, "height": 1000})
+            external, errors = [], []
 
             def route(r, external=external):
                 if r.request.url.startswith(base):
@@ -86,23 +116,26 @@ def visits(site, tmp_path_factory):
                     r.abort()
 
             page.route("**/*", route)
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.goto(base + page_path, wait_until="load")
             page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
-            results[page_path] = {
+            seen = {
                 "text": page.evaluate(VISIBLE_TEXT_JS),
                 "math": page.evaluate("document.querySelectorAll('.math, span.math, div.math').length"),
                 "typeset": page.evaluate("document.querySelectorAll('mjx-container').length"),
                 "broken_images": page.evaluate(
                     "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"),
                 "images": page.evaluate("document.images.length"),
-                "widgets": page.evaluate("document.querySelectorAll('.jupyter-widgets').length"),
-                "widget_figures": page.evaluate("document.querySelectorAll('.widget-output img').length"),
                 "links": page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)"),
                 "external": external,
+                "errors": errors,
+                **page.evaluate(MEASURE_JS),
             }
-            shot = shots / (Path(page_path).stem + ".png")
-            page.screenshot(path=str(shot), full_page=False)
-            results[page_path]["screenshot"] = shot
+            if width == WIDTHS_PX[0]:
+                seen["screenshot"] = shots / (Path(page_path).stem + ".png")
+                page.screenshot(path=str(seen["screenshot"]), full_page=False)
+            results[width, page_path] = seen
             page.close()
         browser.close()
     return root, base, results
@@ -110,14 +143,39 @@ def visits(site, tmp_path_factory):
 
 def test_every_chapter_page_was_visited_and_photographed(visits):
     _, _, results = visits
-    assert {"book/intro.html", "book/07_figure1.html", "book/10_explore.html"} <= set(results)
-    for page, seen in results.items():
-        assert seen["screenshot"].stat().st_size > 10_000, page
+    pages = {page for _, page in results}
+    assert {"book/intro.html", "book/07_figure1.html", "book/10_explore.html"} <= pages
+    for (width, page), seen in results.items():
+        if width == WIDTHS_PX[0]:
+            assert seen["screenshot"].stat().st_size > 10_000, page
+
+
+def test_no_page_logs_a_javascript_error(visits):
+    _, _, results = visits
+    for (width, page), seen in results.items():
+        assert not seen["errors"], f"{page} at {width} px: {seen['errors'][:3]}"
+
+
+def test_no_page_scrolls_sideways(visits):
+    _, _, results = visits
+    for (width, page), seen in results.items():
+        assert seen["page_scroll"] <= 0, f"{page} at {width} px is {seen['page_scroll']} px too wide"
+
+
+def test_equations_and_tables_stay_in_the_column(visits):
+    """At the desktop width everything fits; at phone width a wide equation or table scrolls in its own box."""
+    _, _, results = visits
+    for (width, page), seen in results.items():
+        for box in seen["boxes"]:
+            where = f"{page} at {width} px: {box['what']} {box['label']!r}"
+            assert box["outside"] <= 1, f"{where} reaches {box['outside']:.0f} px beyond the text column"
+            if width == WIDTHS_PX[0]:
+                assert box["overflow"] <= 1, f"{where} is {box['overflow']:.0f} px wider than its box"
 
 
 def test_equations_are_typeset(visits):
     _, _, results = visits
-    for page, seen in results.items():
+    for (width, page), seen in results.items():
         raw = RAW_TEX.findall(seen["text"])
         assert not raw, f"{page} shows raw TeX: {raw[:5]}"
         if seen["math"]:
@@ -126,28 +184,48 @@ def test_equations_are_typeset(visits):
 
 def test_every_image_loads(visits):
     _, _, results = visits
-    assert sum(seen["images"] for seen in results.values()) > 20
-    for page, seen in results.items():
-        assert not seen["broken_images"], f"{page}: {seen['broken_images']}"
+    assert sum(seen["images"] for seen in results.values()) > 40
+    for (width, page), seen in results.items():
+        assert not seen["broken_images"], f"{page} at {width} px: {seen['broken_images']}"
 
 
-def test_explore_page_shows_its_widgets_offline(visits):
-    _, _, results = visits
-    explore = results["book/10_explore.html"]
-    assert explore["widgets"] > 0
-    assert explore["widget_figures"] >= 3  # each explorer's saved figure
+def test_explorers_switch_frames_offline(site):
+    """Moving a control of each explorer shows the frame computed for the new value."""
+    _, base = site
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": WIDTHS_PX[0], "height": 1000})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        page.goto(base + "book/10_explore.html", wait_until="load")
+        explorers = page.locator(".explorer[data-template]")
+        assert explorers.count() == 3
+        for i in range(explorers.count()):
+            box = explorers.nth(i)
+            image = box.locator("img")
+            before = image.get_attribute("src")
+            slider = box.locator("input[type=range]").first
+            readout_before = box.locator("output").first.text_content()
+            slider.evaluate("s => { s.value = String((Number(s.value) + 1) % (Number(s.max) + 1));"
+                            " s.dispatchEvent(new Event('input')); }")
+            after = image.get_attribute("src")
+            assert after != before, f"explorer {i}: the frame did not change"
+            assert box.locator("output").first.text_content() != readout_before
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        browser.close()
 
 
 def test_no_page_asks_another_host(visits):
     _, _, results = visits
-    for page, seen in results.items():
+    for (width, page), seen in results.items():
         assert not seen["external"], f"{page} requested {seen['external'][:3]}"
 
 
 def test_no_broken_internal_link(visits):
     root, base, results = visits
     ids: dict[Path, set[str]] = {}
-    for page, seen in results.items():
+    for (width, page), seen in results.items():
+        if width != WIDTHS_PX[0]:
+            continue
         for href in seen["links"]:
             if not href.startswith(base):
                 continue
