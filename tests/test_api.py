@@ -16,6 +16,7 @@ import inspect
 import pkgutil
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,19 @@ def _raising_functions():
 def test_every_function_that_raises_says_so(name, obj):
     doc = inspect.getdoc(obj) or ""
     assert re.search(r"\bRaises?\b|\braise[sd]?\b|\b[A-Z]\w*Error\b", doc), f"{name} raises but its docstring does not say which error"
+
+
+def test_every_module_is_on_the_api_page():
+    """book/api.md documents every module of cevnslib (a new module must be added there)."""
+    api_page = (Path(__file__).resolve().parent.parent / "book" / "api.md").read_text()
+    documented = set(re.findall(r"automodule:: (cevnslib[\w.]*)", api_page))
+    package_dir = Path(cevnslib.__file__).parent
+    modules = set()
+    for path in package_dir.rglob("*.py"):
+        parts = path.relative_to(package_dir).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts and parts != ("__main__",):
+            modules.add(".".join(("cevnslib", *parts)))
+    assert modules - documented == set()
+    assert documented - modules == set()
