@@ -239,3 +239,15 @@ def test_no_broken_internal_link(visits):
                     ids[target] = set(re.findall(r'id="([^"]+)"', target.read_text(errors="replace")))
                 assert fragment in ids[target], f"{page} links to missing anchor {href}"
 
+
+
+def test_pdf_edition_is_linked_when_built(visits):
+    """With the PDF built first (.ci/run), the first page links it; without it, there is no dead link."""
+    root, base, results = visits
+    links = results[WIDTHS_PX[0], "book/intro.html"]["links"]
+    pdf = root / "cevns-book.pdf"
+    if pdf.is_file():
+        assert base + "cevns-book.pdf" in links
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+    else:
+        assert not any(link.endswith(".pdf") for link in links)
