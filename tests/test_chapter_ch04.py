@@ -132,3 +132,24 @@ def test_figures_fit_the_column(draw):
         assert legend is not None and min(t.get_fontsize() for t in legend.get_texts()) >= 10
     finally:
         plt.close(fig)
+
+
+# Eq. (eq-ch4-michel) as the text writes it: spectra per unit of the Michel variable x = 2E/m_mu on [0, 1].
+MICHEL_PER_DX = {"delayed nu_e": lambda x: 12 * x**2 * (1 - x), "delayed anti-nu_mu": lambda x: 2 * x**2 * (3 - 2 * x)}
+
+
+@pytest.mark.parametrize("label", fluxes.DELAYED_LABELS)
+def test_michel_spectra_written_with_x_equal_2e_over_m_mu_are_the_library_spectra(label):
+    per_dx = MICHEL_PER_DX[label]
+    energy = np.linspace(0.0, fluxes.PION_DAR_E_MAX_MEV, 1001)
+    x = 2 * energy / M_MU
+    # per MeV: f(E) = (dx/dE) per_dx(x) = (2/m_mu) per_dx(x), i.e. 24/m_mu x^2 (1-x) and 4/m_mu x^2 (3-2x); 1e-12
+    np.testing.assert_allclose(PionDecayAtRest.spectrum(label, energy), 2 / M_MU * per_dx(x), rtol=1e-12, atol=1e-16)
+    # and the number of neutrinos between two energies is the integral over x between 2E/m_mu: 1e-10
+    for lo, hi in ((0.0, 10.0), (10.0, 30.0), (30.0, fluxes.PION_DAR_E_MAX_MEV)):
+        by_x = quad(per_dx, 2 * lo / M_MU, 2 * hi / M_MU)[0]
+        assert quad(lambda e: PionDecayAtRest.spectrum(label, e), lo, hi)[0] == pytest.approx(by_x, rel=1e-10)
+    # the normalisation and the mean of the text, integrated over x
+    assert quad(per_dx, 0, 1)[0] == pytest.approx(1.0, rel=1e-12)
+    assert M_MU / 2 * quad(lambda v: v * per_dx(v), 0, 1)[0] == pytest.approx(
+        ch04.mean_energies_mev()[label], rel=1e-10)

@@ -14,7 +14,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cevnslib import detectors, experiments, style  # noqa: E402
+from scipy.integrate import quad  # noqa: E402
+
+from cevnslib import constants, detectors, experiments, style  # noqa: E402
+from cevnslib.fluxes import PionDecayAtRest  # noqa: E402
 from cevnslib.chapters import ch05  # noqa: E402
 from test_chapter_ch04 import glue_names_in_prose  # noqa: E402  (tests/ is on sys.path under pytest)
 
@@ -60,6 +63,20 @@ def test_fluence_by_hand(name):
 def test_csi_count_of_every_recoil_by_hand_equals_the_quadrature():
     # Eq. (eq-ch5-sigma-total) with the <E^2> of Eq. (eq-ch5-e2) against the library's quadrature: 1e-5.
     assert ch05.csi_point_count_by_hand() == pytest.approx(ch05.csi_point_count_library(), rel=1e-5)
+
+
+@pytest.mark.parametrize("label, per_dx, e2_over_m_mu2", [
+    ("delayed nu_e", lambda x: 12 * x**2 * (1 - x), 1 / 10),
+    ("delayed anti-nu_mu", lambda x: 2 * x**2 * (3 - 2 * x), 2 / 15)])
+def test_mean_e2_of_the_michel_spectra(label, per_dx, e2_over_m_mu2):
+    # Eq. (eq-ch5-e2): (m_mu^2/4) int_0^1 x^2 per_dx(x) dx with x = 2E/m_mu, against the library spectrum in E.
+    m_mu = constants.M_MUON_MEV
+    by_x = m_mu**2 / 4 * quad(lambda x: x**2 * per_dx(x), 0, 1)[0]
+    by_e = quad(lambda e: e**2 * PionDecayAtRest.spectrum(label, e), 0, m_mu / 2)[0]
+    assert by_x == pytest.approx(e2_over_m_mu2 * m_mu**2, rel=1e-12)
+    assert by_e == pytest.approx(by_x, rel=1e-10)
+    line = experiments.get("COHERENT-CsI-2017").source.prompt_energy_mev
+    assert ch05.pion_dar_mean_e2_mev2() == pytest.approx(line**2 + m_mu**2 * (1 / 10 + 2 / 15), rel=1e-14)
 
 
 def test_rough_csi_estimate_is_high_but_close():
