@@ -124,10 +124,17 @@ def test_theoretical_k_of_germanium_is_a_few_per_cent_below_the_measured_one():
     assert ch05.lindhard_k_theory("Ge") / ch05.K_GE_MEASURED - 1 == pytest.approx(-0.03, abs=0.01)
 
 
-def test_conus_threshold_widths_follow_the_formula():
-    # full width c/2 sqrt(1/N + sigma^2) of the text against the Asimov fit, 1.5%
-    for row in ch05.conus_threshold_scan():
-        assert row["width"] == pytest.approx(row["c"] / 2 * row["total_error"], rel=0.015)
+def test_conus_count_falls_faster_with_the_threshold_than_the_flux_above_e_min():
+    rows = ch05.conus_threshold_scan()
+    assert rows[0]["n"] == pytest.approx(ch05.counts()["CONUS"].sum(), rel=1e-12)
+    for lower, higher in zip(rows[:-1], rows[1:]):
+        assert higher["e_min_mev"] > lower["e_min_mev"]
+        assert higher["n"] / lower["n"] < higher["flux_fraction"] / lower["flux_fraction"] < 1
+        assert higher["tail"] > lower["tail"] > 0        # the end point matters more and more
+    assert rows[-1]["e_min_mev"] < 8.0 and rows[-1]["tail"] > 1     # 8-9 MeV more than doubles the count
+    # the flux fraction is that of chapter 4's reactor spectrum above E_min, to 1e-12
+    e_min = rows[0]["e_min_mev"]
+    assert rows[0]["flux_fraction"] == pytest.approx(ch05.ch04.fractions_above(e_min)["reactor"], rel=1e-12)
 
 
 def test_csi_sensitivity_to_the_radius_grows_with_the_threshold():

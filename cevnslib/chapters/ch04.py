@@ -287,14 +287,19 @@ def end_point_table() -> str:
     top = counts[fluxes.FIT_E_MAX_MEV]
     lines = ["e_max [MeV]   CONUS counts   relative to 8 MeV"]
     lines += [f"   {e:4.1f}        {n:8.1f}        {n / top:.3f}" for e, n in counts.items()]
-    lines.append(f"Kopeikin spectrum: counts from 8 to 9 MeV add {100 * _kopeikin_tail():.1f}%")
+    lines.append(f"Kopeikin spectrum: counts from 8 to 9 MeV add {100 * kopeikin_tail():.1f}%")
     return "\n".join(lines)
 
 
-def _kopeikin_tail() -> float:
-    """Relative increase of the CONUS count with Kopeikin's spectrum continued from 8 MeV to its last node."""
+def kopeikin_tail(threshold_kevee: float | None = None) -> float:
+    """Relative increase of the CONUS count when Kopeikin's spectrum runs on from 8 MeV to its last node (9 MeV).
+
+    ``threshold_kevee``: CONUS's threshold (default its own, 0.1 keVee). Raises ValueError for a
+    threshold that is not a number > 0 or lies above every recoil the spectrum can give.
+    """
     last = ReactorFlux(1.0, 1.0, low_energy="kopeikin-total").e_max_mev
-    up_to = {e: experiments.get("CONUS", low_energy="kopeikin-total", reactor_e_max_mev=e).predict().sum()
+    up_to = {e: experiments.get("CONUS", threshold_kevee=threshold_kevee, low_energy="kopeikin-total",
+                                reactor_e_max_mev=e).predict().sum()
              for e in (fluxes.FIT_E_MAX_MEV, last)}
     return float(up_to[last] / up_to[fluxes.FIT_E_MAX_MEV] - 1)
 
@@ -564,7 +569,7 @@ def numbers() -> dict[str, float | int | str | Quoted]:
     out["ch4-conus-emax7"] = end_points[ALTERNATIVE_END_POINT_MEV] / end_points[fluxes.FIT_E_MAX_MEV]
     out["ch4-fit-emax"] = fluxes.FIT_E_MAX_MEV
     out["ch4-emax-alt"] = ALTERNATIVE_END_POINT_MEV
-    out["ch4-conus-tail-pct"] = 100 * _kopeikin_tail()
+    out["ch4-conus-tail-pct"] = 100 * kopeikin_tail()
     out["ch4-kop-last"] = ReactorFlux(1.0, 1.0, low_energy="kopeikin-total").e_max_mev
 
     src = _csi_source()

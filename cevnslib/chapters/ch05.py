@@ -16,11 +16,8 @@ from functools import cache
 
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy.optimize import brentq
-
-from .. import constants, cross_section, detectors, experiments, fits, fluxes, form_factors, nuclei, rates
-from .. import statistics, style, validation
-from ..couplings import NSI
+from .. import constants, cross_section, detectors, experiments, fluxes, form_factors, nuclei, rates, style
+from .. import validation
 from ..fluxes import PionDecayAtRest
 from ..notebook import Quoted, book_precision, scientific
 from . import ch04
@@ -648,36 +645,34 @@ def lindhard_log_slope(recoil_kev: float, nucleus: nuclei.Nucleus, k: float) -> 
 
 @cache
 def conus_threshold_scan() -> list[dict[str, float]]:
-    """CONUS at the thresholds of :data:`EXERCISE_CONUS_THRESHOLDS_KEVEE`: recoil threshold on Ge70, E_min,
-    SM count, the full width of the 1 sigma Asimov band in eps_ee^dV at eps_ee^uV = 0, and the flipped
-    intercept c where the count equals the SM's again.
+    """CONUS at the thresholds of :data:`EXERCISE_CONUS_THRESHOLDS_KEVEE` (keVee).
+
+    One dict per threshold: ``"threshold_kevee"``, the recoil threshold on Ge70 ``"t_kevnr"``, ``"e_min_mev"``
+    there (Eq. (eq-ch5-emin)), the SM count ``"n"``, the fraction of the reactor antineutrinos above E_min
+    ``"flux_fraction"`` and ``"tail"``, the relative increase of the count when Kopeikin's spectrum runs on
+    from 8 to 9 MeV (:func:`cevnslib.chapters.ch04.kopeikin_tail`).
     """
-    rows = []
     ge70 = _get("CONUS").target.nuclei[0]
+    rows = []
     for threshold in EXERCISE_CONUS_THRESHOLDS_KEVEE:
         exp = experiments.get("CONUS", threshold_kevee=threshold)
-        tmpl = exp.templates()
-        n_sm = float(tmpl.counts().sum())
         t_nr = float(exp.detector.recoil_edges_kev(ge70)[0])
-        fit = fits.combine(fits.asimov_measurement(exp, tmpl))
-        band = statistics.interval_1d(lambda eps_d: fit.chi2(NSI(ee_d=np.asarray(eps_d))),
-                                      np.linspace(-0.1, 0.1, 401), level=1.0)
-        lo, hi = band.single_piece()
-        c = brentq(lambda ed: tmpl.counts(NSI(ee_d=ed)).sum() - n_sm, 0.05, 1.5, xtol=1e-12)
-        rows.append({"threshold_kevee": threshold, "t_kevnr": t_nr,
-                     "e_min_mev": float(cross_section.e_min_mev(t_nr, ge70.mass_gev)), "n": n_sm,
-                     "width": hi - lo, "c": c, "total_error": float(np.sqrt(1 / n_sm + exp.systematic**2))})
+        e_min = float(cross_section.e_min_mev(t_nr, ge70.mass_gev))
+        rows.append({"threshold_kevee": threshold, "t_kevnr": t_nr, "e_min_mev": e_min, "n": float(exp.predict().sum()),
+                     "flux_fraction": ch04.fractions_above(e_min)["reactor"], "tail": ch04.kopeikin_tail(threshold)})
     return rows
 
 
 def conus_threshold_table() -> str:
-    """:func:`conus_threshold_scan` as text, with the width c/2 sqrt(1/N + sigma^2) of the formula."""
-    lines = [f"{'thr [keVee]':>11s}{'T [keVnr]':>11s}{'E_min':>8s}{'N':>9s}{'1/sqrt(N)':>11s}"
-             f"{'sqrt(1/N+s^2)':>15s}{'width (fit)':>13s}{'formula':>9s}"]
-    for r in conus_threshold_scan():
-        lines.append(f"{r['threshold_kevee']:11.2f}{r['t_kevnr']:11.3f}{r['e_min_mev']:8.2f}{r['n']:9.1f}"
-                     f"{100 / np.sqrt(r['n']):10.2f}%{100 * r['total_error']:14.2f}%{r['width']:13.5f}"
-                     f"{r['c'] / 2 * r['total_error']:9.5f}")
+    """:func:`conus_threshold_scan` as text, with the count and the flux fraction relative to the lowest threshold."""
+    rows = conus_threshold_scan()
+    first = rows[0]
+    lines = [f"{'thr [keVee]':>11s}{'T [keVnr]':>11s}{'E_min [MeV]':>13s}{'N':>9s}{'N / N(0.10)':>13s}"
+             f"{'above E_min':>13s}{'/ at 0.10':>11s}{'8-9 MeV adds':>14s}"]
+    for r in rows:
+        lines.append(f"{r['threshold_kevee']:11.2f}{r['t_kevnr']:11.3f}{r['e_min_mev']:13.2f}{r['n']:9.1f}"
+                     f"{r['n'] / first['n']:13.4f}{100 * r['flux_fraction']:12.3f}%"
+                     f"{r['flux_fraction'] / first['flux_fraction']:11.4f}{100 * r['tail']:13.1f}%")
     return "\n".join(lines)
 
 
@@ -847,17 +842,16 @@ def numbers() -> dict[str, float | int | str | Quoted]:
     out["ch5-ex-lind-steps"] = n_steps
     out["ch5-ex-lind-t"] = t_fixed
     out["ch5-ex-lind-slope"] = book_precision(lindhard_log_slope(t_fixed, si28, connie.detector.quenching.k), 4)
-    for r in conus_threshold_scan():
-        key = f"{100 * r['threshold_kevee']:.0f}"
-        if key in ("10", "30"):
-            out[f"ch5-ex-thr{key}-n"] = r["n"]
-            out[f"ch5-ex-thr{key}-emin"] = book_precision(r["e_min_mev"], 4)
-            out[f"ch5-ex-thr{key}-tnr"] = book_precision(r["t_kevnr"], 4)
-        if key == "20":
-            out["ch5-ex-thr20-n"] = r["n"]
-        if key != "25":
-            out[f"ch5-ex-thr{key}-width"] = book_precision(r["width"], 4)
-    out["ch5-ex-floor-n"] = 1 / conus.systematic**2
+    scan = {f"{100 * r['threshold_kevee']:.0f}": r for r in conus_threshold_scan()}
+    for key in ("10", "30"):
+        out[f"ch5-ex-thr{key}-n"] = scan[key]["n"]
+        out[f"ch5-ex-thr{key}-emin"] = book_precision(scan[key]["e_min_mev"], 4)
+        out[f"ch5-ex-thr{key}-tnr"] = book_precision(scan[key]["t_kevnr"], 4)
+        out[f"ch5-ex-thr{key}-frac-pct"] = 100 * scan[key]["flux_fraction"]
+    for key in ("10", "20", "30"):
+        out[f"ch5-ex-thr{key}-tail-pct"] = 100 * scan[key]["tail"]
+    out["ch5-ex-thr-fall"] = scan["10"]["n"] / scan["30"]["n"]
+    out["ch5-ex-thr-frac-fall"] = scan["10"]["flux_fraction"] / scan["30"]["flux_fraction"]
     quoted = {"2": ("n", "slope", "2017"), "5": ("stat",), "15": ("10",), "25": ("n", "slope", "2017")}
     for r in csi_threshold_scan():
         key = f"{r['threshold_kevnr']:.0f}"
