@@ -331,7 +331,7 @@ def reactor_threshold_table() -> str:
 
 @cache
 def conus_counts_by_k() -> dict[float, float]:
-    """CONUS SM count for each Lindhard k of :func:`_ge_k_values` (theory, measured, Run 1)."""
+    """CONUS SM count for each Lindhard k of germanium: theory, measured (Bonhomme et al. 2022) and CONUS Run 1."""
     return {k: float(experiments.get("CONUS", quenching_k=k).predict().sum()) for k, _ in _ge_k_values()}
 
 
@@ -684,7 +684,7 @@ def _csi_systematics() -> dict[str, float]:
 def csi_threshold_scan() -> list[dict[str, float]]:
     """An idealised CsI detector (every recoil above a threshold in keVnr) at the thresholds of
     :data:`EXERCISE_CSI_THRESHOLDS_KEVNR`: count at R_n = 4.8 fm, d ln N / d R_n there (per fm) and the
-    count-only error delta R_n = sqrt(1/N + sigma^2) / |d ln N / d R_n| for sigma = 0, 10% and the 2017 28%.
+    count-only error delta R_n = sqrt(1/N + sigma^2) / abs(d ln N / d R_n) for sigma = 0, 10% and the 2017 28%.
     """
     csi = _csi()
     rows = []
