@@ -401,6 +401,7 @@ def coherent_nai(
                       years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
 
 
+#: The four setups of the paper by name: the factory that :func:`get` calls for each (read-only).
 SETUPS = MappingProxyType({
     "CONUS": conus,
     "CONNIE": connie,

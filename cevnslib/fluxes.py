@@ -531,12 +531,12 @@ class PionDecayAtRest(_Immutable):
         """
         if label not in DELAYED_LABELS:
             raise ValueError(f"label must be one of {DELAYED_LABELS}, got {label!r}")
-        x = _energies(energy_mev) / M_MUON_MEV
+        x = 2.0 * _energies(energy_mev) / M_MUON_MEV
         if label == "delayed nu_e":
-            shape = 192.0 * x**2 * (0.5 - x)
+            shape = 24.0 * x**2 * (1.0 - x)
         else:
-            shape = 64.0 * x**2 * (0.75 - x)
-        return np.where((x >= 0.0) & (x <= 0.5), shape / M_MUON_MEV, 0.0)
+            shape = 4.0 * x**2 * (3.0 - 2.0 * x)
+        return np.where((x >= 0.0) & (x <= 1.0), shape / M_MUON_MEV, 0.0)
 
     def _delayed_density(self, label: str) -> Callable[[np.ndarray], np.ndarray]:
         """d(fluence)/dE of a delayed component in nu/(cm^2 MeV)."""

@@ -45,8 +45,9 @@ VARIANTS = {
     "e-free": ("PE only, normalisation free", dict(use_time=False, sigma_alpha=100.0)),
     "et-free": ("PE x time, normalisation free", dict(sigma_alpha=100.0)),
 }
-#: The NSI scans: eps_ee^dV (and eps_mumu^dV) grid and the R_n grid (fm) of the (eps, R_n) plane.
+#: The NSI scans' grid of eps_ee^dV (and eps_mumu^dV).
 EPS_GRID = np.linspace(-0.3, 0.7, 61)
+#: The R_n grid (fm) of the (eps_ee^dV, R_n) plane.
 RN_PLANE_GRID_FM = np.linspace(2.0, 8.0, 61)
 
 _C = style.COLORS
