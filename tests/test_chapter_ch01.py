@@ -104,6 +104,29 @@ def test_mixing_angle_linear_estimate():
     assert low <= shifts["ch1-ex-mix-csi-pct"] <= high
 
 
+@pytest.mark.parametrize("sin2_theta_w", [0.10, 0.23857, 0.25])
+@pytest.mark.parametrize("name", ["Cs133", "I127", "Na23"])
+def test_weak_charge_slope_is_4z_whatever_the_proton_factor(name, sin2_theta_w):
+    """dQ_W/d sin^2 theta_W = 4Z, from the library's couplings by a central difference (to 1e-6 of 4Z),
+    at angles where 1 - 4 sin^2 theta_W is 0.6, 0.05 and 0: the slope does not depend on it."""
+    nuc = nuclei.nucleus(name)
+
+    def q_w(s):                                   # Q_W = -2 (Z g_V^p + N g_V^n)
+        g_p, g_n = couplings.nucleon_couplings("tree", sin2_theta_w=s)
+        return -2 * (nuc.Z * g_p + nuc.N * g_n)
+
+    h = 1e-4
+    assert (q_w(sin2_theta_w + h) - q_w(sin2_theta_w - h)) / (2 * h) == pytest.approx(4 * nuc.Z, rel=1e-6)
+
+
+def test_mixing_angle_shift_is_small_because_delta_s_is(numbers):
+    """The lever arm 8Z/Q_W of 133Cs is large (> 5); the rate moves by ~4% only because |delta s| is ~3% of sin^2."""
+    assert numbers["ch1-ex-mix-lever-cs"] > 5
+    assert numbers["ch1-ex-mix-ds-rel-pct"] < 3.5
+    assert numbers["ch1-ex-mix-cs133-linear-pct"] == pytest.approx(
+        -numbers["ch1-ex-mix-lever-cs"] * numbers["ch1-ex-mix-ds-rel-pct"] * constants.SIN2_THETA_W, rel=1e-9)
+
+
 def test_coherence_is_lost_at_a_fixed_e_r(numbers):
     """E_1/2 R / hbar c lies within 1.5% of 1.35 for all five nuclei (from 23Na to 133Cs)."""
     products = [numbers[f"ch1-ex-ehalf-r-{n.lower()}"] for n in ch01.NUCLEI]

@@ -385,7 +385,7 @@ def numbers() -> dict:
     out["ch1-ex-ff-ar30"] = coherence_kept(30.0, ar40)
 
     # Exercise: the mixing angle.
-    out.update({k: v for k, v in mixing_angle_shifts().items() if not k.endswith("linear-pct")})
+    out.update(mixing_angle_shifts())
 
     # Exercise: where coherence fades.
     for name, nuc in targets.items():
@@ -399,11 +399,14 @@ def numbers() -> dict:
 
 
 def mixing_angle_shifts() -> dict[str, float]:
-    """Rate changes (per cent) when the Z-pole sin^2 theta_W replaces the low-energy one.
+    """Rate changes (per cent) when the Z-pole sin^2 theta_W replaces the low-energy one, and their lever arm.
 
     Keys ``ch1-ex-mix-cs133-pct`` and ``ch1-ex-mix-i127-pct`` (exact ratio of the squared weak
-    charges, minus 1), ``ch1-ex-mix-csi-pct`` (COHERENT CsI expected counts), and the linear
-    estimates 8 Z delta s / Q_W as ``ch1-ex-mix-<nucleus>-linear-pct``.
+    charges, minus 1), ``ch1-ex-mix-csi-pct`` (COHERENT CsI expected counts), the linear estimates
+    8 Z delta s / Q_W as ``ch1-ex-mix-<nucleus>-linear-pct``; ``ch1-ex-mix-ds`` (delta s),
+    ``ch1-ex-mix-ds-rel-pct`` (|delta s| / sin^2 theta_W in per cent), ``ch1-ex-mix-4z-cs``
+    (dQ_W / d sin^2 theta_W = 4 Z of 133Cs), ``ch1-ex-mix-lever-cs`` (8 Z / Q_W of 133Cs) and
+    ``ch1-ex-mix-rate-1pct`` (the change of the 133Cs rate, per cent, for a 1% change of sin^2 theta_W).
     """
     s2w, s2w_mz = constants.SIN2_THETA_W, constants.SIN2_THETA_W_MZ
     ds = s2w_mz - s2w
@@ -417,6 +420,10 @@ def mixing_angle_shifts() -> dict[str, float]:
         out[f"ch1-ex-mix-{name.lower()}-linear-pct"] = 100 * 8 * nuc.Z * ds / weak_charge(nuc)
     out["ch1-ex-mix-csi-pct"] = 100 * (_counts("COHERENT-CsI-2017", sin2_theta_w=s2w_mz)
                                        / _counts("COHERENT-CsI-2017") - 1)
+    cs = nuclei.nucleus("Cs133")
+    lever = 8 * cs.Z / weak_charge(cs)
+    out.update({"ch1-ex-mix-ds": ds, "ch1-ex-mix-ds-rel-pct": 100 * abs(ds) / s2w, "ch1-ex-mix-4z-cs": 4 * cs.Z,
+                "ch1-ex-mix-lever-cs": lever, "ch1-ex-mix-rate-1pct": 100 * lever * 0.01 * s2w})
     return out
 
 
