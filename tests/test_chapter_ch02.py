@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy.integrate import simpson  # noqa: E402
 
-from cevnslib import form_factors, nuclei, style  # noqa: E402
+from cevnslib import fits, form_factors, nuclei, style  # noqa: E402
 from cevnslib.chapters import ch02  # noqa: E402
 
 CS = nuclei.nucleus("Cs133")
@@ -77,6 +77,18 @@ def test_pseudo_data_widths_fall_like_one_over_sqrt_n():
     for row in ch02.pseudo_data_fits():
         assert row["half_width"] == pytest.approx(row["estimate"], rel=0.25)
         assert abs(row["best"] - ch02.PSEUDO_DATA_RN_FM) < 2 * row["half_width"]
+
+
+def test_statistical_part_of_the_2017_error():
+    """Without its signal and BRN pulls the CsI 2017 R_n interval has a half-width of 0.64 +- 0.03 fm
+    (narrower than the full fit's, wider than the background-free pseudo-data's), best fit within 0.15 fm."""
+    stat = ch02.csi2017_statistical_rn_interval()
+    full = fits.csi2017_rn_interval()
+    (lo, hi), ((full_lo, full_hi),) = stat.single_piece(), full.pieces
+    assert (hi - lo) / 2 == pytest.approx(0.64, abs=0.03)
+    assert hi - lo < full_hi - full_lo
+    assert stat.best == pytest.approx(full.best, abs=0.15)
+    assert (hi - lo) / 2 > 2 * ch02.pseudo_data_fits()[0]["half_width"]
 
 
 def test_figures_fit_the_column():

@@ -16,13 +16,14 @@ charge radii of Angeli & Marinova 2013 (:mod:`cevnslib.nuclei`), the proton char
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.integrate import simpson
 
-from .. import constants, cross_section, experiments, form_factors, likelihood, notebook, nuclei, style
+from .. import constants, cross_section, experiments, fits, form_factors, likelihood, notebook, nuclei, statistics, style
 from ..experiments import Experiment
 from ..nuclei import Nucleus
 from ..rates import EventTemplates
@@ -315,6 +316,13 @@ def numbers() -> dict:
         out[f"ch2-ex-fit-half-{row['scale']}"] = row["half_width"]
         out[f"ch2-ex-fit-est-{row['scale']}"] = row["estimate"]
     out["ch2-ex-fit-floor"] = csi.systematic / abs(slopes["COHERENT-CsI-2017"])
+    stat_lo, stat_hi = csi2017_statistical_rn_interval().single_piece()
+    full_lo, full_hi = fits.csi2017_rn_interval().single_piece()
+    out["ch2-ex-fit-stat-lo"] = stat_lo
+    out["ch2-ex-fit-stat-hi"] = stat_hi
+    out["ch2-ex-fit-stat-half"] = (stat_hi - stat_lo) / 2
+    out["ch2-ex-fit-stat-ratio"] = (stat_hi - stat_lo) / 2 / pseudo_data_fits()[0]["half_width"]
+    out["ch2-ex-fit-full-half"] = (full_hi - full_lo) / 2
     return out
 
 
@@ -333,6 +341,22 @@ def model_spread(setup: str) -> float:
     f2 = {model: form_factors.get(model)(q, radius) ** 2 for model in MODELS}
     window = (q >= q05) & (q <= q95)
     return float(max(np.max(np.abs(f2[m] - f2["helm"])[window]) for m in MODELS))
+
+
+def csi2017_statistical_rn_interval() -> statistics.Interval:
+    """R_n interval (fm, Delta chi^2 <= 1) of the CsI 2017 12-bin chi^2 without its signal and BRN pulls.
+
+    The fit of :func:`cevnslib.fits.csi2017_rn_interval` (the 12-bin chi^2 of chapter 8, after
+    Cadeddu et al. 2018) with its two pulls, the 28% signal and 25% beam-related-neutron
+    normalisation uncertainties, removed: what is left is the statistical part of the real error,
+    from the bin variances N + 2 AC + B of the published data (excess N = coincidence minus
+    anticoincidence counts AC, beam-related neutrons B), scanned on 201 points of
+    :data:`cevnslib.fits.RN_SCAN_RANGE_FM`.
+    """
+    exp = experiments.get("COHERENT-CsI-2017")
+    measurement, _ = fits.csi2017_measurement(exp, fits.templates_for("COHERENT-CsI-2017"))
+    fit = statistics.Fit([dataclasses.replace(measurement, signal_pulls=(), background_pulls=())], {})
+    return statistics.interval_1d(lambda rn: fit.chi2(None, rn), np.linspace(*fits.RN_SCAN_RANGE_FM, 201))
 
 
 def _two_panels(height_in: float = 3.5):
