@@ -5,6 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from cevnslib import couplings, fits, nuclei, style  # noqa: E402
@@ -82,6 +83,36 @@ def test_template_slope_is_the_event_weighted_one(numbers):
 def test_ellipse_axes_follow_the_flavour_shares(numbers):
     """Half-axis ratio sqrt(A_e/A_mu) = sqrt(N_e/N_mu) to 1e-3."""
     assert numbers["ch3-ex-axis-ratio"] == pytest.approx(numbers["ch3-ex-sqrt-e-over-mu"], rel=1e-3)
+
+
+def test_sign_flip_points_have_the_sm_spectra():
+    """Where each flavour keeps the size of its SM charge, every flavour's expected events in every PE bin
+    equal the SM ones within 0.07%, and no energy x arrival-time cell of the 2017 data moves by 0.01 event."""
+    deviations = ch03.flavour_spectrum_deviations()
+    assert set(deviations) == {"SM", "ee flipped", "mumu flipped", "both flipped"}
+    for label, per_flavour in deviations.items():
+        assert set(per_flavour) == {"e", "mu"}
+        for flavor, deviation in per_flavour.items():
+            assert deviation < 7e-4, (label, flavor, deviation)
+    assert deviations["SM"] == {"e": 0.0, "mu": 0.0}
+    assert max(ch03.time_cell_changes_events().values()) < 0.01
+
+
+def test_elsewhere_on_the_ellipse_the_flavour_split_changes():
+    """At the top of the ellipse (nu_e charge near zero, total count = SM) the nu_e events nearly vanish."""
+    t = fits.templates_for("COHERENT-CsI-2017")
+    centre_ee = fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017") / 2
+    e_part = ch03.flavour_templates(t, "e")
+    assert e_part.counts(NSI(ee_d=centre_ee)).sum() < 1e-4 * e_part.counts().sum()
+
+
+def test_flavour_templates_add_up_and_refuse_tau():
+    t = fits.templates_for("COHERENT-CsI-2017")
+    nsi = NSI(ee_d=0.1, mm_u=-0.05)
+    total = sum(ch03.flavour_templates(t, f).counts(nsi, rn_fm=5.0) for f in t.flavors)
+    np.testing.assert_allclose(total, t.counts(nsi, rn_fm=5.0), rtol=1e-12)
+    with pytest.raises(ValueError, match="tau"):
+        ch03.flavour_templates(t, "tau")
 
 
 def test_count_curvature_refuses_tau():
