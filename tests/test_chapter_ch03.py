@@ -32,6 +32,17 @@ def test_weak_charge_with_nsi_by_hand():
     assert float(library) == pytest.approx(diag**2 + abs(offdiag) ** 2, rel=1e-12)
 
 
+def test_quoted_qr_is_chapter_2s_and_of_order_one(numbers):
+    """The qR that chapter 3 quotes are chapter 2's numbers; CONUS events have qR < 0.3, the central
+    90% of the CsI events 0.9 < qR < 2: of order one or below, not small."""
+    from cevnslib.chapters import ch02
+
+    ch2 = ch02.numbers()
+    for key in ("med-conus", "lo-csi", "hi-csi"):
+        assert numbers[f"ch3-qr-{key}"] == pytest.approx(ch2[f"ch2-qr{key}"], rel=1e-12)
+    assert numbers["ch3-qr-med-conus"] < 0.3 and 0.9 < numbers["ch3-qr-lo-csi"] < numbers["ch3-qr-hi-csi"] < 2
+
+
 def test_quark_couplings_invert_the_nucleon_ones():
     gvu, gvd = ch03.quark_couplings()
     gp, gn = couplings.nucleon_couplings()

@@ -22,6 +22,7 @@ from scipy.optimize import brentq, minimize_scalar
 from .. import couplings, csi_likelihood, experiments, fits, notebook, nuclei, style
 from ..couplings import NSI
 from ..rates import EventTemplates
+from . import ch02
 
 #: The four targets and the setup that uses each.
 SETUPS = {"Si": "CONNIE", "Ge": "CONUS", "CsI": "COHERENT-CsI-2017", "NaI": "COHERENT-NaI"}
@@ -248,6 +249,14 @@ def numbers() -> dict:
     """Every number chapter 3 quotes, keyed by its glue name (see :func:`cevnslib.notebook.glue_all`)."""
     gvu, gvd = quark_couplings()
     out = {"ch3-gvu": gvu, "ch3-gvd": gvd}
+    # qR of the detected events, from chapter 2: the median for CONUS (74Ge), the central 90% for CsI (133Cs).
+    for _, setup, name, key in ch02.Q_SAMPLES:
+        (q05, q50, q95), _ = ch02.q_summary(setup, name)
+        radius = nuclei.nucleus(name).charge_radius_fm
+        if key == "conus":
+            out["ch3-qr-med-conus"] = q50 * radius / ch02.HBARC_MEV_FM
+        else:
+            out["ch3-qr-lo-csi"], out["ch3-qr-hi-csi"] = (q * radius / ch02.HBARC_MEV_FM for q in (q05, q95))
     radiative = couplings.nucleon_couplings("radiative")
     lines = {}
     for target in SETUPS:
