@@ -238,7 +238,7 @@ def numbers() -> dict:
     cs, iodine = nuclei.nucleus("Cs133"), nuclei.nucleus("I127")
     radius = cs.charge_radius_fm
     out = {f"ch2-size-{model}": size_parameter_fm(model, radius) for model in MODELS}
-    out.update({"ch2-hbarc": HBARC_MEV_FM, "ch2-helm-s": form_factors.HELM_SKIN_FM,
+    out.update({"ch2-hbarc": notebook.Quoted(HBARC_MEV_FM, 7), "ch2-helm-s": form_factors.HELM_SKIN_FM,
                 "ch2-kn-a": form_factors.KLEIN_NYSTRAND_RANGE_FM, "ch2-sf-a": form_factors.FERMI_DIFFUSENESS_FM,
                 "ch2-rch-cs": radius})
 
@@ -413,7 +413,8 @@ def rn_figure() -> plt.Figure:
     fig, (ax1, ax2) = _two_panels()
     ax1.plot(rn, counts["COHERENT-CsI-2017"], color=c["vermillion"])
     for nuc, ls in ((cs, "--"), (iodine, ":")):
-        ax1.axvline(nuc.proton_radius_fm(), color="0.4", ls=ls, lw=1.2, label=f"$R_p$ of {nuc.name}")
+        label = f"$R_p$ of $^{{{nuc.A}}}${nuc.name.rstrip('0123456789')}"
+        ax1.axvline(nuc.proton_radius_fm(), color="0.4", ls=ls, lw=1.2, label=label)
     ax1.set_xlabel(r"$R_n$ [fm]")
     ax1.set_ylabel("expected CsI events (6–30 PE)")
     ax1.legend(loc="upper right", fontsize=8.5)
