@@ -13,7 +13,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cevnslib import experiments, figures, fits, style  # noqa: E402
+from scipy.integrate import quad  # noqa: E402
+
+from cevnslib import cross_section, experiments, figures, fits, rates, style  # noqa: E402
 from cevnslib.chapters import ch09  # noqa: E402
 from cevnslib.couplings import NSI  # noqa: E402
 from test_chapter_ch08 import api_problems, figure_captions, glued_names, notebook_cells  # noqa: E402
@@ -50,11 +52,48 @@ def test_best_rn_figure_spans_the_column():
     plt.close(fig)
 
 
-def test_nucleus_counts_add_up_to_the_target():
-    """Na and I counted alone add up to the NaI templates (relative 1e-9), with either R_n convention."""
-    nai, t = experiments.get(NAI), fits.templates_for(NAI)
-    for rn in (None, fits.NAI_TRUTH_RN_FM, 4.0):
-        assert sum(ch09.nucleus_counts(nai, rn).values()) == pytest.approx(t.counts(rn_fm=rn).sum(), rel=1e-9)
+def test_nucleus_events_add_up_to_the_target_templates():
+    """The recoil spectrum of each nucleus, integrated above threshold, adds up to the templates' count
+    (relative 1e-9 for NaI; 1e-6 for CsI, whose PE acceptance is folded in)."""
+    for name, rel in ((NAI, 1e-9), ("COHERENT-CsI-2017", 1e-6)):
+        exp, t = experiments.get(name), fits.templates_for(name)
+        for rn in (None, 4.0, 5.5):
+            assert sum(e.events for e in ch09.nucleus_events(exp, rn)) == pytest.approx(t.counts(rn_fm=rn).sum(), rel=rel)
+
+
+def test_sodium_recoils_at_smaller_momentum_transfer_than_iodine():
+    """q at threshold is sqrt(2 M T_thr); the rms q of the events, checked against scipy's quad to 1e-6,
+    is smaller for sodium than for iodine."""
+    nai = experiments.get(NAI)
+    events = {e.name: e for e in ch09.nucleus_events(nai, fits.NAI_TRUTH_RN_FM)}
+    threshold_mev = nai.detector.threshold / 1000
+    for k, nuc in enumerate(nai.target.nuclei):
+        m_mev = 1000 * nuc.mass_gev
+        assert events[nuc.name].q_min_mev == pytest.approx(np.sqrt(2 * m_mev * threshold_mev), rel=1e-12)
+
+        def spectrum(t, k=k):
+            return nai.recoil_spectrum([t], rn_fm=fits.NAI_TRUTH_RN_FM).dn_dt[k, :, 0].sum()
+
+        t_hi = rates.max_recoil_kev(nai.source, nuc)
+        line_mev = next(c.line_mev for c in nai.source.components if c.line_mev is not None)  # prompt nu_mu
+        kink = float(cross_section.t_max_kev(line_mev, nuc.mass_gev))
+        n = quad(spectrum, nai.detector.threshold, t_hi, points=[kink], limit=200, epsrel=1e-10)[0]
+        q2 = quad(lambda t: 2 * m_mev * t / 1000 * spectrum(t), nai.detector.threshold, t_hi, points=[kink],
+                  limit=200, epsrel=1e-10)[0]
+        assert events[nuc.name].events == pytest.approx(n, rel=1e-6)
+        assert events[nuc.name].q_rms_mev == pytest.approx(np.sqrt(q2 / n), rel=1e-6)
+    assert events["Na23"].q_rms_mev < 50 < 60 < events["I127"].q_rms_mev
+    assert events["Na23"].q_min_mev < events["I127"].q_min_mev
+
+
+def test_the_common_radius_suppresses_sodium_only(numbers):
+    """Iodine's count is the same with R_n = R_p and R_n = 4.75 fm (its R_p); the whole change of the
+    NaI count is sodium's (relative 1e-9), a drop of more than 20%."""
+    assert numbers["ch9-own-I127"] == pytest.approx(numbers["ch9-common-I127"], rel=1e-12)
+    change = numbers["ch9-common-Na23"] - numbers["ch9-own-Na23"]
+    assert change == pytest.approx(numbers["ch9-nai-obs"] - numbers["ch9-nai-default"], rel=1e-9)
+    assert numbers["ch9-change-Na23"] < -20
+    assert abs(numbers["ch9-slope-Na23"]) < abs(numbers["ch9-slope-I127"])
 
 
 def test_the_two_step_best_fit_matches_both_counts_exactly():

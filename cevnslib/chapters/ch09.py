@@ -19,8 +19,10 @@ from scipy.optimize import brentq
 
 from .. import couplings, experiments, figures, fits, nuclei, notebook, rates, statistics, style, validation
 from ..couplings import NSI
+from ..cross_section import momentum_transfer_mev, t_max_kev
 from ..experiments import Experiment
 from ..fluxes import PION_DAR_E_MAX_MEV
+from ..quadrature import piecewise_nodes
 from .ch08 import counts_by_flavour, interval_on_grid
 
 NAI, CONNIE = "COHERENT-NaI", "CONNIE"
@@ -84,22 +86,72 @@ def best_rn_fm(scale: float, branch: str) -> float:
     return brentq(lambda r: t.counts(NSI(ee_d=eps), r).sum() - n_obs, *fits.RN_SCAN_RANGE_FM, xtol=1e-10)
 
 
-def nucleus_counts(experiment: Experiment, rn_fm: float | None = None) -> dict[str, float]:
-    """Expected events of each nucleus of ``experiment``'s target, by nucleus name.
+class NucleusEvents(NamedTuple):
+    """The expected events of one nucleus of a target, from its recoil spectrum.
 
-    Each nucleus' templates (:func:`cevnslib.rates.build_templates` for a target of that nucleus
-    alone) are scaled to its number in the compound. ``rn_fm``: one neutron radius (fm) for every
-    nucleus (default each nucleus' R_p). Raises ValueError (from ``build_templates``) for a
-    threshold above the nucleus' kinematic maximum.
+    ``events``: count over the exposure; ``q_min_mev``: momentum transfer at the threshold;
+    ``q_rms_mev``: rms momentum transfer of the events, sqrt(<q^2>), in MeV.
     """
-    target = experiment.target
-    out = {}
-    for nuc, multiplicity in zip(target.nuclei, target.multiplicities):
-        alone = nuclei.Target(f"{nuc.name} in {target.name}", (nuc,), (1.0,))
-        t = rates.build_templates(alone, experiment.source, experiment.detector, experiment.mass_kg,
-                                  experiment.live_time_s, experiment.options, rn_fm=rn_fm)
-        out[nuc.name] = float(t.counts().sum()) * multiplicity * alone.molar_mass_g_per_mol / target.molar_mass_g_per_mol
-    return out
+
+    name: str
+    events: float
+    q_min_mev: float
+    q_rms_mev: float
+
+
+def nucleus_events(experiment: Experiment, rn_fm: float | None = None) -> tuple[NucleusEvents, ...]:
+    """Events and momentum transfers of each nucleus of ``experiment``, from the recoil spectrum.
+
+    Integrates :meth:`cevnslib.experiments.Experiment.recoil_spectrum` times the detector's
+    acceptance over the recoils it records (threshold to the source's kinematic maximum) by
+    Gauss-Legendre quadrature, split where the response jumps and where the flux has kinks (lines,
+    end points). q = sqrt(2 M T) (with T^2 added if the setup's options ask for the relativistic
+    q). ``rn_fm``: one neutron radius (fm) for every nucleus (default each nucleus' R_p). Raises
+    ValueError (from ``recoil_spectrum``) for an R_n outside the form factor's domain.
+    """
+    out = []
+    detector, source = experiment.detector, experiment.source
+    for k, nuc in enumerate(experiment.target.nuclei):
+        lo, hi = detector.recoil_support_kev(nuc)[0], min(detector.recoil_support_kev(nuc)[1], rates.max_recoil_kev(source, nuc))
+        energies = [e for c in source.components for e in ([c.line_mev] if c.line_mev is not None else [*c.breakpoints_mev, c.e_max_mev])]
+        breaks = np.concatenate([detector.recoil_breaks_kev(nuc), t_max_kev(np.array(energies), nuc.mass_gev)])
+        t, w = piecewise_nodes(lo, hi, breaks, experiment.quadrature.recoil_nodes, max_ratio=experiment.quadrature.max_recoil_ratio)
+        weight = w * detector.efficiency(t, nuc) * experiment.recoil_spectrum(t, rn_fm=rn_fm).dn_dt[k].sum(axis=0)
+        q = momentum_transfer_mev(t, nuc.mass_gev, experiment.options.relativistic_q)
+        q_min = momentum_transfer_mev(lo, nuc.mass_gev, experiment.options.relativistic_q)
+        out.append(NucleusEvents(nuc.name, float(weight.sum()), float(q_min), float(np.sqrt(np.sum(weight * q**2) / weight.sum()))))
+    return tuple(out)
+
+
+def nucleus_table() -> str:
+    """Na and I in the NaI forecast: R_p, events with R_n = R_p and with the pseudo-data's common R_n,
+    momentum transfers at threshold and rms, and d ln N/dR_n at the common R_n."""
+    nai, rn_true = experiments.get(NAI), fits.NAI_TRUTH_RN_FM
+    own, common = nucleus_events(nai), nucleus_events(nai, rn_true)
+    slopes = nucleus_log_slopes_per_fm(nai, rn_true)
+    lines = [f"{'nucleus':<8}{'R_p [fm]':>9}{'events, R_n = R_p':>19}{f'R_n = {rn_true:.2f} fm':>15}{'change':>9}"
+             f"{'q at threshold':>16}{'rms q':>8}{'d ln N/dR_n':>13}"]
+    for a, b in zip(own, common):
+        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>9.2f}{a.events:>19.0f}{b.events:>15.0f}"
+                     f"{100 * (b.events / a.events - 1):>8.1f}%{b.q_min_mev:>12.1f} MeV{b.q_rms_mev:>8.1f}"
+                     f"{slopes[a.name]:>9.3f} /fm")
+    lines.append("(momentum transfers in MeV, for the pseudo-data's common R_n)")
+    return "\n".join(lines)
+
+
+def nucleus_counts(experiment: Experiment, rn_fm: float | None = None) -> dict[str, float]:
+    """Expected events of each nucleus of ``experiment``, by name (the counts of :func:`nucleus_events`)."""
+    return {e.name: e.events for e in nucleus_events(experiment, rn_fm)}
+
+
+def nucleus_log_slopes_per_fm(experiment: Experiment, rn_fm: float) -> dict[str, float]:
+    """d ln N_k/dR_n (per fm) of each nucleus' count at the common radius ``rn_fm``, by a central difference.
+
+    Raises ValueError like :func:`nucleus_events`.
+    """
+    h = SLOPE_STEP_FM
+    up, down, centre = (nucleus_counts(experiment, r) for r in (rn_fm + h, rn_fm - h, rn_fm))
+    return {name: (up[name] - down[name]) / (2 * h) / centre[name] for name in centre}
 
 
 def log_slope_per_fm(templates, rn_fm: float, nsi: NSI | None = None) -> float:
@@ -373,6 +425,15 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
         "ch9-nai-slope": slope, "ch9-iodine-share": 100 * nucleus_counts(nai, rn_true)["I127"] / n_obs,
         "ch9-sigma-eff": 100 * sigma_eff, "ch9-est-halfwidth": sigma_eff / abs(slope),
     }
+    # sodium and iodine: momentum transfers, and what the common R_n does to each
+    own, common = ({e.name: e for e in nucleus_events(nai, rn)} for rn in (None, rn_true))
+    for name in ("Na23", "I127"):
+        out.update({f"ch9-q-min-{name}": common[name].q_min_mev, f"ch9-q-rms-{name}": common[name].q_rms_mev,
+                    f"ch9-q-rms-own-{name}": own[name].q_rms_mev, f"ch9-rp-{name}": nuclei.nucleus(name).charge_radius_fm,
+                    f"ch9-own-{name}": own[name].events, f"ch9-common-{name}": common[name].events,
+                    f"ch9-change-{name}": 100 * (common[name].events / own[name].events - 1)})
+    out.update({f"ch9-slope-{name}": value for name, value in nucleus_log_slopes_per_fm(nai, rn_true).items()})
+    out["ch9-rn-over-rp-Na23"] = rn_true / nuclei.nucleus("Na23").charge_radius_fm
     # CONNIE
     out.update({
         "ch9-eps-minus-sm": connie_eps_ee_d(1.0 - DEVIATION, "SM"), "ch9-eps-plus-sm": connie_eps_ee_d(1.0 + DEVIATION, "SM"),
