@@ -296,7 +296,7 @@ def shift_table() -> str:
 
 
 def charge_sensitivity() -> dict[str, float]:
-    """(Z + 2N)/|Q_SM| of natural Si (abundance-weighted Z and N), Na-23 and I-127, tree-level couplings.
+    """``(Z + 2N)/abs(Q_SM)`` of natural Si (abundance-weighted Z and N), Na-23 and I-127, tree-level couplings.
 
     The relative change of the weak charge per unit eps_ee^dV at F = 1.
     """
