@@ -125,17 +125,15 @@ def nucleus_events(experiment: Experiment, rn_fm: float | None = None) -> tuple[
 
 def nucleus_table() -> str:
     """Na and I in the NaI forecast: R_p, events with R_n = R_p and with the pseudo-data's common R_n,
-    momentum transfers at threshold and rms, and d ln N/dR_n at the common R_n."""
+    and, at the common R_n, q at threshold, the rms q of the events and d ln N/dR_n."""
     nai, rn_true = experiments.get(NAI), fits.NAI_TRUTH_RN_FM
     own, common = nucleus_events(nai), nucleus_events(nai, rn_true)
     slopes = nucleus_log_slopes_per_fm(nai, rn_true)
-    lines = [f"{'nucleus':<8}{'R_p [fm]':>9}{'events, R_n = R_p':>19}{f'R_n = {rn_true:.2f} fm':>15}{'change':>9}"
-             f"{'q at threshold':>16}{'rms q':>8}{'d ln N/dR_n':>13}"]
+    lines = [f"{'':<8}{'R_p':>6}{'events with R_n =':>20}{'':>8}{'q [MeV]':>12}{'d ln N/dR_n':>13}",
+             f"{'nucleus':<8}{'[fm]':>6}{'R_p':>8}{f'{rn_true:.2f} fm':>10}{'change':>9}{'thr.':>7}{'rms':>6}{'[1/fm]':>11}"]
     for a, b in zip(own, common):
-        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>9.2f}{a.events:>19.0f}{b.events:>15.0f}"
-                     f"{100 * (b.events / a.events - 1):>8.1f}%{b.q_min_mev:>12.1f} MeV{b.q_rms_mev:>8.1f}"
-                     f"{slopes[a.name]:>9.3f} /fm")
-    lines.append("(momentum transfers in MeV, for the pseudo-data's common R_n)")
+        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>6.2f}{a.events:>8.0f}{b.events:>10.0f}"
+                     f"{100 * (b.events / a.events - 1):>8.1f}%{b.q_min_mev:>7.1f}{b.q_rms_mev:>6.1f}{slopes[a.name]:>11.3f}")
     return "\n".join(lines)
 
 
