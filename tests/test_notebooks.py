@@ -1,12 +1,15 @@
 """Every committed chapter notebook is a clean, top-to-bottom, script-made run."""
 
+import importlib.util
 import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
-BOOK = Path(__file__).resolve().parent.parent / "book"
+REPO = Path(__file__).resolve().parent.parent
+BOOK = REPO / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(home|root|tmp|Users|work|private|var/folders)/")
 
@@ -114,3 +117,30 @@ def test_no_float_noise_in_outputs(path):
     found = notebook_long_floats(json.loads(path.read_text()))
     assert not found, (f"floats with more than {MAX_SIGNIFICANT} significant digits in {path.name}: "
                        + "; ".join(found[:10]))
+
+
+def _install_cell_module():
+    spec = importlib.util.spec_from_file_location("install_cell", REPO / "tools" / "install_cell.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_install_cell_names_the_configured_repository():
+    """The cell installs from _config.yml's repository, which is the repository's own URL."""
+    install_cell = _install_cell_module()
+    url, branch = install_cell.repository()
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url)
+    assert f'"cevnslib[notebook] @ git+{url}@{branch}"' in install_cell.install_cell_source()
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert re.search(r"^notebook = \[", pyproject, flags=re.MULTILINE), "the notebook extra is gone"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_starts_with_the_hidden_install_cell(path):
+    install_cell = _install_cell_module()
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert first.cell_type == "code" and first.source == install_cell.install_cell_source(), (
+        "run python tools/install_cell.py, then tools/regen_outputs.py")
+    assert "remove-cell" in first.metadata.get("tags", [])
+    assert not first.outputs  # where cevnslib is installed it does nothing

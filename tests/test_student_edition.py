@@ -89,6 +89,13 @@ def test_book_notebooks_lose_solutions_and_keep_exercises(path):
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     left = iter(code)
     assert all(any(c.source == s for s in left) for c in student.cells if c.cell_type == "code")
+    assert not re.search(r"solutions? (is|are) hidden", text), "a sentence about the solutions is left"
+    # Every number the student prose quotes is still glued by a cell the student edition keeps.
+    quoted = set(re.findall(r"\{glue(?::\w+)?\}`([\w.+-]+?)(?::[^`]*)?`", text))
+    glued = {output["metadata"]["scrapbook"]["name"]
+             for cell in student.cells if cell.cell_type == "code"
+             for output in cell.outputs if "scrapbook" in output.get("metadata", {})}
+    assert quoted <= glued, f"glued only inside a solution: {sorted(quoted - glued)}"
 
 
 def test_outdir_must_not_be_the_book():
