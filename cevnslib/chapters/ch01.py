@@ -74,10 +74,17 @@ def sigma_total_cm2(energy_mev, nucleus: Nucleus, options: CrossSectionOptions =
     nucleus : the target nucleus.
     options : cross-section choices (default Helm form factors, R_n = R_p).
 
-    Returns an array of shape (n,) (n = 1 for a number): the integral of
-    :func:`~cevnslib.cross_section.dsigma_dT` by the Gauss-Legendre rule of :data:`QUADRATURE_NODES`
-    nodes, exact for point-like nuclei. Raises ValueError (from ``dsigma_dT``) for energies that are
-    not finite numbers > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n,) (n = 1 for a number): the integral of :func:`~cevnslib.cross_section.dsigma_dT`
+        by the Gauss-Legendre rule of :data:`QUADRATURE_NODES` nodes, exact for point-like nuclei.
+
+    Raises
+    ------
+    ValueError
+        From ``dsigma_dT``, for energies that are not finite numbers > 0.
     """
     nodes, weights = gauss_legendre(QUADRATURE_NODES)
     e = np.atleast_1d(np.asarray(energy_mev, dtype=float))[:, None]
@@ -190,7 +197,7 @@ def kinematics_table() -> str:
 
 
 def weak_charge_table() -> str:
-    """Z, N, the weak charge Q_W, Q_W^2/4 and the protons' share Z g_V^p / (N |g_V^n|) of the five nuclei."""
+    """Z, N, the weak charge Q_W, Q_W^2/4 and the protons' share Z g_V^p / (N abs(g_V^n)) of the five nuclei."""
     g_p, g_n = couplings.nucleon_couplings("tree")
     lines = [f"{'nucleus':8s}{'Z':>4s}{'N':>4s}{'Q_W':>9s}{'Q_W^2/4':>10s}{'proton share':>14s}"]
     for name in NUCLEI:
@@ -404,7 +411,7 @@ def mixing_angle_shifts() -> dict[str, float]:
     Keys ``ch1-ex-mix-cs133-pct`` and ``ch1-ex-mix-i127-pct`` (exact ratio of the squared weak
     charges, minus 1), ``ch1-ex-mix-csi-pct`` (COHERENT CsI expected counts), the linear estimates
     8 Z delta s / Q_W as ``ch1-ex-mix-<nucleus>-linear-pct``; ``ch1-ex-mix-ds`` (delta s),
-    ``ch1-ex-mix-ds-rel-pct`` (|delta s| / sin^2 theta_W in per cent), ``ch1-ex-mix-4z-cs``
+    ``ch1-ex-mix-ds-rel-pct`` (abs(delta s) / sin^2 theta_W in per cent), ``ch1-ex-mix-4z-cs``
     (dQ_W / d sin^2 theta_W = 4 Z of 133Cs), ``ch1-ex-mix-lever-cs`` (8 Z / Q_W of 133Cs) and
     ``ch1-ex-mix-rate-1pct`` (the change of the 133Cs rate, per cent, for a 1% change of sin^2 theta_W).
     """

@@ -204,7 +204,7 @@ def pseudo_data_fits() -> tuple[dict, ...]:
     generator seeded with :data:`PSEUDO_DATA_SEED`; the Poisson deviance
     (:func:`cevnslib.likelihood.poisson_deviance`) scanned over R_n on 1401 points. Each dict holds
     ``scale``, ``events``, ``best``, ``lo``, ``hi`` (the set where the deviance rises by at most 1),
-    ``half_width`` and ``estimate`` = 1 / (sqrt(N) |d ln N / dR_n|), all in fm but the first two.
+    ``half_width`` and ``estimate`` = 1 / (sqrt(N) abs(d ln N / dR_n)), all in fm but the first two.
     """
     bins = experiments.get("COHERENT-CsI-2017").templates(rn_grid_fm=RN_GRID_FM)
     rn_scan = np.linspace(RN_GRID_FM[0], RN_GRID_FM[-1], 1401)
@@ -327,7 +327,7 @@ def numbers() -> dict:
 
 
 def model_spread(setup: str) -> float:
-    """Largest |F^2_model - F^2_Helm| of 133Cs (charge radius) over the central 90% of the events of ``setup``.
+    """Largest abs(F^2_model - F^2_Helm) of 133Cs (charge radius) over the central 90% of the events of ``setup``.
 
     ``setup`` is "CONUS" (its 74Ge events) or "COHERENT-CsI-2017" (its 133Cs events); the models
     are compared on a 0.2 MeV grid of q. Raises ValueError for another setup.

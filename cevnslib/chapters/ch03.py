@@ -213,7 +213,7 @@ def sign_flip_points() -> dict[str, NSI]:
 
 
 def flavour_spectrum_deviations() -> dict[str, dict[str, float]]:
-    """At each point of :func:`sign_flip_points`, the largest |N/N_SM - 1| over the 12 PE bins of
+    """At each point of :func:`sign_flip_points`, the largest abs(N/N_SM - 1) over the 12 PE bins of
     COHERENT CsI 2017, for each incident flavour (``"e"``: delayed nu_e; ``"mu"``: prompt nu_mu
     and delayed anti-nu_mu). Dimensionless."""
     t = fits.templates_for("COHERENT-CsI-2017")
@@ -227,7 +227,7 @@ def flavour_spectrum_deviations() -> dict[str, dict[str, float]]:
 
 
 def time_cell_changes_events() -> dict[str, float]:
-    """At each point of :func:`sign_flip_points`, the largest |change| of the expected CEvNS events
+    """At each point of :func:`sign_flip_points`, the largest abs(change) of the expected CEvNS events
     in the 12 PE x 12 arrival-time cells of the CsI 2017 data release (events; from
     :meth:`cevnslib.csi_likelihood.CsI2017Likelihood.signal_cells`)."""
     cells = csi_likelihood.CsI2017Likelihood()
