@@ -19,7 +19,7 @@ def summary() -> dict:
     rn = fits.csi2017_rn_interval("12-bin")
     flips = {"Si": "CONNIE", "Ge": "CONUS", "CsI": "COHERENT-CsI-2017", "NaI": "COHERENT-NaI"}
     return {
-        "expected_counts": {name: float(fits.templates_for(name).counts().sum()) for name in experiments.SETUPS},
+        "expected_counts": {name: float(fits.templates_for(name).counts().sum()) for name in experiments.PAPER_SETUPS},
         "csi2017_rn_fm": {"best": rn.best, "pieces": [list(piece) for piece in rn.pieces], "hull": list(rn.hull),
                           "note": "12-bin chi^2, eps = 0, Delta chi^2 = 1 (one parameter, 1 sigma); the set is the "
                                   "union of its pieces"},

@@ -1,4 +1,5 @@
-"""The four setups of the paper as ready objects: CONUS, CONNIE, COHERENT CsI 2017 and COHERENT NaI.
+"""The setups as ready objects: the paper's four (CONUS, CONNIE, COHERENT CsI 2017, COHERENT NaI) and
+the COHERENT CsI[Na] full data set (COHERENT-CsI-2021).
 
 ``get(name, **overrides)`` builds one; every default is a published fact or a choice listed in the
 book's Assumptions table, and every one can be overridden, e.g.
@@ -29,10 +30,13 @@ from .detectors import (
     LindhardQuenching,
     coherent_2017_acceptance,
 )
+from .arrival_time import ArrivalTimeBins
+from .coherent_csi_2021 import DEFAULT_PE_EDGES, DEFAULT_TIME_EDGES_US, CsI2021Data, csi_2021_data
 from .fluxes import PionDecayAtRest, ReactorFlux
 from .form_factors import minimum_radius_fm
 from .nuclei import Target, target
 from .quadrature import Quadrature
+from .response import GammaResolution, SmearedPEDetector
 from .rates import (
     EventTemplates,
     RecoilSpectrum,
@@ -139,6 +143,8 @@ class Experiment:
     options : cross-section choices.
     data : observed data, where the setup has any.
     quadrature : settings of the quadrature behind the event templates.
+    arrival_time : arrival-time bins of a pulsed pion source (prompt and delayed shares per bin), for
+        :meth:`predict_energy_time`; None where the setup has no time axis.
 
     Every part is immutable, so the templates an instance caches (:meth:`predict`) can never go
     stale: a setup with other parameters is another instance, with its own cache. Raises ValueError
@@ -154,8 +160,9 @@ class Experiment:
     live_time_s: float
     systematic: float
     options: CrossSectionOptions = CrossSectionOptions()
-    data: CsI2017Data | None = field(default=None, repr=False)
+    data: CsI2017Data | CsI2021Data | None = field(default=None, repr=False)
     quadrature: Quadrature = Quadrature()
+    arrival_time: ArrivalTimeBins | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "mass_kg", validation.positive("mass_kg", self.mass_kg))
@@ -166,6 +173,9 @@ class Experiment:
             raise ValueError(f"quadrature = {self.quadrature!r} must be a cevnslib.quadrature.Quadrature")
         if not isinstance(self.options, CrossSectionOptions):
             raise ValueError(f"options = {self.options!r} must be a cevnslib.cross_section.CrossSectionOptions")
+        if self.arrival_time is not None and not (isinstance(self.arrival_time, ArrivalTimeBins)
+                                                  and isinstance(self.source, PionDecayAtRest)):
+            raise ValueError("arrival_time must be a cevnslib.arrival_time.ArrivalTimeBins, with a PionDecayAtRest source")
         self._check_exposure()
         check_threshold(self.target, self.source, self.detector)
 
@@ -204,6 +214,49 @@ class Experiment:
         (within 2e-7 of exact templates). Read-only, shared by every call of :meth:`predict`.
         """
         return self.templates(rn_grid_fm=default_rn_grid_fm(self.options.form_factor))
+
+    def split_source(self, part: str) -> PionDecayAtRest:
+        """The pion source with only its ``part``: "prompt" (the nu_mu line) or "delayed" (nu_e, anti-nu_mu).
+
+        Raises ValueError for an unknown part or a source that is not a
+        :class:`~cevnslib.fluxes.PionDecayAtRest`.
+        """
+        validation.choice("part", part, ("prompt", "delayed"))
+        if not isinstance(self.source, PionDecayAtRest):
+            raise ValueError(f"{self.name} has no pion source to split into prompt and delayed parts")
+        src = self.source
+        keep = {label: value * (label.startswith(part)) for label, value in src.efficiencies.items()}
+        return PionDecayAtRest(src.protons_on_target, src.nu_per_proton, src.distance_m, src.prompt_energy_mev, keep)
+
+    @cached_property
+    def cached_time_templates(self) -> tuple[EventTemplates, EventTemplates]:
+        """(prompt, delayed) templates on the R_n grid of the form factor, built on first use and kept.
+
+        Templates of :meth:`split_source`'s two parts; their counts add up to :meth:`predict`'s.
+        """
+        grid = default_rn_grid_fm(self.options.form_factor)
+        return tuple(build_templates(self.target, self.split_source(part), self.detector, self.mass_kg,
+                                     self.live_time_s, self.options, grid, None, self.quadrature)
+                     for part in ("prompt", "delayed"))
+
+    def predict_energy_time(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
+        """Expected CEvNS counts in analysis bins x arrival-time bins, shape broadcast(nsi, rn_fm) + (n_bins, n_time).
+
+        Prompt counts (nu_mu) follow the prompt arrival-time shape and delayed counts (nu_e, anti-nu_mu)
+        the delayed one, each times the timing efficiency per time bin (see
+        :class:`~cevnslib.arrival_time.ArrivalTimeBins`): N_bt = N^prompt_b p_t + N^delayed_b d_t. After the
+        first call (which builds :attr:`cached_time_templates`) a point costs array arithmetic.
+
+        Raises ValueError for a setup without arrival-time bins, or an R_n outside the form factor's range.
+
+        >>> csi = get("COHERENT-CsI-2021")
+        >>> f"{csi.predict_energy_time().sum():.1f}", csi.predict_energy_time().shape
+        ('347.9', (15, 13))
+        """
+        if self.arrival_time is None:
+            raise ValueError(f"{self.name} has no arrival-time bins (arrival_time=None)")
+        prompt, delayed = (t.counts(nsi, rn_fm) for t in self.cached_time_templates)
+        return prompt[..., None] * self.arrival_time.prompt + delayed[..., None] * self.arrival_time.delayed
 
     def recoil_spectrum(self, recoil_kev, nsi: NSI | None = None, rn_fm=None) -> RecoilSpectrum:
         """dN/dT of this setup (events per keVnr over its exposure) per nucleus and incident flavour.
@@ -372,6 +425,50 @@ def coherent_csi_2017(
                       options, data, quadrature)
 
 
+def coherent_csi_2021(
+    mass_kg: float = 14.6,
+    protons_on_target: float = 3.198e23,
+    nu_per_proton: float = 0.0848,
+    distance_m: float = 19.3,
+    live_time_days: float = 1.0,
+    pe_edges: tuple[float, ...] = DEFAULT_PE_EDGES,
+    time_edges_us: tuple[float, ...] = DEFAULT_TIME_EDGES_US,
+    efficiency_theta: float = 0.0,
+    quenching_theta0: float = 0.0,
+    quenching_theta1: float = 0.0,
+    resolution_a_kevee: float = 0.0749,
+    resolution_b_per_kevee: float = 9.56,
+    timing_efficiency: bool = True,
+    systematic: float = 0.10,
+    options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
+) -> Experiment:
+    """COHERENT CsI[Na] full data set: 14.6 kg at 19.3 m from the SNS, 3.198e23 POT, 0.0848 nu/flavour/POT.
+
+    COHERENT, PRL 129 (2022) 081801, arXiv:2110.07730, and its data release: the scintillation
+    response with its two principal-component nuisances (``quenching_theta0``, ``quenching_theta1``,
+    in sigma), the gamma resolution (a = 0.0749 keVee, b = 9.56/keVee: light yield 13.35 PE/keVee), the
+    PE efficiency with its nuisance (``efficiency_theta``), the timing efficiency (``timing_efficiency``)
+    and the data (:func:`~cevnslib.coherent_csi_2021.csi_2021_data`). Bins ``pe_edges`` x
+    ``time_edges_us`` (default :data:`~cevnslib.coherent_csi_2021.DEFAULT_PE_EDGES` x
+    :data:`~cevnslib.coherent_csi_2021.DEFAULT_TIME_EDGES_US`, our choice). :meth:`Experiment.predict`
+    counts every arrival time in the PE bins; :meth:`Experiment.predict_energy_time` gives the PE x time
+    bins with the timing efficiency. ``systematic`` is the neutrino flux's 10% [COHERENT,
+    arXiv:2109.11049]. The POT cover the run, so ``live_time_days`` does not enter the counts. Raises
+    ValueError for a parameter out of range.
+    """
+    data = csi_2021_data()
+    source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
+    detector = SmearedPEDetector(
+        pe_edges, data.quenching(quenching_theta0, quenching_theta1),
+        GammaResolution(resolution_a_kevee, resolution_b_per_kevee), data.efficiency(efficiency_theta),
+    )
+    arrival = ArrivalTimeBins(time_edges_us, timing_efficiency=timing_efficiency)
+    live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
+    return Experiment("COHERENT-CsI-2021", target("CsI"), mass_kg, source, detector, live_time_s, systematic,
+                      options, data, quadrature, arrival)
+
+
 def coherent_nai(
     mass_kg: float = 2000.0,
     threshold_kevnr: float | None = None,
@@ -401,13 +498,16 @@ def coherent_nai(
                       years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
 
 
-#: The four setups of the paper by name: the factory that :func:`get` calls for each (read-only).
+#: The setups by name: the factory that :func:`get` calls for each (read-only).
 SETUPS = MappingProxyType({
     "CONUS": conus,
     "CONNIE": connie,
     "COHERENT-CsI-2017": coherent_csi_2017,
     "COHERENT-NaI": coherent_nai,
+    "COHERENT-CsI-2021": coherent_csi_2021,
 })
+#: The paper's four setups (arXiv:1911.09831), in the order of its tables: the chapters' setups.
+PAPER_SETUPS = ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI")
 
 _OPTION_FIELDS = tuple(f.name for f in fields(CrossSectionOptions))
 
@@ -427,7 +527,7 @@ def factory_defaults(name: str) -> MappingProxyType:
 
 
 def get(name: str, **overrides) -> Experiment:
-    """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI").
+    """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI", "COHERENT-CsI-2021").
 
     ``overrides`` are the keyword arguments of the setup's factory (e.g. ``mass_kg``,
     ``threshold_kevee``, ``quadrature``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`

@@ -51,7 +51,7 @@ def test_the_rebuilt_fit_is_the_library_fit():
 def test_count_shifts_apply_where_they_should():
     shift = assumptions.count_shifts()
     labels = list(assumptions.alternatives())
-    assert shift.shape == (len(labels), len(experiments.SETUPS))
+    assert shift.shape == (len(labels), len(experiments.PAPER_SETUPS))
     reactor_only = [i for i, (_, per) in enumerate(assumptions.alternatives().values()) if "COHERENT-NaI" not in per]
     assert np.all(np.isnan(shift[reactor_only, 2:])) and not np.any(np.isnan(shift[:, :2]))
     # The -T/E term lowers every count, by less than half a percent; F = 1 raises every count.

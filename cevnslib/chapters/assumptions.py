@@ -25,7 +25,7 @@ from ..statistics import Interval
 
 CSI = "COHERENT-CsI-2017"
 REACTORS = ("CONUS", "CONNIE")
-#: Short names of the setups, in the order of :data:`cevnslib.experiments.SETUPS` (columns of the tables).
+#: Short names of the setups, in the order of :data:`cevnslib.experiments.PAPER_SETUPS` (columns of the tables).
 SHORT_NAMES = {"CONUS": "CONUS", "CONNIE": "CONNIE", CSI: "CsI 2017", "COHERENT-NaI": "NaI"}
 #: Alternative end points of the reactor spectrum (MeV) [choice: below and above the default].
 E_LOW_MEV, E_HIGH_MEV = 7.0, 9.0
@@ -38,7 +38,7 @@ RN_GRID_FM = np.linspace(*fits.RN_SCAN_RANGE_FM, 201)
 
 def setups() -> dict[str, Experiment]:
     """The four setups of the book with their default choices, by name."""
-    return {name: experiments.get(name) for name in experiments.SETUPS}
+    return {name: experiments.get(name) for name in experiments.PAPER_SETUPS}
 
 
 def alternatives() -> dict[str, tuple[str, dict[str, dict]]]:
@@ -49,7 +49,7 @@ def alternatives() -> dict[str, tuple[str, dict[str, dict]]]:
     (``assume-shift-<key>-<setup>``).
     """
     def everywhere(**overrides):
-        return {name: overrides for name in experiments.SETUPS}
+        return {name: overrides for name in experiments.PAPER_SETUPS}
 
     def reactors(**overrides):
         return {name: overrides for name in REACTORS}
@@ -97,7 +97,7 @@ def _count_shifts() -> np.ndarray:
 def count_shifts() -> np.ndarray:
     """Percent change of the expected SM count, shape (alternatives, setups), NaN where not applicable.
 
-    Rows in the order of :func:`alternatives`, columns in that of :data:`cevnslib.experiments.SETUPS`;
+    Rows in the order of :func:`alternatives`, columns in that of :data:`cevnslib.experiments.PAPER_SETUPS`;
     one year of each setup at its default R_n. Values are rounded to 1e-6 percent (read-only array).
     """
     return _count_shifts()

@@ -61,7 +61,7 @@ def _get(name: str) -> experiments.Experiment:
 @cache
 def counts() -> dict[str, np.ndarray]:
     """The SM counts per analysis bin of the four setups (R_n = R_p), by setup name."""
-    return {name: _get(name).predict() for name in experiments.SETUPS}
+    return {name: _get(name).predict() for name in experiments.PAPER_SETUPS}
 
 
 def counts_table() -> str:
@@ -88,7 +88,7 @@ def targets_table() -> str:
     """Molar mass, nuclei per kg by hand and from the library, mass and number of nuclei of each setup."""
     lines = [f"{'setup':18s} {'target':6s} {'M_mol':>8s} {'nuclei/kg (hand)':>17s} {'nuclei/kg (lib)':>16s}"
              f" {'mass [kg]':>10s} {'N_T':>10s}"]
-    for name in experiments.SETUPS:
+    for name in experiments.PAPER_SETUPS:
         exp = _get(name)
         tgt = exp.target
         molar = sum(ATOMIC_WEIGHT_G_PER_MOL[el] for el in FORMULA_ELEMENTS[tgt.name])
@@ -101,7 +101,7 @@ def targets_table() -> str:
 def nuclei_per_kg_largest_difference() -> float:
     """The largest relative difference between :func:`nuclei_per_kg_by_hand` and the library, over the setups."""
     return max(abs(nuclei_per_kg_by_hand(_get(n).target.name) / _get(n).target.nuclei_per_kg.sum() - 1)
-               for n in experiments.SETUPS)
+               for n in experiments.PAPER_SETUPS)
 
 
 # --- live time, flux and fluence ---------------------------------------------------------------------
@@ -715,8 +715,8 @@ def csi_threshold_table() -> str:
 
 def numbers() -> dict[str, float | int | str | Quoted]:
     """Every number the prose of chapter 5 quotes, keyed by its glue name."""
-    exps = {name: _get(name) for name in experiments.SETUPS}
-    conus, connie, csi, nai = (exps[n] for n in experiments.SETUPS)
+    exps = {name: _get(name) for name in experiments.PAPER_SETUPS}
+    conus, connie, csi, nai = (exps[n] for n in experiments.PAPER_SETUPS)
     out: dict[str, float | int | str | Quoted] = {}
 
     # number of targets

@@ -1,0 +1,272 @@
+"""A scintillator's energy response: recoil energy -> light -> photoelectrons (PE) with resolution and efficiency.
+
+The chain of the COHERENT CsI[Na] full data set (COHERENT, PRL 129 (2022) 081801, arXiv:2110.07730, and
+its data release), in pieces that other scintillators (the argon data) reuse:
+
+- :class:`PolynomialQuenching`: electron-equivalent energy E_ee(T) = a x + b x^2 + c x^3 + d x^4,
+  x = T in MeVnr, E_ee in MeVee, with principal-component nuisances (nominal + sum_i theta_i PC_i);
+- :class:`GammaResolution`: the PE count of a recoil is gamma distributed, shape 1 + b E_ee and scale
+  1 / (a (1 + b E_ee)) with a = a_0 / E_ee, so that its mean is E_ee / a_0 (the light yield is 1/a_0)
+  and its variance mean^2 / (1 + b E_ee);
+- :class:`LogisticEfficiency`: the PE efficiency eps(x) = a / (1 + exp(-b (x - c))) + d, clipped to
+  [0, 1], with its nuisance (nominal + theta Delta);
+- :class:`SmearedPEDetector`: the response matrix P_b(T) = int_{PE bin b} gamma(PE | T) eps(PE) dPE,
+  with the interface of :class:`cevnslib.detectors.Detector`, so that
+  :func:`cevnslib.rates.build_templates` folds the event templates through it once per nuisance value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammainc, gammaln
+
+from . import validation
+from .nuclei import Nucleus
+from .quadrature import piecewise_nodes
+
+#: keV per MeV.
+_KEV_PER_MEV = 1e3
+
+
+def _coefficients(name: str, value, size: int = 4) -> tuple[float, ...]:
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != size:
+        raise ValueError(f"{name} = {value!r} must be {size} numbers")
+    return tuple(validation.number(f"{name}[{i}]", v) for i, v in enumerate(value))
+
+
+def _shifted(name: str, nominal, shifts, thetas) -> tuple[float, ...]:
+    """nominal + sum_i thetas[i] shifts[i], checked: as many thetas as shifts."""
+    base = np.array(_coefficients(name, nominal))
+    shifts = tuple(_coefficients(f"{name} shift {i}", s, base.size) for i, s in enumerate(shifts))
+    thetas = tuple(validation.number(f"theta[{i}]", t) for i, t in enumerate(thetas))
+    if len(thetas) != len(shifts):
+        raise ValueError(f"{name}: {len(thetas)} nuisance value(s) (theta) for {len(shifts)} shift(s)")
+    return tuple(float(x) for x in base + sum((t * np.array(s) for t, s in zip(thetas, shifts)), np.zeros(base.size)))
+
+
+@dataclass(frozen=True)
+class PolynomialQuenching:
+    """E_ee(T) = a x + b x^2 + c x^3 + d x^4, x = T in MeVnr, E_ee in MeVee; nominal + sum_i theta_i PC_i.
+
+    Attributes
+    ----------
+    nominal : (a, b, c, d), the nominal coefficients (MeVee per MeVnr^k, k = 1..4).
+    shifts : the principal components, each four coefficient shifts (the +1 sigma set minus nominal).
+    thetas : one nuisance value per shift, in units of its sigma (default 0 for every shift).
+
+    The same response for every nucleus of the target (the release's is for CsI[Na] as a whole).
+    :attr:`coefficients` holds the shifted set. Raises ValueError for coefficients that are not four
+    finite numbers, or thetas that do not match the shifts.
+    """
+
+    nominal: tuple[float, float, float, float]
+    shifts: tuple[tuple[float, float, float, float], ...] = ()
+    thetas: tuple[float, ...] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "nominal", _coefficients("nominal", self.nominal))
+        object.__setattr__(self, "shifts", tuple(_coefficients(f"shifts[{i}]", s) for i, s in enumerate(self.shifts)))
+        thetas = (0.0,) * len(self.shifts) if self.thetas is None else tuple(self.thetas)
+        object.__setattr__(self, "thetas", thetas)
+        object.__setattr__(self, "coefficients", _shifted("scintillation", self.nominal, self.shifts, thetas))
+
+    def ee_kev(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Electron-equivalent energy (keVee) of nuclear recoils of ``recoil_kev`` (keVnr, any shape).
+
+        Negative values of the polynomial (far outside the fitted range) are clipped to 0 (no light).
+        ``nucleus`` is accepted for the interface of :mod:`cevnslib.detectors` and not used. Raises
+        ValueError for energies that are not finite numbers.
+        """
+        x = validation.real_array("recoil_kev", recoil_kev) / _KEV_PER_MEV
+        a, b, c, d = self.coefficients
+        return np.maximum(x * (a + x * (b + x * (c + x * d))), 0.0) * _KEV_PER_MEV
+
+
+@dataclass(frozen=True)
+class GammaResolution:
+    """The PE count of a recoil with electron-equivalent energy E_ee is gamma distributed.
+
+    Shape k = 1 + b E_ee and scale theta = 1 / (a (1 + b E_ee)) with a = ``a_kevee`` / E_ee and
+    b E_ee = ``b_per_kevee`` E_ee (E_ee in keVee): the mean k theta = E_ee / ``a_kevee`` is the light
+    yield 1 / ``a_kevee`` times E_ee, and the variance k theta^2 = mean^2 / (1 + b E_ee). Defaults:
+    a = 0.0749 keVee (per PE), b = 9.56 / keVee, the resolution of the CsI[Na] full data set (data
+    release of arXiv:2110.07730); 1 / 0.0749 = 13.35 PE/keVee is its light yield. Raises ValueError for
+    a parameter that is not a finite number > 0 (a) or >= 0 (b).
+    """
+
+    a_kevee: float = 0.0749
+    b_per_kevee: float = 9.56
+
+    def __post_init__(self):
+        object.__setattr__(self, "a_kevee", validation.positive("a_kevee", self.a_kevee))
+        object.__setattr__(self, "b_per_kevee", validation.number("b_per_kevee", self.b_per_kevee, 0.0))
+
+    @property
+    def light_yield_pe_per_kevee(self) -> float:
+        """Mean PE per keVee, 1 / a."""
+        return 1.0 / self.a_kevee
+
+    def shape_scale(self, ee_kev) -> tuple[np.ndarray, np.ndarray]:
+        """(shape k, scale theta in PE) of the gamma distribution at ``ee_kev`` (keVee, > 0, any shape).
+
+        Raises ValueError for energies that are not finite numbers > 0.
+        """
+        ee = validation.real_array("ee_kev", ee_kev)
+        if np.any(ee <= 0):
+            raise ValueError(f"ee_kev must be > 0 keVee, got {ee_kev!r}")
+        shape = 1.0 + self.b_per_kevee * ee
+        return shape, ee / (self.a_kevee * shape)
+
+    def bin_probabilities(self, ee_kev, pe_edges) -> np.ndarray:
+        """P(PE in bin b | E_ee), shape (n_bins, n) for ``ee_kev`` of shape (n,) (keVee, > 0).
+
+        From the regularised incomplete gamma function (exact); the last edge may be inf. Raises
+        ValueError for bad edges or energies.
+        """
+        edges = np.array(validation.edges("pe_edges", pe_edges))
+        shape, scale = self.shape_scale(np.atleast_1d(ee_kev))
+        cdf = gammainc(shape[None, :], edges[:, None] / scale[None, :])
+        return np.diff(cdf, axis=0)
+
+
+@dataclass(frozen=True)
+class LogisticEfficiency:
+    """PE efficiency eps(x) = a / (1 + exp(-b (x - c))) + d, x in PE, clipped to [0, 1].
+
+    Attributes
+    ----------
+    nominal : (a, b, c, d): a and d dimensionless, b in 1/PE, c in PE.
+    shift : the +1 sigma set minus nominal (default none).
+    theta : the nuisance value in units of sigma (default 0): coefficients = nominal + theta shift.
+
+    Raises ValueError for coefficients that are not four finite numbers, or b <= 0.
+    """
+
+    nominal: tuple[float, float, float, float]
+    shift: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    theta: float = 0.0
+
+    def __post_init__(self):
+        coefficients = _shifted("efficiency", self.nominal, (self.shift,), (self.theta,))
+        if coefficients[1] <= 0:
+            raise ValueError(f"efficiency b = {coefficients[1]} must be > 0 (a rising efficiency)")
+        object.__setattr__(self, "coefficients", coefficients)
+
+    def __call__(self, pe) -> np.ndarray:
+        """eps at ``pe`` (PE, any shape), in [0, 1]. Raises ValueError for values that are not finite."""
+        x = validation.real_array("pe", pe)
+        a, b, c, d = self.coefficients
+        return np.clip(a / (1.0 + np.exp(-b * (x - c))) + d, 0.0, 1.0)
+
+    @property
+    def kinks_pe(self) -> tuple[float, ...]:
+        """PE values where the clipping to [0, 1] starts or ends (where eps crosses 0 or 1)."""
+        a, b, c, d = self.coefficients
+        out = []
+        for level in (0.0, 1.0):
+            ratio = a / (level - d) - 1.0 if level != d else 0.0
+            if ratio > 0:
+                x = c - np.log(ratio) / b
+                if x > 0:
+                    out.append(float(x))
+        return tuple(sorted(out))
+
+
+@dataclass(frozen=True)
+class SmearedPEDetector:
+    """Recoils -> PE bins through a scintillation response, gamma resolution and a PE efficiency.
+
+    The interface of :class:`cevnslib.detectors.Detector` (``observable``, ``bin_edges``, ``n_bins``,
+    ``threshold``, :meth:`response_matrix`, the recoil support and breaks), so that
+    :func:`cevnslib.rates.build_templates` folds templates through it.
+
+    Attributes
+    ----------
+    bin_edges : PE bin edges, finite and increasing from >= 0.
+    quenching : a :class:`PolynomialQuenching`.
+    resolution : a :class:`GammaResolution`.
+    efficiency : a :class:`LogisticEfficiency`, or None (1: the response before efficiency).
+    min_recoil_kev : the lowest recoil energy (keVnr, > 0) integrated over: below it a recoil's chance
+        to produce a PE count in a bin with efficiency > 0 is negligible (default 1 keVnr, 0.8 PE on
+        average with the CsI[Na] response; see the tests).
+    pe_nodes : Gauss-Legendre nodes per piece of at most 2 PE of the PE integral (2-200).
+
+    Raises ValueError for bad edges or parameters.
+    """
+
+    bin_edges: tuple[float, ...]
+    quenching: PolynomialQuenching
+    resolution: GammaResolution = GammaResolution()
+    efficiency: LogisticEfficiency | None = None
+    min_recoil_kev: float = 1.0
+    pe_nodes: int = 12
+
+    observable = "PE"
+
+    def __post_init__(self):
+        edges = validation.edges("bin_edges (PE)", self.bin_edges)
+        if not np.isfinite(edges[-1]):
+            raise ValueError("bin_edges (PE) must be finite (the PE integral runs over the bins)")
+        object.__setattr__(self, "bin_edges", edges)
+        object.__setattr__(self, "min_recoil_kev", validation.positive("min_recoil_kev", self.min_recoil_kev))
+        validation.integer("pe_nodes", self.pe_nodes, 2, 200)
+        for name, kind in (("quenching", PolynomialQuenching), ("resolution", GammaResolution)):
+            if not isinstance(getattr(self, name), kind):
+                raise ValueError(f"{name} = {getattr(self, name)!r} must be a cevnslib.response.{kind.__name__}")
+        if self.efficiency is not None and not isinstance(self.efficiency, LogisticEfficiency):
+            raise ValueError(f"efficiency = {self.efficiency!r} must be a cevnslib.response.LogisticEfficiency or None")
+        kinks = () if self.efficiency is None else self.efficiency.kinks_pe
+        x, w = piecewise_nodes(edges[0], edges[-1], [*edges[1:-1], *kinks], self.pe_nodes, max_length=2.0)
+        bins = np.searchsorted(edges, x, side="right") - 1
+        weights = w * (1.0 if self.efficiency is None else self.efficiency(x))
+        object.__setattr__(self, "_pe_nodes", validation.read_only(x))
+        object.__setattr__(self, "_pe_weights", validation.read_only(np.eye(len(edges) - 1)[:, bins] * weights))
+
+    @property
+    def n_bins(self) -> int:
+        """Number of PE bins."""
+        return len(self.bin_edges) - 1
+
+    @property
+    def threshold(self) -> float:
+        """Lowest PE edge."""
+        return self.bin_edges[0]
+
+    def observable_of(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Mean PE of recoils of ``recoil_kev`` (keVnr): light yield x E_ee(T).
+
+        Raises ValueError for energies that are not finite numbers.
+        """
+        return self.quenching.ee_kev(recoil_kev) * self.resolution.light_yield_pe_per_kevee
+
+    def recoil_support_kev(self, nucleus: Nucleus | None = None) -> tuple[float, float]:
+        """(lowest, highest) recoil energy in keVnr integrated over: (``min_recoil_kev``, inf)."""
+        return self.min_recoil_kev, np.inf
+
+    def recoil_breaks_kev(self, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Recoil energies where the response jumps: none (the smearing makes it smooth in T)."""
+        return np.empty(0)
+
+    def response_matrix(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """P_b(T) = int_{bin b} gamma(PE | E_ee(T)) eps(PE) dPE, shape (n_bins, n) for ``recoil_kev`` (n,).
+
+        Recoils that give no light (E_ee = 0) have a zero column. Without an efficiency the column is
+        the exact gamma probability of each bin; with one, the integral runs over Gauss-Legendre nodes
+        split at the bin edges and the efficiency's kinks. Raises ValueError for energies that are not
+        finite numbers.
+        """
+        ee = np.atleast_1d(self.quenching.ee_kev(recoil_kev))
+        lit = ee > 0
+        out = np.zeros((self.n_bins, ee.size))
+        if not np.any(lit):
+            return out
+        if self.efficiency is None:
+            out[:, lit] = self.resolution.bin_probabilities(ee[lit], self.bin_edges)
+            return out
+        shape, scale = self.resolution.shape_scale(ee[lit])
+        x = self._pe_nodes[:, None]
+        log_pdf = (shape - 1.0) * np.log(x) - x / scale - shape * np.log(scale) - gammaln(shape)
+        out[:, lit] = self._pe_weights @ np.exp(log_pdf)
+        return out
