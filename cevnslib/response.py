@@ -178,13 +178,13 @@ class LogisticEfficiency:
 class SmearedPEDetector:
     """Recoils -> PE bins through a scintillation response, gamma resolution and a PE efficiency.
 
-    The interface of :class:`cevnslib.detectors.Detector` (``observable``, ``bin_edges``, ``n_bins``,
+    The interface of :class:`cevnslib.detectors.Detector` (``observable``, :attr:`bin_edges`, ``n_bins``,
     ``threshold``, :meth:`response_matrix`, the recoil support and breaks), so that
     :func:`cevnslib.rates.build_templates` folds templates through it.
 
     Attributes
     ----------
-    bin_edges : PE bin edges, finite and increasing from >= 0.
+    pe_edges : PE bin edges, finite and increasing from >= 0.
     quenching : a :class:`PolynomialQuenching`.
     resolution : a :class:`GammaResolution`.
     efficiency : a :class:`LogisticEfficiency`, or None (1: the response before efficiency).
@@ -196,7 +196,7 @@ class SmearedPEDetector:
     Raises ValueError for bad edges or parameters.
     """
 
-    bin_edges: tuple[float, ...]
+    pe_edges: tuple[float, ...]
     quenching: PolynomialQuenching
     resolution: GammaResolution = GammaResolution()
     efficiency: LogisticEfficiency | None = None
@@ -206,10 +206,10 @@ class SmearedPEDetector:
     observable = "PE"
 
     def __post_init__(self):
-        edges = validation.edges("bin_edges (PE)", self.bin_edges)
+        edges = validation.edges("pe_edges", self.pe_edges)
         if not np.isfinite(edges[-1]):
-            raise ValueError("bin_edges (PE) must be finite (the PE integral runs over the bins)")
-        object.__setattr__(self, "bin_edges", edges)
+            raise ValueError("pe_edges must be finite (the PE integral runs over the bins)")
+        object.__setattr__(self, "pe_edges", edges)
         object.__setattr__(self, "min_recoil_kev", validation.positive("min_recoil_kev", self.min_recoil_kev))
         validation.integer("pe_nodes", self.pe_nodes, 2, 200)
         for name, kind in (("quenching", PolynomialQuenching), ("resolution", GammaResolution)):
@@ -217,22 +217,28 @@ class SmearedPEDetector:
                 raise ValueError(f"{name} = {getattr(self, name)!r} must be a cevnslib.response.{kind.__name__}")
         if self.efficiency is not None and not isinstance(self.efficiency, LogisticEfficiency):
             raise ValueError(f"efficiency = {self.efficiency!r} must be a cevnslib.response.LogisticEfficiency or None")
-        kinks = () if self.efficiency is None else self.efficiency.kinks_pe
-        x, w = piecewise_nodes(edges[0], edges[-1], [*edges[1:-1], *kinks], self.pe_nodes, max_length=2.0)
-        bins = np.searchsorted(edges, x, side="right") - 1
-        weights = w * (1.0 if self.efficiency is None else self.efficiency(x))
-        object.__setattr__(self, "_pe_nodes", validation.read_only(x))
-        object.__setattr__(self, "_pe_weights", validation.read_only(np.eye(len(edges) - 1)[:, bins] * weights))
+        if self.efficiency is not None:  # nodes and weights of the PE integral, efficiency included
+            x, w = piecewise_nodes(edges[0], edges[-1], [*edges[1:-1], *self.efficiency.kinks_pe], self.pe_nodes,
+                                   max_length=2.0)
+            bins = np.searchsorted(edges, x, side="right") - 1
+            object.__setattr__(self, "_pe_nodes", validation.read_only(x))
+            object.__setattr__(self, "_pe_weights", validation.read_only(
+                np.eye(len(edges) - 1)[:, bins] * (w * self.efficiency(x))))
+
+    @property
+    def bin_edges(self) -> tuple[float, ...]:
+        """The analysis bin edges (PE): :attr:`pe_edges`, under the name of the Detector interface."""
+        return self.pe_edges
 
     @property
     def n_bins(self) -> int:
         """Number of PE bins."""
-        return len(self.bin_edges) - 1
+        return len(self.pe_edges) - 1
 
     @property
     def threshold(self) -> float:
         """Lowest PE edge."""
-        return self.bin_edges[0]
+        return self.pe_edges[0]
 
     def observable_of(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
         """Mean PE of recoils of ``recoil_kev`` (keVnr): light yield x E_ee(T).
@@ -263,7 +269,7 @@ class SmearedPEDetector:
         if not np.any(lit):
             return out
         if self.efficiency is None:
-            out[:, lit] = self.resolution.bin_probabilities(ee[lit], self.bin_edges)
+            out[:, lit] = self.resolution.bin_probabilities(ee[lit], self.pe_edges)
             return out
         shape, scale = self.resolution.shape_scale(ee[lit])
         x = self._pe_nodes[:, None]
