@@ -4,11 +4,11 @@ The SNS proton pulse is a Gaussian in time (mean 440 ns, width 150 ns: ``snsPOTT
 COHERENT CENNS-10 argon data release, arXiv:2006.12659). A pi+ made by a proton decays after an
 exponential time of mean tau_pi = 26.033 ns, giving the prompt nu_mu; its mu+ decays after a further
 exponential time of mean tau_mu = 2196.98 ns, giving the delayed nu_e and anti-nu_mu (PDG, R. L.
-Workman et al., PTEP 2022 083C01). So, with the proton time t_p ~ N(mu, sigma^2),
+Workman et al., PTEP 2022 083C01). So, with the proton time t_p ~ N(mu, sigma^2)::
 
     t_prompt  = t_p + Exp(tau_pi),                 an exponentially modified Gaussian (EMG);
     t_delayed = t_p + Exp(tau_pi) + Exp(tau_mu),   whose density is
-        [tau_mu EMG(t; tau_mu) - tau_pi EMG(t; tau_pi)] / (tau_mu - tau_pi)
+        [tau_mu EMG(t; tau_mu) - tau_pi EMG(t; tau_pi)] / (tau_mu - tau_pi),
 
 (the sum of the two exponentials has density [exp(-t/tau_mu) - exp(-t/tau_pi)] / (tau_mu - tau_pi)).
 The shapes here are built this way, in closed form; they are not the arrival-time PDFs of the 2017

@@ -21,12 +21,12 @@ from .arrival_time import csi_2021_timing_efficiency_mean
 from .response import LogisticEfficiency, PolynomialQuenching
 from .validation import freeze
 
-#: Default analysis bins [choice]. PE: 0-60 in 4-PE steps; 4 PE is about one standard deviation of the
-#: gamma resolution at 13 PE (1 keVee), where the signal peaks, and the efficiency is 0 below 7.1 PE.
-#: Arrival time (us): 0-1 in 0.125-us steps, resolving the prompt peak (proton pulse of width 0.15 us
-#: at 0.44 us), then 1-us steps to 6 us through the delayed (2.2-us) tail. 60 PE and 6 us bound the
-#: event lists' region quoted for the release (1,578 C and 1,295 AC events).
+#: Default PE bins [choice]: 0-60 PE in 4-PE steps; 4 PE is about one standard deviation of the gamma
+#: resolution at 13 PE (1 keVee), where the signal peaks, and the efficiency is 0 below 7.1 PE. 60 PE
+#: and 6 us bound the region quoted for the release (1,578 C and 1,295 AC events).
 DEFAULT_PE_EDGES = tuple(float(x) for x in np.arange(0.0, 60.1, 4.0))
+#: Default arrival-time bins in us [choice]: 0-1 us in 0.125-us steps, resolving the prompt peak (proton
+#: pulse of width 0.15 us at 0.44 us), then 1-us steps to 6 us through the delayed (2.2-us) tail.
 DEFAULT_TIME_EDGES_US = (*(float(x) for x in np.arange(0.0, 1.0, 0.125)), 1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
 
 
