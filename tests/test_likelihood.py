@@ -72,9 +72,11 @@ def _pull_fit_toys():
     return toys
 
 
-def test_pull_fit_agrees_with_scipy_on_200_toys_at_and_off_the_boundaries():
+@pytest.mark.parametrize("every", [pytest.param(1, marks=pytest.mark.slow), 5])
+def test_pull_fit_agrees_with_scipy_on_200_toys_at_and_off_the_boundaries(every):
+    """All 200 toys in the slow run; every fifth (40, with each kind of boundary toy) in the fast one."""
     worst = 0.0
-    for observed in _pull_fit_toys():
+    for observed in _pull_fit_toys()[::every]:
         fit, signal, brn = _csi_like_fit(observed)
         ours = float(fit.poisson_deviance())
         worst = max(worst, abs(ours - _scipy_pull_fit(observed, signal, brn)))
@@ -152,7 +154,9 @@ def _energy_time_toys(lik, rng, n_sm=100, n_none=60, n_zero=40):
                            for k in ("observed", "sideband", "alpha_obs", "beta_obs")))
 
 
-@pytest.mark.parametrize("background, n_toys", [("per-bin", 200), ("time-profile", 60)])
+@pytest.mark.parametrize("background, n_toys", [
+    pytest.param("per-bin", 200, marks=pytest.mark.slow), pytest.param("time-profile", 60, marks=pytest.mark.slow),
+    ("per-bin", 20), ("time-profile", 10)])
 def test_energy_time_profile_agrees_with_scipy_on_seeded_toys(background, n_toys):
     lik = cl.CsI2017Likelihood(background=background)
     toys = _energy_time_toys(lik, np.random.default_rng(11), n_toys // 2, n_toys * 3 // 10, n_toys // 5)
