@@ -214,6 +214,30 @@ def test_explorers_switch_frames_offline(site):
         browser.close()
 
 
+def test_navigation_toggles_open_the_chapter_list_and_the_contents(site):
+    """The header's visible toggles work: at phone width they open the chapter list and the page's
+    contents; at desktop width the chapter-list toggle folds the sidebar away."""
+    _, base = site
+    sidebar_left = "document.querySelector('#pst-primary-sidebar').getBoundingClientRect().left"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in WIDTHS_PX:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+            page.goto(base + "book/07_figure1.html", wait_until="load")
+            shown_before = page.evaluate(sidebar_left) >= 0
+            page.locator(".primary-toggle:visible").first.click()
+            page.wait_for_timeout(300)
+            assert (page.evaluate(sidebar_left) >= 0) != shown_before, f"chapter list toggle at {width} px"
+            if width == WIDTHS_PX[1]:
+                page.keyboard.press("Escape")
+                page.locator(".secondary-toggle:visible").first.click()
+                page.wait_for_timeout(300)
+                assert page.evaluate("document.querySelector('#pst-secondary-sidebar-modal').open")
+            page.close()
+        browser.close()
+
+
 def test_no_page_asks_another_host(visits):
     _, _, results = visits
     for (width, page), seen in results.items():
