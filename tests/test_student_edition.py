@@ -98,9 +98,67 @@ def test_book_notebooks_lose_solutions_and_keep_exercises(path):
     assert quoted <= glued, f"glued only inside a solution: {sorted(quoted - glued)}"
 
 
-def test_outdir_must_not_be_the_book():
+@pytest.fixture
+def fake_repo(tmp_path, monkeypatch):
+    """A throwaway repository for the tool to guard: a wrong guard can only delete under tmp_path."""
+    root = tmp_path / "outer" / "repo"
+    (root / "book").mkdir(parents=True)
+    (root / "book" / "keep.md").write_text("a page")
+    monkeypatch.setattr(student_edition, "REPO_ROOT", root)
+    return root
+
+
+def test_outdir_must_not_be_the_book(fake_repo):
     with pytest.raises(ValueError, match="outdir"):
-        student_edition.write_student_edition(REPO / "book")
+        student_edition.write_student_edition(fake_repo / "book")
+    assert (fake_repo / "book" / "keep.md").is_file()
+
+
+def test_outdir_must_not_hold_the_repository_nor_be_someone_elses_folder(fake_repo, tmp_path):
+    for holder in (fake_repo, fake_repo.parent):
+        with pytest.raises(ValueError, match="holding it"):
+            student_edition.write_student_edition(holder)
+    assert (fake_repo / "book" / "keep.md").is_file()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("a reader's file")
+    with pytest.raises(ValueError, match="not a student edition"):
+        student_edition.write_student_edition(other)
+    assert (other / "notes.txt").read_text() == "a reader's file"
+
+
+def test_glue_references_are_read_without_prefix_or_format():
+    text = ("{glue:text}`ch7-n:.0f` and {glue}`other.ipynb::ch7-x+0.1` and\n"
+            "```{glue:figure} fig-name\n:name: f\n```")
+    assert student_edition.quoted_glue(text) == {"ch7-n", "ch7-x+0.1", "fig-name"}
+
+
+def test_glue_that_only_solutions_quoted_is_dropped():
+    glued = [_cell("code", "glue_all(numbers())")]
+    glued[0].outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "1"},
+                                               metadata={"scrapbook": {"name": name}}) for name in ("kept", "answer")]
+    glued[0].outputs.append(nbformat.v4.new_output("stream", text="printed\n"))
+    nb = nbformat.v4.new_notebook(cells=glued)
+    left = student_edition.drop_unquoted_glue(nb, {"kept"}).cells[0].outputs
+    assert [o.get("metadata", {}).get("scrapbook", {}).get("name") for o in left] == ["kept", None]
+    assert len(nb.cells[0].outputs) == 3  # the original is not modified
+
+
+def test_written_edition_carries_no_answer_and_no_launch_button(tmp_path):
+    outdir = tmp_path / "student"
+    student_edition.write_student_edition(outdir)
+    student_edition.write_student_edition(outdir)  # its own earlier edition is replaced
+    assert "launch_buttons" not in (outdir / "_config.yml").read_text()
+    pages = sorted((outdir / "book").glob("*.md"))
+    quoted_on_pages = set().union(*(student_edition.quoted_glue(md.read_text()) for md in pages))
+    for path in sorted((outdir / "book").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        glued = {o["metadata"]["scrapbook"]["name"] for c in nb.cells if c.cell_type == "code"
+                 for o in c.outputs if "scrapbook" in o.get("metadata", {})}
+        assert glued <= student_edition.quoted_glue(text) | quoted_on_pages, path.name
+        if path.name == "07_figure1.ipynb":  # a solution's number, glued by the chapter's numbers()
+            assert "ch7-ex-thr-equal" not in glued and "ch7-ex-thr-equal" in (REPO / "book" / path.name).read_text()
 
 
 # -- the built student website against the built book ------------------------------------------

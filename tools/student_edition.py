@@ -28,6 +28,7 @@ version, and it would leave the solutions in the notebooks.)
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import shutil
 import subprocess
@@ -44,6 +45,11 @@ STUDENT_NOTE = (
     "This is the **student edition**: the exercises are here, their solutions are not.\n"
     "```\n"
 )
+#: File that marks a folder as a student edition this tool wrote (and may replace).
+MARKER = ".cevns-student-edition"
+#: A glue reference in MyST text: a role (``{glue:text}`name:.2f```, ``{glue}`page::name```) or a
+#: directive (``{glue:figure} name``); group 1 or 2 is the reference, before its format.
+_GLUE_REFERENCE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`|\{glue:\w+\}[ \t]+(\S+)")
 #: Tag of a notebook cell that speaks of the solutions and has no place without them.
 SOLUTIONS_NOTE_TAG = "solutions-note"
 _FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}")
@@ -146,24 +152,53 @@ def _announce(intro_md: str) -> str:
     return f"{title}\n\n{STUDENT_NOTE}{rest}"
 
 
+def quoted_glue(text: str) -> set[str]:
+    """Names of the glued values that MyST ``text`` quotes (without a page prefix or format)."""
+    names = set()
+    for role, directive in _GLUE_REFERENCE.findall(text):
+        reference = (role or directive).split("::")[-1]
+        names.add(reference.split(":")[0])
+    return names
+
+
+def drop_unquoted_glue(nb: nbformat.NotebookNode, quoted: set[str]) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without the glue outputs whose names are not in ``quoted``."""
+    def kept(output) -> bool:
+        name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+        return name is None or name in quoted
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if kept(output)]
+    return nb
+
+
 def write_student_edition(outdir: Path) -> list[Path]:
     """Copy the book's sources into ``outdir`` without solutions; return the pages written.
 
-    ``outdir`` is replaced if it exists. ``node_modules`` (the website's MathJax, ``npm ci``) is
-    linked, not copied.
+    ``outdir`` must be new, empty, or a student edition this tool wrote before (it then holds the
+    file ``MARKER``), which is replaced. ``node_modules`` (the website's MathJax, ``npm ci``) is
+    linked, not copied. Glued numbers that only the removed solutions quoted are dropped from the
+    notebooks' outputs too, so the handed-out notebooks do not carry the answers.
 
     Raises
     ------
     ValueError
-        When ``outdir`` is the repository itself or a folder of the book's sources, or a solution
-        is not closed (see :func:`strip_solutions`).
+        When ``outdir`` is the repository, holds it, or is a folder of the book's sources; when it
+        is a non-empty folder this tool did not write; or when a solution is not closed (see
+        :func:`strip_solutions`).
     """
     outdir = outdir.resolve()
-    if outdir == REPO_ROOT or any(outdir.is_relative_to(REPO_ROOT / name) for name in BOOK_SOURCES):
-        raise ValueError(f"outdir must not be the repository or one of its sources, got {outdir}")
+    if REPO_ROOT.is_relative_to(outdir) or any(outdir.is_relative_to(REPO_ROOT / name) for name in BOOK_SOURCES):
+        raise ValueError(f"outdir must not be the repository, a folder holding it, or one of its sources, got {outdir}")
     if outdir.exists():
+        if not outdir.is_dir() or (any(outdir.iterdir()) and not (outdir / MARKER).is_file()):
+            raise ValueError(f"outdir {outdir} exists and is not a student edition written by this tool "
+                             f"(no {MARKER} file): give a new or empty folder")
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
+    (outdir / MARKER).write_text("Written by tools/student_edition.py; replaced by its next run.\n")
     for name in BOOK_SOURCES:
         source = REPO_ROOT / name
         if source.is_dir():
@@ -173,16 +208,27 @@ def write_student_edition(outdir: Path) -> list[Path]:
     if (REPO_ROOT / "node_modules").is_dir():
         (outdir / "node_modules").symlink_to(REPO_ROOT / "node_modules", target_is_directory=True)
     pages = sorted((outdir / "book").glob("*.ipynb")) + sorted((outdir / "book").glob("*.md"))
+    notebooks = {}
     for page in pages:
         if page.suffix == ".ipynb":
-            nbformat.write(student_notebook(nbformat.read(page, as_version=4)), page)
+            notebooks[page] = student_notebook(nbformat.read(page, as_version=4))
         else:
             page.write_text(strip_solutions(page.read_text()))
+    quoted = set().union(*(quoted_glue(page.read_text()) for page in pages if page.suffix == ".md"),
+                         *(quoted_glue(cell.source) for nb in notebooks.values() for cell in nb.cells
+                           if cell.cell_type == "markdown"))
+    for page, nb in notebooks.items():
+        nbformat.write(drop_unquoted_glue(nb, quoted), page)
     intro = outdir / "book" / "intro.md"
     intro.write_text(_announce(intro.read_text()))
     config = outdir / "_config.yml"
-    config.write_text(re.sub(r'^title: "(.*)"$', r'title: "\1 (student edition)"',
-                             config.read_text(), count=1, flags=re.MULTILINE))
+    text = re.sub(r'^title: "(.*)"$', r'title: "\1 (student edition)"', config.read_text(), count=1,
+                  flags=re.MULTILINE)
+    # Binder and Colab would open the book's own notebooks, solutions included: no launch buttons.
+    text, found = re.subn(r"^launch_buttons:\n(?:[ \t]+.*\n)+", "", text, count=1, flags=re.MULTILINE)
+    if not found:
+        raise ValueError("_config.yml has no launch_buttons block to remove")
+    config.write_text(text)
     return pages
 
 
