@@ -154,7 +154,7 @@ def rn_profile_figure() -> plt.Figure:
     likelihood in PE only and the full PE x time likelihood with two background models."""
     style.apply()
     rn_grid = np.linspace(*variant("et").rn_range_fm, 149)
-    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 5.0), constrained_layout=True)
     values = chi2_model().chi2(rn_fm=rn_grid)
     ax.plot(rn_grid, values - values.min(), color="0.6", lw=2.5, label=r"12-bin Gaussian $\chi^2$")
     curves = {"e-ac": (_C["blue"], ":", r"Poisson, PE only, $AC_{\rm on}$ only"),
@@ -166,7 +166,7 @@ def rn_profile_figure() -> plt.Figure:
         ax.plot(rn_grid, curve - curve.min(), color=color, ls=linestyle, label=label)
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\Delta(-2\ln L)$, $\Delta\chi^2$", ylim=(0, 4), xlim=(1.6, 9.0))
-    ax.legend(loc="upper right")
+    fig.legend(loc="outside lower center", ncols=2)  # below the axes: the curves reach every height
     return fig
 
 
