@@ -392,7 +392,7 @@ def feldman_cousins_figure() -> plt.Figure:
     best_rn, wilks_lo, wilks_hi, _ = rn_variants()["et"]
     fc_lo, fc_hi = result.interval.single_piece()
     blue, vermillion = _C["blue"], _C["vermillion"]
-    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 6.4), constrained_layout=True)
+    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 7.0), constrained_layout=True)
     grid = fig.add_gridspec(2, 2)
     ax1, ax2, ax3 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     bins = np.linspace(0, 6, 31)
@@ -417,7 +417,8 @@ def feldman_cousins_figure() -> plt.Figure:
     ax3.axvspan(fc_lo, fc_hi, color=blue, alpha=0.15, label="Feldman–Cousins")
     ax3.axvspan(wilks_lo, wilks_hi, ymin=0, ymax=0.05, color=vermillion, alpha=0.7, label="Wilks")
     ax3.set(xlabel=r"$R_n$ [fm]", ylabel=r"$t$", ylim=(0, 4), xlim=(1.6, 8.5), title="(c) the intervals")
-    ax3.legend(loc="upper left", bbox_to_anchor=(0.12, 1.0), ncols=2)
+    # below (c): its curves, points and bands leave no free corner for a legend inside the axes
+    fig.legend(*ax3.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
