@@ -135,7 +135,7 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float
     ax.legend(handles=[
         Patch(color=C["sky blue"], alpha=0.40, label=f"COHERENT CsI 2017 ({cl})"),
         Patch(color=C["reddish purple"], alpha=0.40, label=f"COHERENT CsI + CONUS ({cl})"),
-    ], loc="upper right")
+    ], loc="upper left")  # above the band, which rises to the right: the legend covers no region
     caption = (
         f"The paper's Fig. 2 (left): {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
         "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = \\varepsilon_{\\mu\\mu} = 0$, from the "

@@ -154,7 +154,7 @@ def rn_profile_figure() -> plt.Figure:
     likelihood in PE only and the full PE x time likelihood with two background models."""
     style.apply()
     rn_grid = np.linspace(*variant("et").rn_range_fm, 149)
-    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 5.0), constrained_layout=True)
     values = chi2_model().chi2(rn_fm=rn_grid)
     ax.plot(rn_grid, values - values.min(), color="0.6", lw=2.5, label=r"12-bin Gaussian $\chi^2$")
     curves = {"e-ac": (_C["blue"], ":", r"Poisson, PE only, $AC_{\rm on}$ only"),
@@ -166,7 +166,7 @@ def rn_profile_figure() -> plt.Figure:
         ax.plot(rn_grid, curve - curve.min(), color=color, ls=linestyle, label=label)
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\Delta(-2\ln L)$, $\Delta\chi^2$", ylim=(0, 4), xlim=(1.6, 9.0))
-    ax.legend(loc="upper right")
+    fig.legend(loc="outside lower center", ncols=2)  # below the axes: the curves reach every height
     return fig
 
 
@@ -392,7 +392,7 @@ def feldman_cousins_figure() -> plt.Figure:
     best_rn, wilks_lo, wilks_hi, _ = rn_variants()["et"]
     fc_lo, fc_hi = result.interval.single_piece()
     blue, vermillion = _C["blue"], _C["vermillion"]
-    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 6.4), constrained_layout=True)
+    fig = plt.figure(figsize=(style.FULL_WIDTH_IN, 7.0), constrained_layout=True)
     grid = fig.add_gridspec(2, 2)
     ax1, ax2, ax3 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     bins = np.linspace(0, 6, 31)
@@ -417,7 +417,8 @@ def feldman_cousins_figure() -> plt.Figure:
     ax3.axvspan(fc_lo, fc_hi, color=blue, alpha=0.15, label="Feldman–Cousins")
     ax3.axvspan(wilks_lo, wilks_hi, ymin=0, ymax=0.05, color=vermillion, alpha=0.7, label="Wilks")
     ax3.set(xlabel=r"$R_n$ [fm]", ylabel=r"$t$", ylim=(0, 4), xlim=(1.6, 8.5), title="(c) the intervals")
-    ax3.legend(loc="upper left", bbox_to_anchor=(0.12, 1.0), ncols=2)
+    # below (c): its curves, points and bands leave no free corner for a legend inside the axes
+    fig.legend(*ax3.get_legend_handles_labels(), loc="outside lower center", ncols=3)
     return fig
 
 
