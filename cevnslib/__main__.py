@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     fig.add_argument("--format", choices=FORMATS, default="pdf", help="image format (default pdf)")
     summ = commands.add_parser("summary", help="print the headline numbers",
                                description="Expected SM counts per setup, the CsI 2017 neutron radius, the "
-                               "flipped eps_ee^dV per target and the NaI + CONNIE R_n for CONNIE at -30%%, SM, +30%%.")
+                               "flipped eps_ee^dV per target and the NaI + CONNIE R_n for CONNIE at -30%, SM, +30%.")
     summ.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 

@@ -217,8 +217,9 @@ def check_threshold(target: Target, source, detector: Detector) -> None:
         if detector.recoil_support_kev(nuc)[0] < t_max:
             return
         reach.append(float(detector.observable_of(t_max, nuc)))
+    parameter = {"keVee": "threshold_kevee", "keVnr": "threshold_kevnr"}.get(detector.observable, "the lowest bin edge")
     raise ValueError(
-        f"threshold = {detector.threshold} {detector.observable} is above the kinematic maximum "
+        f"{parameter} = {detector.threshold} {detector.observable} is above the kinematic maximum "
         f"{max(reach):.4g} {detector.observable} of target {target.name} with this source"
     )
 
@@ -317,10 +318,10 @@ def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.nda
     if type(value) is float or type(value) is int or isinstance(value, (np.floating, np.integer)):
         if lo <= value <= hi:  # the common scalar case, without array overhead
             return float(value)
-        raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
+        raise ValueError(f"{name} = {value} fm must be a finite number in [{lo:.3f}, {hi:.3f}] fm")
     radius = validation.real_array(name, value, finite=False)  # strings, booleans, complex: refused
     if np.any(~np.isfinite(radius)) or np.any(radius < lo) or np.any(radius > hi):
-        raise ValueError(f"{name} = {value} fm must lie in [{lo:.3f}, {hi:.3f}] fm")
+        raise ValueError(f"{name} = {value} fm must be a finite number in [{lo:.3f}, {hi:.3f}] fm")
     return radius
 
 

@@ -79,6 +79,12 @@ def test_extreme_exposures_are_refused_before_counts_overflow(name, parameter, v
     assert parameter in str(info.value)
 
 
+@pytest.mark.parametrize("rn_fm", [float("nan"), np.array([5.0, np.nan])])
+def test_nan_radius_is_called_not_finite(rn_fm):
+    with pytest.raises(ValueError, match="rn_fm = .* must be a finite number in"):
+        experiments.get("CONUS").predict(rn_fm=rn_fm)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     ({"light_yield_pe_per_kevee": np.inf}, "light_yield_pe_per_kevee"),
     ({"light_yield_pe_per_kevee": np.nan}, "light_yield_pe_per_kevee"),
