@@ -35,12 +35,14 @@ from .validation import read_only
 LEVELS_1D = MappingProxyType({"1 sigma": 1.0, "90%": delta_chi2_level(0.9, dof=1)})
 #: Delta(-2 ln L) of a two-parameter region at 1 sigma (68.27%) and 90% CL.
 LEVELS_2D = MappingProxyType({"1 sigma": delta_chi2_level(sigma=1, dof=2), "90%": delta_chi2_level(0.9, dof=2)})
-#: Default grids [choice]: signal strength 0-2 (0.02 steps); R_n 3.5-8 fm and the skin -1 to 3 fm
-#: (0.05 fm steps; the templates reach 1.57-10 fm); eps^dV -0.2 to 0.6, past the flipped branch of CsI
-#: (about 0.35 for eps_ee^dV alone).
+#: Default grids [choice]: signal strength 0-2 (0.02 steps); R_n 2.5-8 fm and the skin -2 to 3 fm
+#: (0.05 fm steps; the templates reach 1.57-10 fm); R_n^Cs and R_n^I 2-9 fm (0.1 fm steps: the data
+#: fix a combination of the two, and the valley along the other runs far); eps^dV -0.2 to 0.6, past
+#: the flipped branch of CsI (about 0.35 for eps_ee^dV alone).
 STRENGTH_GRID = tuple(np.round(np.linspace(0.0, 2.0, 101), 12))
-RN_GRID_FM = tuple(np.round(np.linspace(3.5, 8.0, 91), 12))
-SKIN_GRID_FM = tuple(np.round(np.linspace(-1.0, 3.0, 81), 12))
+RN_GRID_FM = tuple(np.round(np.linspace(2.5, 8.0, 111), 12))
+SKIN_GRID_FM = tuple(np.round(np.linspace(-2.0, 3.0, 101), 12))
+ISOTOPE_GRID_FM = tuple(np.round(np.linspace(2.0, 9.0, 71), 12))
 EPS_GRID = tuple(np.round(np.linspace(-0.2, 0.6, 81), 12))
 
 
@@ -263,7 +265,8 @@ def _map(lik, x_name, y_name, x, y, profile) -> ProfileMap:
                       (float(x[i]), float(y[j])), float(values[i, j]), _pulls(lik, best))
 
 
-def map_isotope_radii(likelihood: CsI2021Likelihood | None = None, cs_grid_fm=RN_GRID_FM, i_grid_fm=RN_GRID_FM,
+def map_isotope_radii(likelihood: CsI2021Likelihood | None = None, cs_grid_fm=ISOTOPE_GRID_FM,
+                      i_grid_fm=ISOTOPE_GRID_FM,
                       nsi: NSI | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (R_n^Cs, R_n^I) in fm at fixed ``nsi``, nuisances profiled at every point.
 
@@ -311,7 +314,7 @@ def _from_map(name: str, unit: str, grid: np.ndarray, delta: np.ndarray, profile
 def results() -> CsI2021Results:
     """Every headline fit of the CsI[Na] full data set on the default grids (computed once, cached).
 
-    R_n^Cs and R_n^I are each profiled over the other on the isotope map's grid (0.05 fm), their
+    R_n^Cs and R_n^I are each profiled over the other on the isotope map's grid (0.1 fm), their
     sets read off that profile by linear interpolation; their pulls are those of the map's minimum.
     """
     lik = default_likelihood()
