@@ -27,7 +27,7 @@ import numpy as np
 
 from . import validation
 from .couplings import NSI
-from .csi_2021_likelihood import CsI2021Likelihood, CsI2021Profile
+from .csi_2021_likelihood import CsI2021Counts, CsI2021Likelihood, CsI2021Profile
 from .statistics import Interval, delta_chi2_level, interval_1d
 from .validation import read_only
 
@@ -75,8 +75,9 @@ class SignalStrengthFit:
     Attributes
     ----------
     strength : signal strength mu (data over the SM prediction; flux pull profiled with its 10% prior).
-    count : fitted CEvNS events in the analysis region (flux pull held at 0): best = the fitted
-        cells summed; its sets are those of the signal strength of that fit, scaled by count / mu.
+    count : fitted CEvNS events in the analysis region (flux pull held at 0): the signal strength of
+        that fit, and its sets, times the events per unit strength at its response nuisances,
+        sum(S + theta . D).
     sm_count : SM prediction (events) at the setup's nominal response and R_n = R_p.
     significance : sqrt(Delta(-2 ln L)) between mu = 0 and the best fit, nuisances profiled (sigma).
     """
@@ -186,47 +187,52 @@ def _parameter_fit(lik, name: str, unit: str, deviance, profile_at, grid) -> Par
     return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), _pulls(lik, best))
 
 
-def fit_signal_strength(likelihood: CsI2021Likelihood | None = None, grid=STRENGTH_GRID) -> SignalStrengthFit:
+def fit_signal_strength(likelihood: CsI2021Likelihood | None = None, grid=STRENGTH_GRID,
+                        data: CsI2021Counts | None = None) -> SignalStrengthFit:
     """Fit the CEvNS signal strength mu (SM couplings, R_n = R_p), the fitted count and the significance.
 
-    ``grid``: signal strengths (>= 0, increasing) that locate the minimum and bracket the sets.
-    Raises ValueError for a bad grid or likelihood.
+    ``grid``: signal strengths (>= 0, increasing) that locate the minimum and bracket the sets;
+    ``data``: counts to fit (default the observed data). Raises ValueError for a bad grid or likelihood.
     """
     lik = _likelihood(likelihood)
     grid = _grid("grid", grid)
     if grid[0] < 0:
         raise ValueError(f"grid must hold signal strengths >= 0, got {grid[0]}")
     strength = _parameter_fit(lik, "signal strength", "1",
-                              lambda mu: lik.deviance(signal_strength=mu),
-                              lambda mu: lik.profile(signal_strength=mu), grid)
+                              lambda mu: lik.deviance(signal_strength=mu, data=data),
+                              lambda mu: lik.profile(signal_strength=mu, data=data), grid)
     held = ("flux",)
     count_mu = _parameter_fit(lik, "CEvNS count", "events",
-                              lambda mu: lik.deviance(signal_strength=mu, fixed=held),
-                              lambda mu: lik.profile(signal_strength=mu, fixed=held), grid)
-    best = lik.profile(signal_strength=count_mu.best, fixed=held)
-    count = float(best.signal.sum())
-    scale = count / count_mu.best
+                              lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
+                              lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held), grid)
+    # Events per unit signal strength at the count fit's response nuisances: S + theta . D, summed.
+    theta = lik.profile(signal_strength=count_mu.best, data=data, fixed=held).nuisances[1:4]
+    cells = lik.signal_cells().sum(axis=(-2, -1))
+    per_strength = float(cells[0] + theta @ cells[1:])
+    count = count_mu.best * per_strength
 
     def scaled(interval: Interval) -> Interval:
-        return Interval(count, tuple((lo * scale, hi * scale) for lo, hi in interval.pieces))
+        return Interval(count, tuple((lo * per_strength, hi * per_strength) for lo, hi in interval.pieces))
 
     count_fit = ParameterFit("CEvNS count", "events", count, scaled(count_mu.one_sigma), scaled(count_mu.ninety),
                              count_mu.deviance_min, count_mu.pulls)
-    no_signal = float(lik.deviance(signal_strength=0.0))
+    no_signal = float(lik.deviance(signal_strength=0.0, data=data))
     significance = float(np.sqrt(max(no_signal - strength.deviance_min, 0.0)))
-    sm_count = float(lik.signal_cells()[..., 0, :, :].sum())
+    sm_count = float(cells[0])
     return SignalStrengthFit(strength, count_fit, sm_count, significance)
 
 
-def fit_rn(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None, grid=RN_GRID_FM) -> ParameterFit:
+def fit_rn(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None, grid=RN_GRID_FM,
+           data: CsI2021Counts | None = None) -> ParameterFit:
     """Fit one neutron rms radius R_n (fm) for Cs and I at fixed NSI couplings ``nsi`` (default none).
 
-    ``grid`` (fm, increasing, inside the templates' range) locates the minimum and brackets the sets.
-    Raises ValueError for a bad grid or likelihood.
+    ``grid`` (fm, increasing, inside the templates' range) locates the minimum and brackets the sets;
+    ``data``: counts to fit (default the observed data). Raises ValueError for a bad grid or likelihood.
     """
     lik = _likelihood(likelihood)
     grid = _grid("grid", grid)
-    return _parameter_fit(lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn), lambda rn: lik.profile(nsi, rn), grid)
+    return _parameter_fit(lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data),
+                          lambda rn: lik.profile(nsi, rn, data=data), grid)
 
 
 def proton_radii_fm(likelihood: CsI2021Likelihood | None = None) -> tuple[float, ...]:
@@ -239,11 +245,11 @@ def proton_radii_fm(likelihood: CsI2021Likelihood | None = None) -> tuple[float,
 
 
 def fit_neutron_skin(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None,
-                     grid=SKIN_GRID_FM) -> ParameterFit:
+                     grid=SKIN_GRID_FM, data: CsI2021Counts | None = None) -> ParameterFit:
     """Fit one neutron skin Delta R_np = R_n - R_p (fm), the same for Cs and I, at fixed ``nsi``.
 
-    Each isotope's R_n is its own R_p (:func:`proton_radii_fm`) plus the skin. Raises ValueError for
-    a bad grid or likelihood.
+    Each isotope's R_n is its own R_p (:func:`proton_radii_fm`) plus the skin; ``data``: counts to
+    fit (default the observed data). Raises ValueError for a bad grid or likelihood.
     """
     lik = _likelihood(likelihood)
     grid = _grid("grid", grid)
@@ -252,8 +258,8 @@ def fit_neutron_skin(likelihood: CsI2021Likelihood | None = None, nsi: NSI | Non
     def radii(skin):
         return tuple(r + np.asarray(skin, dtype=float) for r in rp)
 
-    return _parameter_fit(lik, "Delta R_np", "fm", lambda s: lik.deviance(nsi, nucleus_rn_fm=radii(s)),
-                          lambda s: lik.profile(nsi, nucleus_rn_fm=radii(s)), grid)
+    return _parameter_fit(lik, "Delta R_np", "fm", lambda s: lik.deviance(nsi, nucleus_rn_fm=radii(s), data=data),
+                          lambda s: lik.profile(nsi, nucleus_rn_fm=radii(s), data=data), grid)
 
 
 def _map(lik, x_name, y_name, x, y, profile) -> ProfileMap:
@@ -266,36 +272,39 @@ def _map(lik, x_name, y_name, x, y, profile) -> ProfileMap:
 
 
 def map_isotope_radii(likelihood: CsI2021Likelihood | None = None, cs_grid_fm=ISOTOPE_GRID_FM,
-                      i_grid_fm=ISOTOPE_GRID_FM,
-                      nsi: NSI | None = None) -> ProfileMap:
+                      i_grid_fm=ISOTOPE_GRID_FM, nsi: NSI | None = None,
+                      data: CsI2021Counts | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (R_n^Cs, R_n^I) in fm at fixed ``nsi``, nuisances profiled at every point.
+
+    ``data``: counts to fit (default the observed data), as in every map.
 
     Raises ValueError for bad grids or likelihood.
     """
     lik = _likelihood(likelihood)
     x, y = _grid("cs_grid_fm", cs_grid_fm), _grid("i_grid_fm", i_grid_fm)
-    return _map(lik, "R_n^Cs (fm)", "R_n^I (fm)", x, y, lambda a, b: lik.profile(nsi, nucleus_rn_fm=(a, b)))
+    return _map(lik, "R_n^Cs (fm)", "R_n^I (fm)", x, y, lambda a, b: lik.profile(nsi, nucleus_rn_fm=(a, b), data=data))
 
 
 def map_nsi(likelihood: CsI2021Likelihood | None = None, ee_grid=EPS_GRID, mm_grid=EPS_GRID,
-            rn_fm=None) -> ProfileMap:
+            rn_fm=None, data: CsI2021Counts | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (eps_ee^dV, eps_mumu^dV) at one R_n ``rn_fm`` (default: each nucleus' R_p).
 
     Raises ValueError for bad grids, a radius out of range or a bad likelihood.
     """
     lik = _likelihood(likelihood)
     x, y = _grid("ee_grid", ee_grid), _grid("mm_grid", mm_grid)
-    return _map(lik, "eps_ee^dV", "eps_mumu^dV", x, y, lambda a, b: lik.profile(NSI(ee_d=a, mm_d=b), rn_fm))
+    return _map(lik, "eps_ee^dV", "eps_mumu^dV", x, y, lambda a, b: lik.profile(NSI(ee_d=a, mm_d=b), rn_fm, data=data))
 
 
-def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_GRID_FM, ee_grid=EPS_GRID) -> ProfileMap:
+def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_GRID_FM, ee_grid=EPS_GRID,
+               data: CsI2021Counts | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (R_n in fm, eps_ee^dV), one R_n for Cs and I, nuisances profiled at every point.
 
     Raises ValueError for bad grids, radii out of range or a bad likelihood.
     """
     lik = _likelihood(likelihood)
     x, y = _grid("rn_grid_fm", rn_grid_fm), _grid("ee_grid", ee_grid)
-    return _map(lik, "R_n (fm)", "eps_ee^dV", x, y, lambda rn, e: lik.profile(NSI(ee_d=e), rn))
+    return _map(lik, "R_n (fm)", "eps_ee^dV", x, y, lambda rn, e: lik.profile(NSI(ee_d=e), rn, data=data))
 
 
 def _from_map(name: str, unit: str, grid: np.ndarray, delta: np.ndarray, profile_map: ProfileMap) -> ParameterFit:
