@@ -136,22 +136,22 @@ class CsI2021Results:
     Attributes
     ----------
     signal : :class:`SignalStrengthFit`.
-    rn : one R_n (fm) for Cs and I, eps = 0.
+    radius : one R_n (fm) for Cs and I, eps = 0.
     skin : one neutron skin Delta R_np (fm) added to each isotope's R_p, eps = 0.
-    isotope_radii : (R_n^Cs, R_n^I) map.
-    rn_cs, rn_i : R_n^Cs and R_n^I (fm), each profiled over the other on the map's grid.
-    nsi : (eps_ee^dV, eps_mumu^dV) map at R_n = R_p.
-    rn_nsi : (R_n, eps_ee^dV) map.
+    isotope_radii_map : (R_n^Cs, R_n^I) map.
+    radius_cs, radius_i : R_n^Cs and R_n^I (fm), each profiled over the other on the map's grid.
+    nsi_map : (eps_ee^dV, eps_mumu^dV) map at R_n = R_p.
+    radius_nsi_map : (R_n, eps_ee^dV) map.
     """
 
     signal: SignalStrengthFit
-    rn: ParameterFit
+    radius: ParameterFit
     skin: ParameterFit
-    isotope_radii: ProfileMap
-    rn_cs: ParameterFit
-    rn_i: ParameterFit
-    nsi: ProfileMap
-    rn_nsi: ProfileMap
+    isotope_radii_map: ProfileMap
+    radius_cs: ParameterFit
+    radius_i: ParameterFit
+    nsi_map: ProfileMap
+    radius_nsi_map: ProfileMap
 
 
 def _likelihood(likelihood: CsI2021Likelihood | None) -> CsI2021Likelihood:
@@ -331,11 +331,11 @@ def results() -> CsI2021Results:
 
     return CsI2021Results(
         signal=fit_signal_strength(lik),
-        rn=fit_rn(lik),
+        radius=fit_rn(lik),
         skin=fit_neutron_skin(lik),
-        isotope_radii=iso,
-        rn_cs=_from_map("R_n^Cs", "fm", iso.x, iso.profile_x(), iso),
-        rn_i=_from_map("R_n^I", "fm", iso.y, iso.profile_y(), iso),
-        nsi=map_nsi(lik),
-        rn_nsi=map_rn_nsi(lik),
+        isotope_radii_map=iso,
+        radius_cs=_from_map("R_n^Cs", "fm", iso.x, iso.profile_x(), iso),
+        radius_i=_from_map("R_n^I", "fm", iso.y, iso.profile_y(), iso),
+        nsi_map=map_nsi(lik),
+        radius_nsi_map=map_rn_nsi(lik),
     )

@@ -182,7 +182,7 @@ def test_fitted_rate_agrees_with_the_published_measurement(lik):
     (lambda lik: fits.fit_rn(lik, grid=[5.0, 4.0, 6.0]), "grid"),
     (lambda lik: fits.fit_signal_strength(lik, grid=[-1.0, 0.0, 1.0]), "grid"),
     (lambda lik: fits.fit_rn("likelihood"), "likelihood"),
-    (lambda lik: fits.results().nsi.region("2 sigma"), "level"),
+    (lambda lik: fits.results().nsi_map.region("2 sigma"), "level"),
 ])
 def test_bad_input_raises(lik, call, match):
     with pytest.raises(ValueError, match=match):
@@ -199,8 +199,8 @@ def test_the_2017_setup_and_other_regions_are_refused():
 
 def test_results_are_frozen_and_complete():
     result = fits.results()
-    assert result.rn.unit == "fm" and result.signal.strength.unit == "1"
-    assert result.isotope_radii.delta.min() == 0.0 and not result.isotope_radii.delta.flags.writeable
+    assert result.radius.unit == "fm" and result.signal.strength.unit == "1"
+    assert result.isotope_radii_map.delta.min() == 0.0 and not result.isotope_radii_map.delta.flags.writeable
     with pytest.raises(AttributeError):
-        result.rn = None
-    assert set(result.rn.pulls) == set(NUISANCES)
+        result.radius = None
+    assert set(result.radius.pulls) == set(NUISANCES)
