@@ -219,6 +219,14 @@ class CsI2021Likelihood:
         response and arrival-time shares. Its bins must span the analysis region of the published
         background counts (0-60 PE, 0-6 us: ``roi_*`` of :func:`~cevnslib.published.csi_2021_published`).
 
+    Attributes
+    ----------
+    experiment : the setup.
+    priors : the :class:`Prior` of each nuisance (:func:`csi_2021_priors`); ``sigmas`` their widths, shape (7,).
+    observed : the coincidence counts, shape (n_pe, n_time) = ``shape``.
+    backgrounds : expected steady-state, BRN and NIN counts, shape (3, n_pe, n_time).
+    rn_range_fm : (lowest, highest) R_n in fm the templates accept.
+
     The signal templates (nominal and the three response derivatives, per nucleus, prompt and
     delayed) are built on first use and kept; every later profile is array arithmetic. Never add
     this likelihood to the CsI 2017 one: the full data set contains the 2017 data.
@@ -288,7 +296,7 @@ class CsI2021Likelihood:
         Index 0 of the fourth-last axis is S (the nominal response), 1-3 are D_k for
         :data:`RESPONSE_NUISANCES`. ``rn_fm`` is one R_n for Cs and I; ``nucleus_rn_fm`` = (R_n^Cs,
         R_n^I) gives each its own (arrays broadcast). Raises ValueError for radii outside
-        :attr:`rn_range_fm`, or both ``rn_fm`` and ``nucleus_rn_fm``.
+        ``rn_range_fm``, or both ``rn_fm`` and ``nucleus_rn_fm``.
         """
         arrival = self.experiment.arrival_time
         total = 0.0
@@ -393,16 +401,16 @@ class CsI2021Likelihood:
 
 
 def morphed(cells, theta) -> np.ndarray:
-    """CEvNS cells at response nuisances ``theta``: max(S + sum_k theta_k D_k, 0), shape cells.shape minus axis -3.
+    """CEvNS cells at response nuisances ``theta``: max(S + sum_k theta_k D_k, 0), without the (S, D_k) axis.
 
-    ``cells`` (..., 4, *bins) hold S and the three D_k (:meth:`CsI2021Likelihood.signal_cells`),
+    ``cells`` (..., 4, then the bin axes) hold S and the three D_k (:meth:`CsI2021Likelihood.signal_cells`),
     ``theta`` (..., 3) the nuisances in sigma. A morph far beyond its +-1 sigma anchors could take a
     cell below zero counts; it is clipped there, so every expectation stays >= 0 and -2 ln L
     bounded below (zero-count data would otherwise pull theta to infinity).
     """
     theta = np.asarray(theta, dtype=float)
     n_bin_axes = np.ndim(cells) - theta.ndim
-    parts = np.moveaxis(np.asarray(cells, dtype=float), -n_bin_axes - 1, 0)  # (4, ..., *bins)
+    parts = np.moveaxis(np.asarray(cells, dtype=float), -n_bin_axes - 1, 0)  # (4, ..., bin axes)
     weights = np.moveaxis(theta, -1, 0).reshape(theta.shape[-1:] + theta.shape[:-1] + (1,) * n_bin_axes)
     return np.maximum(parts[0] + np.sum(weights * parts[1:], axis=0), 0.0)
 
