@@ -42,6 +42,7 @@ which would count those events twice. The module offers no combination of the tw
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -328,10 +329,11 @@ class CsI2021Likelihood:
         ``nsi`` (fields may be arrays), ``rn_fm`` or ``nucleus_rn_fm`` (one R_n per nucleus, Cs then I)
         and ``signal_strength`` (s >= 0, an array for a scan of the CEvNS count) broadcast with the
         leading shape of ``data`` (default: the observed counts). ``fixed``: names of nuisances held
-        at their prior centre instead of profiled. The model is linear in every nuisance but the
-        product of the flux pull with the response morph; the minimiser takes Newton steps with the
-        Gauss-Newton Hessian (exact gradient, convergence judged on the Newton decrement ~1e-11) on
-        batches of :data:`BATCH` points.
+        at their prior centre instead of profiled. The model is linear in every nuisance but for the
+        product of the flux pull with the response morph and the morph's clip at zero counts
+        (:func:`morphed`); the minimiser takes Newton steps with the Gauss-Newton Hessian (exact
+        gradient, convergence judged on the Newton decrement ~1e-11) on batches of :data:`BATCH`
+        points. A RuntimeWarning names the points that did not converge (see ``converged``).
 
         Raises ValueError for radii out of range, a negative or non-finite signal strength, an
         unknown nuisance in ``fixed``, or ``data`` whose cells do not match the bins.
@@ -360,6 +362,9 @@ class CsI2021Likelihood:
             minimum = _minimise(cells[part], strength[part], counts[part], centres[part], backgrounds,
                                 np.asarray(self.sigmas), free)
             x[part], values[part], converged[part] = minimum
+        if not np.all(converged):
+            warnings.warn(f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
+                          RuntimeWarning, stacklevel=2)
         nuisances = x.reshape(batch + (len(NUISANCES),))
         signal = strength[:, None] * (1.0 + x[:, :1]) * morphed(cells, x[:, 1:4])
         expected = signal + (1.0 + x[:, 4:]) @ backgrounds
