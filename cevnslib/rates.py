@@ -334,6 +334,7 @@ def build_templates(
     rn_grid_fm=None,
     rn_fm: float | None = None,
     quadrature: Quadrature = Quadrature(),
+    nucleus: int | None = None,
 ) -> EventTemplates:
     """Event templates for a setup: the spectrum's parts folded through the detector's response matrix.
 
@@ -344,10 +345,15 @@ def build_templates(
     least 6) on which I_ZN and I_NN are tabulated and interpolated by a quintic spline, so that
     :meth:`EventTemplates.counts` accepts any R_n in that range (one R_n common to all nuclei of the
     target). ``rn_fm``: the neutron radius used when :meth:`EventTemplates.counts` is called without
-    one (default: each nucleus' proton radius). Raises ValueError for a bad grid or a threshold
-    above the kinematic maximum.
+    one (default: each nucleus' proton radius). ``nucleus``: the index (into ``target.nuclei``) of
+    the one nucleus whose events the templates hold, its share of the target's nuclei kept (default
+    None: every nucleus, summed), so that each nucleus of a compound can take its own R_n (Cs and I
+    of CsI). Raises ValueError for a bad grid, a nucleus index out of range or a threshold above
+    the kinematic maximum.
     """
     check_threshold(target, source, detector)
+    chosen = range(len(target.nuclei)) if nucleus is None else (
+        validation.integer("nucleus", nucleus, 0, len(target.nuclei) - 1),)
     flavors = _flavors(source)
     grid = None if rn_grid_fm is None else np.asarray(rn_grid_fm, dtype=float)
     if grid is not None and (grid.ndim != 1 or grid.size <= RN_SPLINE_DEGREE or np.any(np.diff(grid) <= 0)):
@@ -357,7 +363,8 @@ def build_templates(
     shape_grid = (0 if grid is None else grid.size, n_fl, n_bins)
     i_zn_g, i_nn_g = np.zeros(shape_grid), np.zeros(shape_grid)
     ff = form_factors.get(options.form_factor)
-    for k, nuc in enumerate(target.nuclei):
+    for k in chosen:
+        nuc = target.nuclei[k]
         lo, hi = detector.recoil_support_kev(nuc)
         breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
         t, w = piecewise_nodes(lo, min(hi, max_recoil_kev(source, nuc)), breaks, quadrature.recoil_nodes,
@@ -377,7 +384,7 @@ def build_templates(
             i_zn_g += zn * np.einsum("rn,fn,bn->rfb", f_z * f_n_grid, weighted, response)
             i_nn_g += nn * np.einsum("rn,fn,bn->rfb", f_n_grid**2, weighted, response)
     return EventTemplates(
-        target.nuclei, flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
+        tuple(target.nuclei[k] for k in chosen), flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
         grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,
     )
 

@@ -1,0 +1,427 @@
+"""The COHERENT CsI[Na] full data set (PRL 129 (2022) 081801, arXiv:2110.07730) as a binned Poisson likelihood.
+
+The beam-on coincidence events of the release are counted in PE bins b x arrival-time bins t (the
+setup's bins, by default :data:`~cevnslib.coherent_csi_2021.DEFAULT_PE_EDGES` x
+:data:`~cevnslib.coherent_csi_2021.DEFAULT_TIME_EDGES_US`). The expected count of a cell is::
+
+    mu_bt = s (1 + a) [S_bt(nsi, R_n) + sum_k theta_k D_k,bt]
+            + (1 + b_ss) SS_bt + (1 + b_brn) BRN_bt + (1 + b_nin) NIN_bt,
+
+- S: the CEvNS counts of :meth:`~cevnslib.experiments.Experiment.predict_energy_time` (prompt and
+  delayed neutrinos with their arrival-time shapes and the timing efficiency), built per nucleus so
+  that Cs and I can take their own R_n; s: a signal strength (1 unless fitted);
+- a: the neutrino-flux normalisation pull;
+- theta_k: the response nuisances in units of their sigma, the PE efficiency and the two principal
+  components of the scintillation response (the release's +-1 sigma coefficient sets). The CEvNS
+  cells move linearly with them: D_k = [S(theta_k = +1) - S(theta_k = -1)] / 2, a symmetric finite
+  difference of templates rebuilt at +-1 sigma once per likelihood (exact for a response linear in
+  theta, and the second order of a smooth one);
+- SS: the steady-state background, the anti-coincidence (AC) histogram in the same bins (same
+  exposure as the coincidence window); BRN and NIN: the beam-related and neutrino-induced neutrons
+  (:meth:`~cevnslib.coherent_csi_2021.CsI2021Data.neutron_background`) normalised to the expected
+  counts of :func:`~cevnslib.published.csi_2021_published` in the analysis region.
+
+Every nuisance has a Gaussian prior (:func:`csi_2021_priors` lists each width and its source), so::
+
+    -2 ln L = 2 sum_bt [mu - n + n ln(n / mu)] + sum_j ((x_j - x0_j) / sigma_j)^2,
+
+the Poisson deviance of :func:`cevnslib.likelihood.poisson_deviance` (exact in zero-count cells)
+plus the pulls; x0 = 0 for the data, the auxiliary measurements' values for a toy. It is minimised
+over the seven nuisances by :func:`cevnslib.likelihood.minimise_bounded` for a whole grid of
+physics points at once, with the normalisations 1 + a, 1 + b >= 0.
+
+The full data set contains the 2017 data (the first 7.5 GWh of its 13.99 GWh): this likelihood is
+never to be added to :class:`cevnslib.csi_likelihood.CsI2017Likelihood` or to the 2017 chi^2,
+which would count those events twice. The module offers no combination of the two.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from . import experiments, validation
+from .couplings import NSI
+from .experiments import Experiment
+from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
+from .published import csi_2021_published
+from .rates import EventTemplates, build_templates, default_rn_grid_fm
+from .validation import read_only
+
+#: The nuisances, in the order of every array of them: flux normalisation, PE efficiency, the two
+#: principal components of the scintillation response, steady-state, BRN and NIN normalisations.
+NUISANCES = ("flux", "efficiency", "quenching_pc0", "quenching_pc1", "steady_state", "brn", "nin")
+#: The response nuisances that morph the CEvNS cells (theta, in sigma units).
+RESPONSE_NUISANCES = NUISANCES[1:4]
+#: Nuisances that scale a normalisation 1 + x >= 0.
+NORMALISATIONS = ("flux", "steady_state", "brn", "nin")
+#: Physics points profiled together in one batch: bounds the memory of a large map (about 30 MB).
+BATCH = 2048
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The Gaussian prior of one nuisance: its width (1 sigma, in the nuisance's units) and its source."""
+
+    name: str
+    sigma: float
+    source: str
+
+
+def csi_2021_priors() -> tuple[Prior, ...]:
+    """The priors of :data:`NUISANCES`, in that order, each with its source.
+
+    - flux: ``flux_uncertainty_fraction`` (10%) of :func:`~cevnslib.published.csi_2021_published`;
+    - efficiency, quenching_pc0, quenching_pc1: 1, by construction (the release's coefficient sets
+      are the +-1 sigma variations, arXiv:2110.07730 data release);
+    - steady_state: ``steady_state_prior_fraction`` (2.1%);
+    - brn, nin: the relative 1-sigma width of ``brn_expected_events`` (25%) and
+      ``nin_expected_events`` (2.0 / 5.6 = 36%).
+    """
+    published = csi_2021_published()
+
+    def relative(key: str) -> float:
+        record = published[key]
+        return record.minus / record.value
+
+    flux, steady = published["flux_uncertainty_fraction"], published["steady_state_prior_fraction"]
+    release = "arXiv:2110.07730 data release: the +-1 sigma coefficient sets (theta in sigma units)"
+    return (
+        Prior("flux", flux.value, f"flux_uncertainty_fraction: {flux.source}"),
+        Prior("efficiency", 1.0, release),
+        Prior("quenching_pc0", 1.0, release),
+        Prior("quenching_pc1", 1.0, release),
+        Prior("steady_state", steady.value, f"steady_state_prior_fraction: {steady.source}"),
+        Prior("brn", relative("brn_expected_events"), f"brn_expected_events: {published['brn_expected_events'].source}"),
+        Prior("nin", relative("nin_expected_events"), f"nin_expected_events: {published['nin_expected_events'].source}"),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class CsI2021Counts:
+    """Counts the likelihood is evaluated on: the data, Asimov data or pseudo-experiments.
+
+    Attributes
+    ----------
+    observed : beam-on coincidence counts, shape (..., n_pe, n_time), leading axes for toys; >= 0.
+    pull_centres : centres x0 of the Gaussian priors, shape (..., 7) in the order of
+        :data:`NUISANCES` (default zeros: the data; a toy draws them around the truth).
+
+    Read-only. Raises ValueError for counts that are negative, not finite, not numbers or of fewer
+    than two dimensions, and for pull centres that are not finite or do not end in 7 entries.
+    """
+
+    observed: np.ndarray
+    pull_centres: np.ndarray | None = None
+
+    def __post_init__(self):
+        counts = validation.real_array("observed", self.observed)
+        if counts.ndim < 2 or np.any(counts < 0):
+            raise ValueError(f"observed must hold counts >= 0 with shape (..., PE bins, time bins), got shape {counts.shape}")
+        centres = np.zeros(len(NUISANCES)) if self.pull_centres is None else validation.real_array(
+            "pull_centres", self.pull_centres)
+        if centres.ndim < 1 or centres.shape[-1] != len(NUISANCES):
+            raise ValueError(f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
+                             f"got {centres.shape}")
+        object.__setattr__(self, "observed", read_only(counts))
+        object.__setattr__(self, "pull_centres", read_only(centres))
+
+    @property
+    def shape(self) -> tuple:
+        """The leading (toy) shape."""
+        return np.broadcast_shapes(self.observed.shape[:-2], self.pull_centres.shape[:-1])
+
+
+@dataclass(frozen=True, eq=False)
+class CsI2021Profile:
+    """The minimum of -2 ln L over the nuisances at given physics points (leading shape ``shape``).
+
+    Attributes
+    ----------
+    deviance : -2 ln(L / L_saturated) with the pulls, shape (...).
+    nuisances : the minimising nuisances, shape (..., 7), in the order of :data:`NUISANCES`
+        (normalisation pulls as fractions, response nuisances in sigma).
+    signal : fitted CEvNS counts per cell, s (1 + a) (S + sum theta D), shape (..., n_pe, n_time).
+    expected : the full expectation mu per cell, shape (..., n_pe, n_time).
+    converged : whether each minimisation converged, shape (...).
+
+    Arrays are read-only.
+    """
+
+    deviance: np.ndarray
+    nuisances: np.ndarray
+    signal: np.ndarray
+    expected: np.ndarray
+    converged: np.ndarray
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, read_only(getattr(self, f.name), dtype=None))
+
+    def pulls(self, priors: tuple[Prior, ...] | None = None) -> Mapping[str, np.ndarray]:
+        """Each nuisance in units of its prior's sigma (x / sigma), by name (read-only mapping)."""
+        priors = csi_2021_priors() if priors is None else priors
+        return MappingProxyType({p.name: self.nuisances[..., j] / p.sigma for j, p in enumerate(priors)})
+
+
+def _stacked(parts: list[EventTemplates]) -> EventTemplates:
+    """One set of templates whose bins are those of ``parts`` side by side (counts are linear in them)."""
+    first = parts[0]
+
+    def cat(name):
+        return np.concatenate([getattr(p, name) for p in parts], axis=-1)
+
+    return EventTemplates(first.nuclei, first.flavors, first.couplings, cat("i_zz"), cat("i_zn_default"),
+                          cat("i_nn_default"), first.rn_grid_fm, cat("i_zn_grid"), cat("i_nn_grid"))
+
+
+def _half_difference(plus: EventTemplates, minus: EventTemplates) -> EventTemplates:
+    """Templates of (plus - minus) / 2: the symmetric finite difference of two response variants."""
+    def diff(name):
+        return (getattr(plus, name) - getattr(minus, name)) / 2.0
+
+    return EventTemplates(plus.nuclei, plus.flavors, plus.couplings, diff("i_zz"), diff("i_zn_default"),
+                          diff("i_nn_default"), plus.rn_grid_fm, diff("i_zn_grid"), diff("i_nn_grid"))
+
+
+def _response_variants(experiment: Experiment) -> list[tuple[Experiment, Experiment]]:
+    """(+1 sigma, -1 sigma) variants of the setup for each response nuisance, around its own thetas."""
+    detector = experiment.detector
+    eff, quench = detector.efficiency, detector.quenching
+    t0, t1 = quench.thetas
+    variants = []
+    for sign in (1.0, -1.0):
+        variants.append((
+            dataclasses.replace(detector, efficiency=dataclasses.replace(eff, theta=eff.theta + sign)),
+            dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0 + sign, t1))),
+            dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0, t1 + sign))),
+        ))
+    return [(dataclasses.replace(experiment, detector=p), dataclasses.replace(experiment, detector=m))
+            for p, m in zip(*variants)]
+
+
+class CsI2021Likelihood:
+    """Poisson likelihood of the CsI[Na] full data set in PE x arrival time (see the module docstring).
+
+    Parameters
+    ----------
+    experiment : the setup (default ``experiments.get("COHERENT-CsI-2021")``), with its data, bins,
+        response and arrival-time shares. Its bins must span the analysis region of the published
+        background counts (0-60 PE, 0-6 us: ``roi_*`` of :func:`~cevnslib.published.csi_2021_published`).
+
+    The signal templates (nominal and the three response derivatives, per nucleus, prompt and
+    delayed) are built on first use and kept; every later profile is array arithmetic. Never add
+    this likelihood to the CsI 2017 one: the full data set contains the 2017 data.
+
+    Raises ValueError for a setup without CsI 2021 data or arrival-time bins, or bins that do not
+    span the analysis region.
+    """
+
+    def __init__(self, experiment: Experiment | None = None):
+        experiment = experiments.get("COHERENT-CsI-2021") if experiment is None else experiment
+        if experiment.arrival_time is None or not hasattr(experiment.data, "anticoincidence"):
+            raise ValueError(f"experiment {experiment.name} has no CsI 2021 data with arrival-time bins")
+        published = csi_2021_published()
+        pe, t = experiment.detector.pe_edges, experiment.arrival_time.time_edges_us
+        region = tuple(published[k].value for k in ("roi_pe_min", "roi_pe_max", "roi_time_min_us", "roi_time_max_us"))
+        if (pe[0], pe[-1], t[0], t[-1]) != region:
+            raise ValueError(f"pe_edges {pe[0]}-{pe[-1]} PE and time_edges_us {t[0]}-{t[-1]} us must span the analysis "
+                             f"region {region[0]}-{region[1]} PE x {region[2]}-{region[3]} us")
+        self.experiment = experiment
+        data = experiment.data
+        self.priors = csi_2021_priors()
+        self.sigmas = read_only([p.sigma for p in self.priors])
+        self.observed = data.binned("C", pe, t)
+        self.backgrounds = read_only([
+            data.steady_state(pe, t),
+            data.neutron_background("brn", pe, t, expected=published["brn_expected_events"].value),
+            data.neutron_background("nin", pe, t, expected=published["nin_expected_events"].value),
+        ])
+        self.shape = self.observed.shape
+        self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
+
+    @cached_property
+    def _templates(self) -> tuple[tuple[EventTemplates, EventTemplates], ...]:
+        """Per nucleus: (prompt, delayed) templates whose bins are [nominal, D_eff, D_pc0, D_pc1] x PE bins."""
+        exp = self.experiment
+        grid = default_rn_grid_fm(exp.options.form_factor)
+        variants = _response_variants(exp)
+
+        def build(setup, part, k):
+            return build_templates(setup.target, setup.split_source(part), setup.detector, setup.mass_kg,
+                                   setup.live_time_s, setup.options, grid, None, setup.quadrature, nucleus=k)
+
+        out = []
+        for k in range(len(exp.target.nuclei)):
+            per_part = []
+            for part in ("prompt", "delayed"):
+                derivatives = [_half_difference(build(plus, part, k), build(minus, part, k)) for plus, minus in variants]
+                per_part.append(_stacked([build(exp, part, k), *derivatives]))
+            out.append(tuple(per_part))
+        return tuple(out)
+
+    def _radii(self, rn_fm, nucleus_rn_fm) -> tuple:
+        """One R_n per nucleus: ``nucleus_rn_fm`` (one entry per nucleus) or ``rn_fm`` for all."""
+        n = len(self.experiment.target.nuclei)
+        if nucleus_rn_fm is None:
+            return (rn_fm,) * n
+        if rn_fm is not None:
+            raise ValueError("give rn_fm (one R_n for every nucleus) or nucleus_rn_fm (one per nucleus), not both")
+        if isinstance(nucleus_rn_fm, (str, bytes)) or not hasattr(nucleus_rn_fm, "__len__") or len(nucleus_rn_fm) != n:
+            names = tuple(nuc.name for nuc in self.experiment.target.nuclei)
+            raise ValueError(f"nucleus_rn_fm must hold one R_n (fm) per nucleus {names}, got {nucleus_rn_fm!r}")
+        return tuple(nucleus_rn_fm)
+
+    def signal_cells(self, nsi: NSI | None = None, rn_fm=None, *, nucleus_rn_fm=None) -> np.ndarray:
+        """CEvNS counts and their response derivatives, shape (..., 4, n_pe, n_time).
+
+        Index 0 of the fourth-last axis is S (the nominal response), 1-3 are D_k for
+        :data:`RESPONSE_NUISANCES`. ``rn_fm`` is one R_n for Cs and I; ``nucleus_rn_fm`` = (R_n^Cs,
+        R_n^I) gives each its own (arrays broadcast). Raises ValueError for radii outside
+        :attr:`rn_range_fm`, or both ``rn_fm`` and ``nucleus_rn_fm``.
+        """
+        arrival = self.experiment.arrival_time
+        total = 0.0
+        for (prompt, delayed), rn in zip(self._templates, self._radii(rn_fm, nucleus_rn_fm)):
+            p, d = (t.counts(nsi, rn) for t in (prompt, delayed))
+            p, d = (x.reshape(x.shape[:-1] + (4, self.shape[0])) for x in (p, d))
+            total = total + p[..., None] * arrival.prompt + d[..., None] * arrival.delayed
+        return np.asarray(total)
+
+    def expected_counts(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None,
+                        signal_strength=1.0) -> np.ndarray:
+        """mu per cell at ``nuisances`` (shape (..., 7), default all 0), shape (..., n_pe, n_time).
+
+        Raises ValueError like :meth:`signal_cells`, or for nuisances without 7 entries in their last axis.
+        """
+        x = np.zeros(len(NUISANCES)) if nuisances is None else validation.real_array("nuisances", nuisances)
+        if x.ndim < 1 or x.shape[-1] != len(NUISANCES):
+            raise ValueError(f"nuisances must have shape (..., {len(NUISANCES)}), got {x.shape}")
+        cells = self.signal_cells(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm)
+        strength = _strength(signal_strength)[..., None, None]
+        shape = cells[..., 0, :, :] + np.einsum("...k,...kbt->...bt", x[..., 1:4], cells[..., 1:, :, :])
+        return (strength * (1.0 + x[..., 0, None, None]) * shape
+                + np.einsum("...j,jbt->...bt", 1.0 + x[..., 4:], self.backgrounds))
+
+    def profile(self, nsi: NSI | None = None, rn_fm=None, *, nucleus_rn_fm=None, signal_strength=1.0,
+                data: CsI2021Counts | None = None, fixed: tuple[str, ...] = ()) -> CsI2021Profile:
+        """Minimise -2 ln L over the nuisances for every physics point of a broadcast grid.
+
+        ``nsi`` (fields may be arrays), ``rn_fm`` or ``nucleus_rn_fm`` (one R_n per nucleus, Cs then I)
+        and ``signal_strength`` (s >= 0, an array for a scan of the CEvNS count) broadcast with the
+        leading shape of ``data`` (default: the observed counts). ``fixed``: names of nuisances held
+        at their prior centre instead of profiled. The model is linear in every nuisance but the
+        product of the flux pull with the response morph; the minimiser takes Newton steps with the
+        Gauss-Newton Hessian (exact gradient, convergence judged on the Newton decrement ~1e-11) on
+        batches of :data:`BATCH` points.
+
+        Raises ValueError for radii out of range, a negative or non-finite signal strength, an
+        unknown nuisance in ``fixed``, or ``data`` whose cells do not match the bins.
+        """
+        data = CsI2021Counts(self.observed) if data is None else data
+        if data.observed.shape[-2:] != self.shape:
+            raise ValueError(f"data.observed must end in the {self.shape} PE x time bins, got {data.observed.shape}")
+        for name in fixed:
+            validation.choice("fixed nuisance", name, NUISANCES)
+        free = np.array([name not in fixed for name in NUISANCES])
+        cells = self.signal_cells(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm)
+        strength = _strength(signal_strength)
+        batch = np.broadcast_shapes(cells.shape[:-3], strength.shape, data.shape)
+        n_cells = self.shape[0] * self.shape[1]
+        flat = int(np.prod(batch, dtype=int))
+        cells = np.broadcast_to(cells, batch + cells.shape[-3:]).reshape(flat, 4, n_cells)
+        strength = np.broadcast_to(strength, batch).reshape(flat)
+        counts = np.broadcast_to(data.observed, batch + self.shape).reshape(flat, n_cells)
+        centres = np.broadcast_to(data.pull_centres, batch + (len(NUISANCES),)).reshape(flat, len(NUISANCES))
+        x = np.zeros((flat, len(NUISANCES)))
+        values = np.empty(flat)
+        converged = np.empty(flat, dtype=bool)
+        backgrounds = self.backgrounds.reshape(3, n_cells)
+        for start in range(0, flat, BATCH):
+            part = slice(start, min(start + BATCH, flat))
+            minimum = _minimise(cells[part], strength[part], counts[part], centres[part], backgrounds,
+                                np.asarray(self.sigmas), free)
+            x[part], values[part], converged[part] = minimum
+        nuisances = x.reshape(batch + (len(NUISANCES),))
+        signal = (strength[:, None] * (1.0 + x[:, :1]) * (cells[:, 0] + np.einsum("ik,ikc->ic", x[:, 1:4], cells[:, 1:])))
+        expected = signal + (1.0 + x[:, 4:]) @ backgrounds
+        return CsI2021Profile(values.reshape(batch), nuisances, signal.reshape(batch + self.shape),
+                              expected.reshape(batch + self.shape), converged.reshape(batch))
+
+    def deviance(self, nsi: NSI | None = None, rn_fm=None, *, nucleus_rn_fm=None, signal_strength=1.0,
+                 data: CsI2021Counts | None = None, fixed: tuple[str, ...] = ()) -> np.ndarray:
+        """-2 ln(L / L_saturated), profiled over the nuisances (see :meth:`profile`); arrays broadcast.
+
+        Raises ValueError like :meth:`profile`.
+        """
+        return self.profile(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength, data=data,
+                            fixed=fixed).deviance
+
+    def asimov(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None,
+               signal_strength=1.0) -> CsI2021Counts:
+        """Asimov data: every cell equal to its expectation at the given point, pull centres at ``nuisances``.
+
+        Raises ValueError like :meth:`expected_counts`.
+        """
+        expected = self.expected_counts(nsi, rn_fm, nuisances, nucleus_rn_fm=nucleus_rn_fm,
+                                        signal_strength=signal_strength)
+        centres = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
+        return CsI2021Counts(expected, centres)
+
+    def generate(self, rng: np.random.Generator, n_toys: int, nsi: NSI | None = None, rn_fm=None,
+                 nuisances=None, *, signal_strength=1.0) -> CsI2021Counts:
+        """``n_toys`` pseudo-experiments: counts ~ Poisson(mu), pull centres ~ N(nuisances, sigma).
+
+        Raises ValueError for a number of toys below 1, or like :meth:`expected_counts`.
+        """
+        n_toys = validation.integer("n_toys", n_toys, 1)
+        truth = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
+        mu = self.expected_counts(nsi, rn_fm, truth, signal_strength=signal_strength)
+        observed = rng.poisson(np.broadcast_to(mu, (n_toys,) + self.shape)).astype(float)
+        centres = rng.normal(truth, np.asarray(self.sigmas), (n_toys, len(NUISANCES)))
+        return CsI2021Counts(observed, centres)
+
+
+def _strength(signal_strength) -> np.ndarray:
+    strength = validation.real_array("signal_strength", signal_strength)
+    if np.any(strength < 0):
+        raise ValueError(f"signal_strength = {signal_strength!r} must be >= 0 (a multiple of the CEvNS prediction)")
+    return strength
+
+
+def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free):
+    """(nuisances, -2 ln L, converged) for a batch: cells (m, 4, c), strength (m,), counts (m, c), centres (m, 7)."""
+    precision = 1.0 / sigmas**2
+    index_free = np.flatnonzero(free)
+    held = centres * ~free  # held nuisances sit at their prior centre: their pull term is 0
+
+    def full(xf, index):
+        x = held[index].copy()
+        x[:, index_free] = xf
+        return x
+
+    def fgh(xf, index):
+        x = full(xf, index)
+        c, s = cells[index], strength[index, None]
+        shape = c[:, 0] + np.einsum("ik,ikc->ic", x[:, 1:4], c[:, 1:])
+        norm = s * (1.0 + x[:, :1])
+        mu = norm * shape + (1.0 + x[:, 4:]) @ backgrounds
+        d1, d2 = poisson_deviance_derivatives(counts[index], mu)
+        delta = x - centres[index]
+        value = poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+        jac = np.concatenate([(s * shape)[:, None], norm[:, :, None] * c[:, 1:],
+                              np.broadcast_to(backgrounds, (len(index),) + backgrounds.shape)], axis=1)[:, index_free]
+        grad = np.einsum("ikc,ic->ik", jac, d1) + (2.0 * precision * delta)[:, index_free]
+        hess = (jac * d2[:, None, :]) @ jac.transpose(0, 2, 1) + np.diag(2.0 * precision[index_free])
+        return value, grad, hess
+
+    bounds = np.array([name in NORMALISATIONS for name in NUISANCES])[index_free]
+    rows = np.eye(index_free.size)[bounds]
+    x0 = np.zeros((counts.shape[0], index_free.size))
+    result = minimise_bounded(fgh, x0, (rows, -np.ones(rows.shape[0])))
+    return full(result.x, np.arange(counts.shape[0])), result.value, result.converged
