@@ -12,6 +12,45 @@ import matplotlib
 FORMATS = ("pdf", "png", "svg")
 
 
+def _pieces(interval) -> list:
+    """The pieces of an Interval at the book's precision; an end beyond the scanned grid is null."""
+    from .notebook import book_precision
+
+    def end(x):
+        return book_precision(x) if abs(x) != float("inf") else None
+
+    return [[end(lo), end(hi)] for lo, hi in interval.pieces]
+
+
+def _parameter(fit) -> dict:
+    """Best fit, 1-sigma and 90% sets and pulls (in sigma, 4 significant digits: the minimiser fixes
+    them to about 1e-6) of a CsI 2021 one-parameter fit."""
+    from .notebook import book_precision
+
+    return {"best": book_precision(fit.best), "one_sigma": _pieces(fit.one_sigma), "ninety": _pieces(fit.ninety),
+            "pulls_sigma": {name: book_precision(value, 4) for name, value in fit.pulls.items()}}
+
+
+def csi2021_summary() -> dict:
+    """The one-parameter fits of the CsI 2021 data (the two-parameter maps take longer: see
+    :func:`cevnslib.csi_2021_fits.results`), at the book's precision."""
+    from . import csi_2021_fits
+    from .notebook import book_precision
+
+    signal = csi_2021_fits.fit_signal_strength()
+    return {
+        "signal_strength": _parameter(signal.strength),
+        "cevns_count": _parameter(signal.count),
+        "sm_count": book_precision(signal.sm_count),
+        "significance_sigma": book_precision(signal.significance),
+        "rn_fm": _parameter(csi_2021_fits.fit_rn()),
+        "neutron_skin_fm": _parameter(csi_2021_fits.fit_neutron_skin()),
+        "note": "COHERENT CsI[Na] full data set (arXiv:2110.07730): Poisson likelihood in PE x arrival time, "
+                "nuisances profiled; sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond "
+                "the scanned grid); eps = 0, one R_n for Cs and I (the skin adds to each R_p)",
+    }
+
+
 def summary() -> dict:
     """The headline numbers of the book, computed."""
     from . import experiments, fits
@@ -26,6 +65,7 @@ def summary() -> dict:
         "flip_eps_dV": {target: fits.setup_flipped_eps_ee_d(setup) for target, setup in flips.items()},
         "connie_deviation_rn_fm": {label: fits.nai_connie_best_rn(scale)
                                    for label, scale in (("-30%", 0.7), ("0%", 1.0), ("+30%", 1.3))},
+        "csi2021": csi2021_summary(),
     }
 
 
@@ -42,6 +82,20 @@ def _print_summary(values: dict) -> None:
     print("Best-fit R_n of NaI + CONNIE (SM branch of eps_ee^dV) for CONNIE observing (1 + x) SM:")
     for label, rn_fit in values["connie_deviation_rn_fm"].items():
         print(f"  {label:5s} {rn_fit:.2f} fm")
+    csi = values["csi2021"]
+
+    def sets(fit, digits):
+        def end(x):
+            return "inf" if x is None else f"{x:.{digits}f}"
+        return " U ".join(f"[{end(lo)}, {end(hi)}]" for lo, hi in fit["one_sigma"])
+
+    print("COHERENT CsI 2021 (Poisson likelihood in PE x time, nuisances profiled, 1 sigma):")
+    print(f"  signal strength {csi['signal_strength']['best']:.3f}, {sets(csi['signal_strength'], 3)}; "
+          f"significance {csi['significance_sigma']:.1f} sigma")
+    print(f"  CEvNS count     {csi['cevns_count']['best']:.0f}, {sets(csi['cevns_count'], 0)} "
+          f"(SM {csi['sm_count']:.0f})")
+    print(f"  R_n             {csi['rn_fm']['best']:.2f}, {sets(csi['rn_fm'], 2)} fm")
+    print(f"  Delta R_np      {csi['neutron_skin_fm']['best']:.2f}, {sets(csi['neutron_skin_fm'], 2)} fm")
 
 
 #: Image settings that make every format byte-for-byte reproducible: no creation dates in PDF and
@@ -142,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     fig.add_argument("--format", choices=FORMATS, default="pdf", help="image format (default pdf)")
     summ = commands.add_parser("summary", help="print the headline numbers",
                                description="Expected SM counts per setup, the CsI 2017 neutron radius, the "
-                               "flipped eps_ee^dV per target and the NaI + CONNIE R_n for CONNIE at -30%%, SM, +30%%.")
+                               "flipped eps_ee^dV per target, the NaI + CONNIE R_n for CONNIE at -30%%, SM, +30%%, and the "
+                               "CsI 2021 signal strength, CEvNS count, significance, R_n and neutron skin.")
     summ.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 
