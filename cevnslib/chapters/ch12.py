@@ -340,7 +340,7 @@ def nsi_figure() -> plt.Figure:
     bx.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\varepsilon_{ee}^{dV}$", title=r"(b) $\varepsilon_{\mu\mu} = 0$")
     handles = [Patch(color=style.COLORS["sky blue"], alpha=0.6, label="full data set"),
                Line2D([], [], color=style.COLORS["vermillion"], ls="--", label="2017")]
-    bx.legend(handles=handles, loc="upper left", fontsize=8)
+    bx.legend(handles=handles, loc="lower left", fontsize=8)
     return fig
 
 
