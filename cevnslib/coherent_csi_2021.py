@@ -107,10 +107,32 @@ class CsI2021Data:
                      expected: float | None = None) -> np.ndarray:
         """Expected steady-state background counts in PE x time bins, shape (n_pe, n_time).
 
-        The AC histogram (same exposure as C), scaled to a total of ``expected`` if given (default
-        None: the AC counts themselves). Raises ValueError for bad edges or an ``expected`` < 0.
+        A smooth model measured by the anti-coincidence (AC) window (same exposure as C), not the AC
+        histogram itself: counts(pe, t) = P(pe) x T(t), where
+
+        - P is the AC sample's PE projection within the time window (``time_edges_us[0]`` to
+          ``time_edges_us[-1]``, 0-6 us by default);
+        - T is the time shape of a steady background: uniform in arrival time before the timing
+          cut, so seen through the timing efficiency
+          (:func:`~cevnslib.arrival_time.csi_2021_timing_efficiency`, 1 before 0.52 us and
+          exp(-0.0494/us (t - 0.52 us)) after) it is, in each time bin, the integral of the
+          efficiency over the bin divided by its integral over the window. The AC events are
+          selected events (the timing cut already applied), so uniform x efficiency is their
+          expected time distribution; their time projection agrees with it (chi^2 p = 0.63 in
+          the default bins, against 0.27 for a flat shape).
+
+        The total is the AC count in the window (1,295 events in 0-60 PE x 0-6 us), or ``expected``
+        if given. Why not the AC histogram cell by cell: at about 6.6 events a cell, its Poisson
+        noise taken as the exact expectation (with only a 2% normalisation prior) would be fitted
+        as signal. The PE projection keeps the AC sample's noise, but in the default bins that is
+        15 bins of about 86 events.
+
+        Raises ValueError for bad edges, an ``expected`` < 0, or an ``expected`` for bins that hold
+        no AC event.
         """
-        counts = np.array(self.binned("AC", pe_edges, time_edges_us))
+        pe, t = _edges("pe_edges", pe_edges), _edges("time_edges_us", time_edges_us)
+        pe_shape = np.asarray(self.binned("AC", pe, t)).sum(axis=1)
+        counts = np.outer(pe_shape, steady_time_shape(t))
         return validation.read_only(_normalised(counts, expected))
 
     def neutron_background(self, kind: str, pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US,
@@ -138,6 +160,18 @@ class CsI2021Data:
         time_counts, _ = np.histogram(centres_t, bins=t, weights=self.neutrons_time[kind] * efficiency)
         counts = np.outer(pe_shape / pe_shape.sum(), time_counts)
         return validation.read_only(_normalised(counts, expected))
+
+
+def steady_time_shape(time_edges_us) -> np.ndarray:
+    """Share of a steady (time-uniform) background's selected events in each time bin, shape (n,).
+
+    int_bin eff(t) dt / int_window eff(t) dt, with the timing efficiency of the CsI[Na] full data set
+    (:func:`~cevnslib.arrival_time.csi_2021_timing_efficiency`) and the window from the first to the
+    last edge (us); sums to 1. Raises ValueError for edges that do not increase or are not finite.
+    """
+    edges = _edges("time_edges_us", time_edges_us)
+    weights = csi_2021_timing_efficiency_mean(edges) * np.diff(edges)
+    return validation.read_only(weights / weights.sum())
 
 
 def _normalised(counts: np.ndarray, expected: float | None) -> np.ndarray:

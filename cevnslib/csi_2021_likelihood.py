@@ -17,8 +17,15 @@ setup's bins, by default :data:`~cevnslib.coherent_csi_2021.DEFAULT_PE_EDGES` x
   difference of templates rebuilt at +-1 sigma once per likelihood (exact for a response linear in
   theta; what it leaves out is the curvature, which at +-1 sigma moves the CEvNS total by 2.2 of
   the 34-38 events of the efficiency's shift, and by < 0.1 event for the scintillation components);
-- SS: the steady-state background, the anti-coincidence (AC) histogram in the same bins (same
-  exposure as the coincidence window); BRN and NIN: the beam-related and neutrino-induced neutrons
+- SS: the steady-state background (:meth:`~cevnslib.coherent_csi_2021.CsI2021Data.steady_state`),
+  measured by the anti-coincidence (AC) window (same exposure as the coincidence window): the AC
+  sample's PE projection times the time shape of a background uniform in time before the timing
+  cut, the integral of the timing efficiency over each time bin normalised over the window (the AC
+  time projection agrees with that shape). Its total is the AC count, 1,295 events. Not the AC
+  histogram cell by cell: at about 6.6 events a cell its Poisson noise, taken as the exact
+  expectation under a 2.1% normalisation prior, would be fitted as signal (on toys with R_n = 5.4
+  fm it pulled the fitted R_n about 1.4 fm low);
+- BRN and NIN: the beam-related and neutrino-induced neutrons
   (:meth:`~cevnslib.coherent_csi_2021.CsI2021Data.neutron_background`) normalised to the expected
   counts of :func:`~cevnslib.published.csi_2021_published` in the analysis region.
 

@@ -4,6 +4,9 @@ closed-form minimum, bad input is refused, and the fitted rate agrees with the p
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -11,10 +14,12 @@ from scipy.optimize import minimize
 
 from cevnslib import csi_2021_fits as fits
 from cevnslib import experiments
+from cevnslib.arrival_time import csi_2021_timing_efficiency_mean
 from cevnslib.couplings import NSI
 from cevnslib.csi_2021_likelihood import NUISANCES, CsI2021Counts, CsI2021Likelihood, csi_2021_priors
 from cevnslib.published import csi_2021_published
 from cevnslib.rates import build_templates
+from cevnslib.validation import read_only
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +39,7 @@ def test_priors_are_the_published_ones():
 def test_backgrounds_hold_the_published_counts(lik):
     ss, brn, nin = (b.sum() for b in lik.backgrounds)
     published = csi_2021_published()
-    assert ss == published["anticoincidence_events_roi"].value
+    assert ss == pytest.approx(published["anticoincidence_events_roi"].value, rel=1e-12)
     assert brn == pytest.approx(18.4) and nin == pytest.approx(5.6)
     assert lik.observed.sum() == published["coincidence_events_roi"].value
 
@@ -204,3 +209,47 @@ def test_results_are_frozen_and_complete():
     with pytest.raises(AttributeError):
         result.radius = None
     assert set(result.radius.pulls) == set(NUISANCES)
+
+
+def _with_steady_state(lik, steady_state):
+    """``lik`` with the steady-state background ``steady_state`` (expected counts per cell); templates shared."""
+    toy = copy.copy(lik)
+    toy.backgrounds = read_only([steady_state, *lik.backgrounds[1:]])
+    return toy
+
+
+def _measured_steady_state(lik, counts):
+    """The steady-state background CsI2021Data.steady_state measures from anti-coincidence ``counts`` per
+    cell (each cell's events placed at its centre)."""
+    data = lik.experiment.data
+    pe, t = np.asarray(lik.experiment.detector.pe_edges), np.asarray(lik.experiment.arrival_time.time_edges_us)
+    i, j = np.nonzero(counts)
+    n = counts[i, j]
+    events = np.zeros(n.sum(), dtype=data.anticoincidence.dtype)
+    events["pe"] = np.repeat((pe[:-1] + pe[1:])[i] / 2, n)
+    events["time_us"] = np.repeat((t[:-1] + t[1:])[j] / 2, n)
+    return dataclasses.replace(data, anticoincidence=events).steady_state(pe, t)
+
+
+def test_toys_with_a_measured_steady_state_return_the_true_radius(lik):
+    """24 toys, truth R_n = 5.4 fm: coincidence counts ~ Poisson(mu), pull centres ~ N(0, sigma), and a
+    steady-state (AC) sample drawn cell by cell (Poisson) from a smooth truth, the AC PE projection times
+    a uniform-in-time shape through the timing efficiency. Each toy is fitted with the steady-state
+    background measured from its own AC sample (R_n at the minimum of the profiled -2 ln L on a 0.1-fm
+    grid). The mean lands within 0.3 fm of 5.4 (480 toys give 5.32 +- 0.02, the spread of one toy being
+    0.5 fm); the AC histogram taken cell by cell as the exact background (about 6.6 events a cell) gave
+    about 3.8-4.1 fm, its Poisson noise fitted as signal."""
+    data = lik.experiment.data
+    t = np.asarray(lik.experiment.arrival_time.time_edges_us)
+    time_shape = csi_2021_timing_efficiency_mean(t) * np.diff(t)
+    truth = np.outer(data.binned("AC").sum(axis=1), time_shape / time_shape.sum())
+    rng = np.random.default_rng(54)
+    n_toys, rn_true = 24, 5.4
+    toys = _with_steady_state(lik, truth).generate(rng, n_toys, rn_fm=rn_true)
+    anticoincidence = rng.poisson(np.broadcast_to(truth, (n_toys,) + truth.shape))
+    grid = np.asarray(fits.RN_GRID_FM)[::2]
+    fitted = []
+    for observed, centres, ac in zip(toys.observed, toys.pull_centres, anticoincidence):
+        toy = _with_steady_state(lik, _measured_steady_state(lik, ac))
+        fitted.append(grid[np.argmin(toy.deviance(rn_fm=grid, data=CsI2021Counts(observed, centres)))])
+    assert np.mean(fitted) == pytest.approx(rn_true, abs=0.3)
