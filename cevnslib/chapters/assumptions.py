@@ -17,13 +17,17 @@ import numpy as np
 from matplotlib.colors import SymLogNorm
 
 from .. import constants, experiments, figures, fits, fluxes, form_factors, nuclei, statistics, style
+from ..arrival_time import CSI_2021_TIMING_DECAY_PER_US, CSI_2021_TIMING_ONSET_US
 from ..cross_section import CrossSectionOptions
+from ..csi_2021_likelihood import csi_2021_priors
 from ..experiments import Experiment
 from ..notebook import scientific
+from ..published import csi_2021_published
 from ..rates import EventTemplates
 from ..statistics import Interval
 
 CSI = "COHERENT-CsI-2017"
+CSI_2021 = "COHERENT-CsI-2021"
 REACTORS = ("CONUS", "CONNIE")
 #: Short names of the setups, in the order of :data:`cevnslib.experiments.PAPER_SETUPS` (columns of the tables).
 SHORT_NAMES = {"CONUS": "CONUS", "CONNIE": "CONNIE", CSI: "CsI 2017", "COHERENT-NaI": "NaI"}
@@ -293,13 +297,35 @@ def _choice_numbers() -> dict:
     return out
 
 
+def csi2021_choice_numbers() -> dict:
+    """The values of the table of choices of the CsI[Na] full data set (Chapter 12), from the library objects."""
+    exp = experiments.get(CSI_2021)
+    pe, times = np.asarray(exp.detector.pe_edges), np.asarray(exp.arrival_time.time_edges_us)
+    pulse = exp.arrival_time.pulse
+    priors = {p.name: p.sigma for p in csi_2021_priors()}
+    published = csi_2021_published()
+    return {
+        "assume-c21-pe-width": float(np.diff(pe)[0]), "assume-c21-pe-max": float(pe[-1]),
+        "assume-c21-t-step": float(np.diff(times)[0]), "assume-c21-t-max": float(times[-1]),
+        "assume-c21-t-fine-end": float(times[np.argmax(np.diff(times) > np.diff(times)[0] + 1e-9)]),
+        "assume-c21-cells": (len(pe) - 1) * (len(times) - 1),
+        "assume-c21-pulse-mean": 1e3 * pulse.mean_us, "assume-c21-pulse-sigma": 1e3 * pulse.sigma_us,
+        "assume-c21-tau-pi": 1e3 * pulse.pion_lifetime_us, "assume-c21-tau-mu": pulse.muon_lifetime_us,
+        "assume-c21-eff-onset": CSI_2021_TIMING_ONSET_US, "assume-c21-eff-decay": CSI_2021_TIMING_DECAY_PER_US,
+        "assume-c21-light-yield": exp.detector.resolution.light_yield_pe_per_kevee,
+        "assume-c21-brn": published["brn_expected_events"].value, "assume-c21-nin": published["nin_expected_events"].value,
+        "assume-c21-prior-flux": 100 * priors["flux"], "assume-c21-prior-ss": 100 * priors["steady_state"],
+        "assume-c21-prior-brn": 100 * priors["brn"], "assume-c21-prior-nin": 100 * priors["nin"],
+    }
+
+
 def numbers() -> dict:
     """Every number the Assumptions page quotes, keyed by its glue name (``assume-...``).
 
     The values of the table of choices, the percent changes of the SM counts
     (``assume-shift-<choice>-<setup>``, :func:`count_shifts`) and the R_n fits of :func:`rn_choices`.
     """
-    out = _choice_numbers()
+    out = _choice_numbers() | csi2021_choice_numbers()
     by_name = setups()
     for name in REACTORS:
         unity = experiments.get(name, form_factor="unity").predict().sum()
