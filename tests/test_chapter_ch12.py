@@ -71,7 +71,7 @@ def test_time_shares_against_quad(numbers):
     prompt = stats.exponnorm(tau_pi / sigma, loc=mu, scale=sigma)
 
     def delayed_pdf(t):  # prompt time plus an exponential muon lifetime: a convolution
-        return integrate.quad(lambda s: prompt.pdf(s) * stats.expon(scale=tau_mu).pdf(t - s), -2.0, t,
+        return integrate.quad(lambda s: prompt.pdf(s) * np.exp(-(t - s) / tau_mu) / tau_mu, -2.0, t,
                               points=[mu], limit=200)[0]
 
     kept_prompt = integrate.quad(lambda t: prompt.pdf(t) * _efficiency(t), 0, 6, points=[0.52], limit=200)[0]

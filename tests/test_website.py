@@ -11,7 +11,6 @@ refused, and keeps a screenshot of each page. Skips, saying why, where Chromium 
 from __future__ import annotations
 
 import functools
-import itertools
 import http.server
 import os
 import re
@@ -94,9 +93,12 @@ MEASURE_JS = """() => {
 
 @pytest.fixture(scope="module")
 def visits(site, tmp_path_factory):
-    """Open every page once at each width of WIDTHS_PX; return what each page showed.
+    """Open every page at each width of WIDTHS_PX; return what each page showed.
 
-    Keys are ``(width_px, page)``. Screenshots are kept at the desktop width only.
+    Keys are ``(width_px, page)``. Each page is loaded once, at the desktop width, then the window is
+    narrowed to each further width (the layout follows CSS media queries; MathJax typesets once), so
+    a JavaScript error logged at load counts for every width. Screenshots are kept at the desktop
+    width only.
     """
     root, base = site
     pages = sorted(p.relative_to(root).as_posix() for p in (root / "book").glob("*.html"))
@@ -104,8 +106,8 @@ def visits(site, tmp_path_factory):
     results = {}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for width, page_path in itertools.product(WIDTHS_PX, pages):
-            page = browser.new_page(viewport={"width": width, "height": 1000})
+        for page_path in pages:
+            page = browser.new_page(viewport={"width": WIDTHS_PX[0], "height": 1000})
             external, errors = [], []
 
             def route(r, external=external):
@@ -120,22 +122,26 @@ def visits(site, tmp_path_factory):
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.goto(base + page_path, wait_until="load")
             page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
-            seen = {
-                "text": page.evaluate(VISIBLE_TEXT_JS),
-                "math": page.evaluate("document.querySelectorAll('.math, span.math, div.math').length"),
-                "typeset": page.evaluate("document.querySelectorAll('mjx-container').length"),
-                "broken_images": page.evaluate(
-                    "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"),
-                "images": page.evaluate("document.images.length"),
-                "links": page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)"),
-                "external": external,
-                "errors": errors,
-                **page.evaluate(MEASURE_JS),
-            }
-            if width == WIDTHS_PX[0]:
-                seen["screenshot"] = shots / (Path(page_path).stem + ".png")
-                page.screenshot(path=str(seen["screenshot"]), full_page=False)
-            results[width, page_path] = seen
+            for width in WIDTHS_PX:
+                if width != WIDTHS_PX[0]:
+                    page.set_viewport_size({"width": width, "height": 1000})
+                    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                seen = {
+                    "text": page.evaluate(VISIBLE_TEXT_JS),
+                    "math": page.evaluate("document.querySelectorAll('.math, span.math, div.math').length"),
+                    "typeset": page.evaluate("document.querySelectorAll('mjx-container').length"),
+                    "broken_images": page.evaluate(
+                        "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"),
+                    "images": page.evaluate("document.images.length"),
+                    "links": page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)"),
+                    "external": external,
+                    "errors": errors,
+                    **page.evaluate(MEASURE_JS),
+                }
+                if width == WIDTHS_PX[0]:
+                    seen["screenshot"] = shots / (Path(page_path).stem + ".png")
+                    page.screenshot(path=str(seen["screenshot"]), full_page=False)
+                results[width, page_path] = seen
             page.close()
         browser.close()
     return root, base, results
