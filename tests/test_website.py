@@ -1,8 +1,9 @@
 """The built website in a real browser, offline, at desktop and phone width: no JavaScript error, equations
 typeset and inside the column, images load, explorers switch frames, links whole.
 
-Builds the book into a temporary folder (or takes the site already built in the folder named by
-``CEVNS_BOOK_HTML``, as .ci/run does after its strict build), serves it on 127.0.0.1, opens every page in headless
+Takes the site in the folder named by ``CEVNS_BOOK_HTML`` (as .ci/run does after its strict build), or
+the repository's ``_build/html`` if it was built after the last change to its sources (the README's
+build command), or else builds the book strictly into a temporary folder; serves it on 127.0.0.1, opens every page in headless
 Chromium (Debian's package ``chromium``, driven by Playwright) with every request to another host
 refused, and keeps a screenshot of each page. Skips, saying why, where Chromium or the npm assets
 (``npm ci``) are missing; CI installs both.
@@ -44,11 +45,34 @@ VISIBLE_TEXT_JS = """() => {
 RAW_TEX = re.compile(r"\$\$|\\frac|\\varepsilon|\\\(|\\\[|\\begin\{")
 
 
+#: What the website is built from (git pathspecs): the repository's own ``_build/html`` is used as it
+#: is only if it was built after the last change to any of them.
+SITE_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "cevnslib", "_ext", "static",
+                "site_root", "package-lock.json")
+
+
+def up_to_date_site() -> Path | None:
+    """``_build/html`` when its last build (its search index is rewritten by every build) is newer than
+    every source file, tracked or new; None when there is none, or it is older, or git cannot say."""
+    index = REPO / "_build" / "html" / "searchindex.js"
+    if not (index.is_file() and (index.parent / "book" / "intro.html").is_file()):
+        return None
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_SOURCES],
+                            cwd=REPO, capture_output=True, text=True)
+    files = [REPO / name for name in listed.stdout.split("\0") if name]
+    if listed.returncode != 0 or not files:
+        return None
+    newest_source = max(f.stat().st_mtime for f in files if f.exists())
+    return index.parent if index.stat().st_mtime > newest_source else None
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     if os.environ.get("CEVNS_BOOK_HTML"):
         root = Path(os.environ["CEVNS_BOOK_HTML"]).resolve()
         assert (root / "book" / "intro.html").is_file(), f"no built book in {root}"
+    elif up_to_date_site() is not None:
+        root = up_to_date_site()
     else:
         out = tmp_path_factory.mktemp("site")
         build = subprocess.run(
