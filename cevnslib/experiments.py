@@ -38,12 +38,15 @@ from .nuclei import Target, target
 from .quadrature import Quadrature
 from .response import GammaResolution, SmearedPEDetector
 from .rates import (
+    NEUTRON_RADIUS_MODELS,
     EventTemplates,
+    NeutronSkinTemplates,
     RecoilSpectrum,
     build_templates,
     check_threshold,
     counts_quad,
     default_rn_grid_fm,
+    nucleus_radii_fm,
     recoil_spectrum,
 )
 
@@ -145,6 +148,10 @@ class Experiment:
     quadrature : settings of the quadrature behind the event templates.
     arrival_time : arrival-time bins of a pulsed pion source (prompt and delayed shares per bin), for
         :meth:`predict_energy_time`; None where the setup has no time axis.
+    neutron_radii : how one ``rn_fm`` sets the R_n of each nucleus of the target, one of
+        :data:`~cevnslib.rates.NEUTRON_RADIUS_MODELS`: ``"common"`` (one R_n for every nucleus) or
+        ``"skin"`` (one neutron skin: ``rn_fm`` is the heaviest nucleus' R_n, the others keep its
+        R_n - R_p); see :func:`~cevnslib.rates.nucleus_radii_fm`.
 
     Every part is immutable, so the templates an instance caches (:meth:`predict`) can never go
     stale: a setup with other parameters is another instance, with its own cache. Raises ValueError
@@ -163,8 +170,10 @@ class Experiment:
     data: CsI2017Data | CsI2021Data | None = field(default=None, repr=False)
     quadrature: Quadrature = Quadrature()
     arrival_time: ArrivalTimeBins | None = None
+    neutron_radii: str = "common"
 
     def __post_init__(self):
+        validation.choice("neutron_radii", self.neutron_radii, NEUTRON_RADIUS_MODELS)
         object.__setattr__(self, "mass_kg", validation.positive("mass_kg", self.mass_kg))
         object.__setattr__(self, "live_time_s", validation.positive("live_time_s", self.live_time_s))
         object.__setattr__(self, "systematic", validation.number("systematic", self.systematic, 0.0, 1.0,
@@ -200,20 +209,52 @@ class Experiment:
         """Live time in days."""
         return self.live_time_s / SECONDS_PER_DAY
 
-    def templates(self, rn_grid_fm=None, rn_fm: float | None = None) -> EventTemplates:
-        """New event templates of this setup (see :func:`cevnslib.rates.build_templates`)."""
-        return build_templates(self.target, self.source, self.detector, self.mass_kg, self.live_time_s,
-                               self.options, rn_grid_fm, rn_fm, self.quadrature)
+    def templates(self, rn_grid_fm=None, rn_fm: float | None = None) -> EventTemplates | NeutronSkinTemplates:
+        """New event templates of this setup (see :func:`cevnslib.rates.build_templates`).
+
+        ``rn_grid_fm``: radii (fm) to tabulate on; ``rn_fm``: the default radius of :meth:`counts`; both
+        in the setup's :attr:`neutron_radii` model. Raises ValueError like ``build_templates``.
+        """
+        return self._templates_of(self.source, rn_grid_fm, rn_fm)
+
+    def nucleus_radii_fm(self, rn_fm) -> tuple:
+        """The R_n (fm) of each nucleus of the target for ``rn_fm`` under :attr:`neutron_radii`.
+
+        >>> [f"{r:.2f}" for r in get("COHERENT-NaI").nucleus_radii_fm(4.75)]
+        ['2.99', '4.75']
+        >>> [f"{r:.2f}" for r in get("COHERENT-NaI", neutron_radii="common").nucleus_radii_fm(4.75)]
+        ['4.75', '4.75']
+        """
+        return nucleus_radii_fm(self.target.nuclei, rn_fm, self.neutron_radii, self.options)
+
+    def _templates_of(self, source, rn_grid_fm=None, rn_fm=None) -> EventTemplates | NeutronSkinTemplates:
+        """Templates of ``source`` in this setup's neutron-radius model (see :meth:`templates`)."""
+        args = (self.target, source, self.detector, self.mass_kg, self.live_time_s, self.options)
+        if self.neutron_radii == "common" or len(self.target.nuclei) == 1:
+            return build_templates(*args, rn_grid_fm, rn_fm, self.quadrature)
+        radii = self.nucleus_radii_fm(rn_fm)
+        parts = tuple(build_templates(*args, rn_grid_fm, rn, self.quadrature, nucleus=k) for k, rn in enumerate(radii))
+        if rn_grid_fm is not None:
+            offsets = self.nucleus_radii_fm(0.0)  # with rn_fm = 0, each entry is R_p^k - R_p^ref
+            return NeutronSkinTemplates(parts, tuple(float(r) for r in offsets))
+        # no grid: only the default radii are needed, and the nuclei's integrals simply add up
+        return EventTemplates(self.target.nuclei, parts[0].flavors, parts[0].couplings,
+                              *(sum(getattr(p, name) for p in parts) for name in ("i_zz", "i_zn_default", "i_nn_default")))
+
+    def _grid_templates(self, source) -> EventTemplates | NeutronSkinTemplates:
+        """Templates of ``source`` on the form factor's R_n grid, in this setup's neutron-radius model."""
+        return self._templates_of(source, default_rn_grid_fm(self.options.form_factor))
 
     @cached_property
-    def cached_templates(self) -> EventTemplates:
+    def cached_templates(self) -> EventTemplates | NeutronSkinTemplates:
         """Templates on the R_n grid of the chosen form factor, built on first use and kept.
 
         The grid (:func:`~cevnslib.rates.default_rn_grid_fm`) runs from just above the smallest
         radius the form factor allows to 10 fm; between its nodes a quintic spline interpolates
-        (within 2e-7 of exact templates). Read-only, shared by every call of :meth:`predict`.
+        (within 2e-7 of exact templates). With ``neutron_radii="skin"``, one set per nucleus
+        (:class:`~cevnslib.rates.NeutronSkinTemplates`). Read-only, shared by every call of :meth:`predict`.
         """
-        return self.templates(rn_grid_fm=default_rn_grid_fm(self.options.form_factor))
+        return self._grid_templates(self.source)
 
     def split_source(self, part: str) -> PionDecayAtRest:
         """The pion source with only its ``part``: "prompt" (the nu_mu line) or "delayed" (nu_e, anti-nu_mu).
@@ -234,10 +275,7 @@ class Experiment:
 
         Templates of :meth:`split_source`'s two parts; their counts add up to :meth:`predict`'s.
         """
-        grid = default_rn_grid_fm(self.options.form_factor)
-        return tuple(build_templates(self.target, self.split_source(part), self.detector, self.mass_kg,
-                                     self.live_time_s, self.options, grid, None, self.quadrature)
-                     for part in ("prompt", "delayed"))
+        return tuple(self._grid_templates(self.split_source(part)) for part in ("prompt", "delayed"))
 
     def predict_energy_time(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
         """Expected CEvNS counts in analysis bins x arrival-time bins, shape broadcast(nsi, rn_fm) + (n_bins, n_time).
@@ -261,21 +299,24 @@ class Experiment:
     def recoil_spectrum(self, recoil_kev, nsi: NSI | None = None, rn_fm=None) -> RecoilSpectrum:
         """dN/dT of this setup (events per keVnr over its exposure) per nucleus and incident flavour.
 
-        Before the detector: no threshold, acceptance or bins (see :func:`cevnslib.rates.recoil_spectrum`).
+        Before the detector: no threshold, acceptance or bins (see :func:`cevnslib.rates.recoil_spectrum`);
+        ``rn_fm`` sets each nucleus' R_n through :attr:`neutron_radii`.
 
         >>> spectrum = get("COHERENT-CsI-2017").recoil_spectrum([5.0, 20.0])
         >>> spectrum.flavors, [f"{x:.3f}" for x in spectrum.total]
         (('mu', 'e'), ['86.309', '6.936'])
         """
-        return recoil_spectrum(self.target, self.source, recoil_kev, nsi, rn_fm, mass_kg=self.mass_kg,
-                               live_time_s=self.live_time_s, options=self.options, quadrature=self.quadrature)
+        return recoil_spectrum(self.target, self.source, recoil_kev, nsi, mass_kg=self.mass_kg,
+                               live_time_s=self.live_time_s, options=self.options, quadrature=self.quadrature,
+                               nucleus_rn_fm=self.nucleus_radii_fm(rn_fm))
 
     def predict(self, nsi: NSI | None = None, rn_fm=None, method: str = "templates") -> np.ndarray:
         """Expected CEvNS counts per analysis bin over the exposure.
 
         ``nsi``: the NSI couplings (default none; fields may be arrays, which broadcast); ``rn_fm``:
-        one neutron rms radius (fm) for every nucleus of the target, a number or an array (default:
-        each nucleus' proton radius). The result has shape broadcast(NSI fields, rn_fm) + (n_bins,).
+        the neutron rms radius (fm), a number or an array (default: each nucleus' proton radius): one
+        R_n for every nucleus, or with ``neutron_radii="skin"`` the heaviest nucleus' R_n, the others
+        sharing its skin (:meth:`nucleus_radii_fm`). The result has shape broadcast(NSI fields, rn_fm) + (n_bins,).
         ``method``: ``"templates"`` (fast, default; the templates are built once per setup) or
         ``"quad"`` (direct nested quadrature, the slow reference; scalars only).
 
@@ -293,12 +334,16 @@ class Experiment:
         if method == "quad":
             if (nsi is not None and not nsi.is_scalar) or np.ndim(rn_fm) > 0:
                 raise ValueError("method='quad' evaluates one physics point: give scalar nsi couplings and rn_fm")
+            smallest = minimum_radius_fm(self.options.form_factor)
             if rn_fm is not None:
-                rn_fm = validation.number("rn_fm", rn_fm, minimum_radius_fm(self.options.form_factor),
-                                          low_open=True)
-            return counts_quad(
-                self.target, self.source, self.detector, self.mass_kg, self.live_time_s, self.options, nsi, rn_fm
-            )
+                rn_fm = validation.number("rn_fm", rn_fm, smallest, low_open=True)
+            radii = self.nucleus_radii_fm(rn_fm)
+            for nuc, rn in zip(self.target.nuclei, radii):
+                if rn is not None and rn <= smallest:
+                    raise ValueError(f"rn_fm = {rn_fm} fm gives {nuc.name} R_n = {rn:.3f} fm with neutron_radii="
+                                     f"{self.neutron_radii!r}: it must exceed the form factor's {smallest:.3f} fm")
+            return counts_quad(self.target, self.source, self.detector, self.mass_kg, self.live_time_s, self.options,
+                               nsi, nucleus_rn_fm=radii)
         raise ValueError(f"method {method!r} is unknown; allowed: ('templates', 'quad')")
 
 
@@ -478,6 +523,7 @@ def coherent_nai(
     distance_m: float = 28.0,
     systematic: float = 0.10,
     bin_edges_kevnr: tuple[float, ...] | None = None,
+    neutron_radii: str = "skin",
     options: CrossSectionOptions = CrossSectionOptions(),
     quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
@@ -485,7 +531,10 @@ def coherent_nai(
 
     1.76e23 POT per year for 1 year and a 10% systematic are our choices. ``threshold_kevnr`` (default
     13) and ``bin_edges_kevnr`` are nuclear-recoil energies; default one bin above threshold.
-    Raises ValueError like :func:`conus`.
+    ``neutron_radii``: ``"skin"`` (default: ``rn_fm`` is iodine's R_n and sodium has the same neutron
+    skin, R_n^Na = R_p^Na + R_n - R_p^I) or ``"common"`` (one R_n for Na and I, which gives sodium
+    iodine's radius: the choice of earlier versions of this book) [choice; Assumptions page].
+    Raises ValueError like :func:`conus`, or for an unknown ``neutron_radii``.
     """
     edges = _first_bin(threshold_kevnr, bin_edges_kevnr, 13.0, "keVnr")
     years = validation.positive("years", years)
@@ -495,7 +544,8 @@ def coherent_nai(
                          "overflows: give a smaller number of years or protons")
     source = PionDecayAtRest(pot, nu_per_proton, distance_m)
     return Experiment("COHERENT-NaI", target("NaI"), mass_kg, source, Detector("keVnr", edges),
-                      years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature)
+                      years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature,
+                      neutron_radii=neutron_radii)
 
 
 #: The setups by name: the factory that :func:`get` calls for each (read-only).

@@ -145,19 +145,21 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),
+def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] | None = None,
                   eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
                   deviation: float = 0.30, nai_systematic: float = 0.10,
                   nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM.
 
-    ``deviation`` and its negative are both drawn, so its sign does not matter. Raises ValueError for
-    a deviation that is zero or outside (-1, 1).
+    ``deviation`` and its negative are both drawn, so its sign does not matter. ``rn_range_fm``
+    (default :func:`cevnslib.fits.rn_scan_range_fm` of NaI, whose sodium shares iodine's neutron skin:
+    R_n on the axis is iodine's). Raises ValueError for a deviation that is zero or outside (-1, 1).
     """
+    nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
+    rn_range_fm = fits.rn_scan_range_fm(nai_exp) if rn_range_fm is None else rn_range_fm
     rn = np.linspace(*rn_range_fm, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
     r, d = rn[:, None], eps_d[None, :]
-    nai_exp = experiments.get("COHERENT-NaI", systematic=nai_systematic)
     nai = fits.asimov_measurement(nai_exp, fits.templates_for("COHERENT-NaI"), truth_rn_fm=nai_truth_rn_fm)
     connie_exp = experiments.get("CONNIE")
     scans = {"NaI": fits.scan(fits.combine(nai), NSI(ee_d=d), r)}
@@ -186,7 +188,8 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     caption = (
         f"The paper's Fig. 2 (right): expected {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
         "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = 0$, for one year of COHERENT NaI (2 t, "
-        f"13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with $R_n = {nai_truth_rn_fm:.2f}$ fm), "
+        f"13 keVnr, {100 * nai_systematic:g}% systematic, SM pseudo-data with $R_n = {nai_truth_rn_fm:.2f}$ fm; "
+        "$R_n$ is iodine's, sodium shares its neutron skin), "
         f"CONNIE observing its SM expectation or $1 \\pm {deviation:g}$ times it, and their combinations."
     )
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)

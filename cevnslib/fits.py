@@ -8,6 +8,7 @@ purpose: ``"reactor-flux"`` is the one pull common to CONUS and CONNIE.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from dataclasses import dataclass
 import numpy as np
@@ -21,12 +22,13 @@ from .nuclei import nucleus
 from .rates import EventTemplates
 from .statistics import Fit, Interval, Measurement, interval_1d
 
-#: R_n range (fm) the fits of this module scan.
+#: R_n range (fm) the fits of this module scan (see :func:`rn_scan_range_fm` for a given setup).
 RN_SCAN_RANGE_FM = (3.0, 8.0)
 
 CSI_MODES = ("12-bin", "1-bin")
 
-#: Neutron radius of the NaI pseudo-data: iodine's proton radius, no neutron skin [choice].
+#: Neutron radius of the NaI pseudo-data: iodine's proton radius, no neutron skin (sodium, sharing the
+#: skin, keeps its own R_p) [choice].
 NAI_TRUTH_RN_FM = nucleus("I127").charge_radius_fm
 
 
@@ -52,6 +54,20 @@ class ReactorSystematics:
         return float(np.sqrt(self.total**2 - self.flux**2))
 
 
+def rn_scan_range_fm(experiment: Experiment) -> tuple[float, float]:
+    """:data:`RN_SCAN_RANGE_FM`, its lower end raised to the next half fm the setup's templates accept.
+
+    With ``neutron_radii="skin"`` the lightest nucleus' R_n sits below the fitted one (sodium's
+    1.76 fm below iodine's in NaI) and must stay above the form factor's smallest radius, so NaI's
+    scans start at 3.5 fm where CsI's start at 3.0 fm.
+
+    >>> rn_scan_range_fm(experiments.get("COHERENT-NaI")), rn_scan_range_fm(experiments.get("COHERENT-CsI-2017"))
+    ((3.5, 8.0), (3.0, 8.0))
+    """
+    lo, hi = experiment.cached_templates.rn_range_fm
+    return max(RN_SCAN_RANGE_FM[0], math.ceil(2.0 * lo) / 2.0), min(RN_SCAN_RANGE_FM[1], hi)
+
+
 def templates_for(name: str, **overrides) -> EventTemplates:
     """Templates of a setup on the R_n grid of its form factor (cached with the setup; read-only).
 
@@ -74,7 +90,8 @@ def asimov_measurement(
 ) -> tuple[Measurement, dict[str, float]]:
     """Forecast data: ``scale`` x the SM expectation (Asimov for scale = 1), sigma_i^2 = observed.
 
-    ``truth_rn_fm``: the common neutron radius of the pseudo-data (default: each nucleus' R_p).
+    ``truth_rn_fm``: the neutron radius of the pseudo-data in the setup's ``neutron_radii`` model
+    (default: each nucleus' R_p).
     Reactor setups carry the shared ``"reactor-flux"`` pull and their own detector pull (see
     :class:`ReactorSystematics`) and do not take part in R_n fits (their q is too small to care);
     other setups carry one signal pull of ``experiment.systematic``. Raises ValueError for a scale
@@ -234,4 +251,4 @@ def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 200
     def profile(rn):
         return fit.chi2(NSI(ee_d=eps_d[None, :]), np.asarray(rn)[:, None]).min(axis=1)
 
-    return interval_1d(profile, np.linspace(*RN_SCAN_RANGE_FM, 251)).best
+    return interval_1d(profile, np.linspace(*rn_scan_range_fm(nai_setup), 251)).best

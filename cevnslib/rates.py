@@ -170,11 +170,12 @@ class RecoilSpectrum:
 def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, rn_fm=None, *,
                     mass_kg: float = 1.0, live_time_s: float = SECONDS_PER_DAY,
                     options: CrossSectionOptions = CrossSectionOptions(),
-                    quadrature: Quadrature = Quadrature()) -> RecoilSpectrum:
+                    quadrature: Quadrature = Quadrature(), nucleus_rn_fm: tuple | None = None) -> RecoilSpectrum:
     """The recoil spectrum dN/dT (events per keVnr) of ``target`` in the flux of ``source``.
 
     ``recoil_kev``: nuclear recoil energies T (keVnr, 1-D, >= 0); ``nsi``, ``rn_fm``: the physics
-    point (default the SM with R_n = R_p; scalars: one spectrum per point). The exposure is
+    point (default the SM with R_n = R_p; scalars: one spectrum per point); ``nucleus_rn_fm``: one
+    R_n per nucleus of the target instead of the common ``rn_fm``. The exposure is
     ``mass_kg`` over ``live_time_s`` (default 1 kg for a day, so that a reactor's spectrum is per
     kg per day); a pion-decay-at-rest source covers its whole run, whatever ``live_time_s``.
     :meth:`cevnslib.experiments.Experiment.recoil_spectrum` fills these in from a setup.
@@ -186,20 +187,24 @@ def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, 
     ('events / keVnr over 1 kg x 1 d', ['62.93', '5.19'])
 
     Raises ValueError for recoil energies that are negative or not finite, a bad mass or live time,
-    or an R_n outside the form factor's domain.
+    an R_n outside the form factor's domain, both ``rn_fm`` and ``nucleus_rn_fm``, or a wrong
+    number of radii.
     """
     t = np.asarray(recoil_kev, dtype=float)
     if t.ndim != 1 or not np.all(np.isfinite(t)) or np.any(t < 0):
         raise ValueError(f"recoil_kev must be a 1-D array of finite recoil energies >= 0 keVnr, got {recoil_kev!r}")
     mass_kg = validation.positive("mass_kg", mass_kg)
     live_time_s = validation.positive("live_time_s", live_time_s)
-    if rn_fm is not None:
-        validation.number("rn_fm", rn_fm, form_factors.minimum_radius_fm(options.form_factor), low_open=True)
+    radii = _per_nucleus_radii(target, rn_fm, nucleus_rn_fm)
+    smallest = form_factors.minimum_radius_fm(options.form_factor)
+    for name, rn in zip(("rn_fm",) if nucleus_rn_fm is None else ("nucleus_rn_fm",) * len(radii), radii):
+        if rn is not None:
+            validation.number(name, rn, smallest, low_open=True)
     flavors = _flavors(source)
     out = np.zeros((len(target.nuclei), len(flavors), t.size))
     for k, nuc in enumerate(target.nuclei):
         factors = _spectrum_factors(target, source, mass_kg, live_time_s, options, quadrature, k, t)
-        f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
+        f_z, f_n = nuclear_form_factors(nuc, t, radii[k], options)
         for j, flavor in enumerate(flavors):
             c_zz, c_zn, c_nn = charge_coefficients(nuc.Z, nuc.N, flavor, nsi, options.nucleon_couplings)
             out[k, j] = factors[j] * (c_zz * f_z**2 + 2.0 * c_zn * f_z * f_n + c_nn * f_n**2)
@@ -273,6 +278,21 @@ class EventTemplates:
             merge(self.i_nn_default), self.rn_grid_fm, merge(self.i_zn_grid), merge(self.i_nn_grid),
         )
 
+    def of_flavor(self, flavor: str) -> "EventTemplates":
+        """The part that one incident flavour (``"e"``, ``"mu"``, ...) contributes: its counts are that
+        flavour's expected events per bin. Raises ValueError for a flavour the templates do not hold.
+        """
+        if flavor not in self.flavors:
+            raise ValueError(f"flavor {flavor!r} is not among the templates' flavours {self.flavors}")
+        j = self.flavors.index(flavor)
+
+        def cut(a, axis):
+            return None if a is None else np.take(a, [j], axis=axis)
+
+        return EventTemplates(self.nuclei, (flavor,), self.couplings, cut(self.i_zz, 0), cut(self.i_zn_default, 0),
+                              cut(self.i_nn_default, 0), self.rn_grid_fm, cut(self.i_zn_grid, 1),
+                              cut(self.i_nn_grid, 1))
+
     @property
     def rn_range_fm(self) -> tuple[float, float] | None:
         """(lowest, highest) R_n in fm that :meth:`counts` accepts, or None without a grid."""
@@ -310,6 +330,129 @@ class EventTemplates:
                 p_zz, p_zn, p_nn = (np.expand_dims(p, -1) for p in (p_zz, p_zn, p_nn))
             total = total + p_zz * self.i_zz[j] + 2.0 * p_zn * zn[..., j, :] + p_nn * nn[..., j, :]
         return np.asarray(total)
+
+
+#: How one fitted R_n sets the neutron radius of every nucleus of a compound target [choice; the
+#: Assumptions page]: ``"common"``: every nucleus has R_n = ``rn_fm`` (one radius for the target, as
+#: the paper's fits take it); ``"skin"``: every nucleus has the same neutron skin, R_n^k = R_p^k +
+#: (``rn_fm`` - R_p^ref), with ``rn_fm`` the R_n of the reference nucleus, the heaviest (iodine in NaI).
+NEUTRON_RADIUS_MODELS = ("common", "skin")
+
+
+def reference_nucleus(nuclei) -> int:
+    """Index of the heaviest nucleus: the one whose R_n a ``"skin"`` model's ``rn_fm`` is."""
+    return int(np.argmax([nuc.mass_gev for nuc in nuclei]))
+
+
+def nucleus_radii_fm(nuclei, rn_fm, model: str = "common",
+                     options: CrossSectionOptions = CrossSectionOptions()) -> tuple:
+    """The neutron radius (fm) of each nucleus for one fitted ``rn_fm`` under ``model``.
+
+    ``model``: one of :data:`NEUTRON_RADIUS_MODELS`; R_p in the proton-radius convention of
+    ``options``. ``rn_fm`` may be an array (each entry of the result then is one); None gives None
+    for every nucleus (each nucleus' default, its R_p). Raises ValueError for an unknown model.
+
+    >>> from cevnslib.nuclei import target
+    >>> [f"{r:.3f}" for r in nucleus_radii_fm(target("NaI").nuclei, 5.0, "skin")]
+    ['3.244', '5.000']
+    """
+    validation.choice("model", model, NEUTRON_RADIUS_MODELS)
+    if rn_fm is None:
+        return (None,) * len(nuclei)
+    if model == "common":
+        return (rn_fm,) * len(nuclei)
+    proton = [nuc.proton_radius_fm(options.proton_radius) for nuc in nuclei]
+    ref = reference_nucleus(nuclei)
+    return tuple(rn_fm if k == ref else rn_fm + (rp - proton[ref]) for k, rp in enumerate(proton))
+
+
+@dataclass(frozen=True, eq=False)
+class NeutronSkinTemplates:
+    """Templates of a compound whose nuclei share one neutron skin: the ``"skin"`` model.
+
+    ``parts`` holds one :class:`EventTemplates` per nucleus (built with ``nucleus=k``, each on an
+    R_n grid); ``skin_offsets_fm`` = R_p^k - R_p^ref, so that :meth:`counts` with ``rn_fm`` (the R_n
+    of the reference nucleus) gives nucleus k the radius ``rn_fm`` + offset. The same interface as
+    :class:`EventTemplates` (``counts``, ``summed``, ``n_bins``, ``rn_range_fm``), so fits take either.
+    Immutable: the parts are. Raises ValueError for parts and offsets of different lengths, or a
+    part without an R_n grid.
+    """
+
+    parts: tuple[EventTemplates, ...]
+    skin_offsets_fm: tuple[float, ...]
+
+    def __post_init__(self):
+        if len(self.parts) != len(self.skin_offsets_fm) or not self.parts:
+            raise ValueError("parts and skin_offsets_fm must hold one entry per nucleus (at least one)")
+        if any(p.rn_grid_fm is None for p in self.parts):
+            raise ValueError("every part needs templates built with rn_grid_fm=...")
+
+    @property
+    def nuclei(self) -> tuple[Nucleus, ...]:
+        """The target's nuclei, one per part."""
+        return tuple(nuc for p in self.parts for nuc in p.nuclei)
+
+    @property
+    def flavors(self) -> tuple[str, ...]:
+        """Incident flavours (the same in every part)."""
+        return self.parts[0].flavors
+
+    @property
+    def couplings(self) -> tuple[float, float]:
+        """Nucleon couplings (g_V^p, g_V^n) of the templates."""
+        return self.parts[0].couplings
+
+    @property
+    def n_bins(self) -> int:
+        """Number of analysis bins."""
+        return self.parts[0].n_bins
+
+    @property
+    def i_zz(self) -> np.ndarray:
+        """I_ZZ summed over the nuclei, [flavour, bin] (see :class:`EventTemplates`)."""
+        return read_only(sum(p.i_zz for p in self.parts))
+
+    @property
+    def i_zn_default(self) -> np.ndarray:
+        """I_ZN at each nucleus' default radius, summed over the nuclei, [flavour, bin]."""
+        return read_only(sum(p.i_zn_default for p in self.parts))
+
+    @property
+    def i_nn_default(self) -> np.ndarray:
+        """I_NN at each nucleus' default radius, summed over the nuclei, [flavour, bin]."""
+        return read_only(sum(p.i_nn_default for p in self.parts))
+
+    @property
+    def rn_range_fm(self) -> tuple[float, float]:
+        """(lowest, highest) R_n (fm) of the reference nucleus that keeps every nucleus on its grid."""
+        lo = max(p.rn_range_fm[0] - off for p, off in zip(self.parts, self.skin_offsets_fm))
+        hi = min(p.rn_range_fm[1] - off for p, off in zip(self.parts, self.skin_offsets_fm))
+        return float(lo), float(hi)
+
+    def summed(self) -> "NeutronSkinTemplates":
+        """The same templates with all analysis bins merged into one."""
+        return NeutronSkinTemplates(tuple(p.summed() for p in self.parts), self.skin_offsets_fm)
+
+    def of_flavor(self, flavor: str) -> "NeutronSkinTemplates":
+        """The part one incident flavour contributes (see :meth:`EventTemplates.of_flavor`).
+
+        Raises ValueError for a flavour the templates do not hold.
+        """
+        return NeutronSkinTemplates(tuple(p.of_flavor(flavor) for p in self.parts), self.skin_offsets_fm)
+
+    def counts(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
+        """Expected counts per bin, shape broadcast(NSI fields, rn_fm) + (n_bins,).
+
+        ``rn_fm``: the R_n of the reference nucleus (default: every nucleus at its R_p, no skin).
+        Raises ValueError for an ``rn_fm`` that puts a nucleus outside its templates' grid (the
+        message gives the allowed range).
+        """
+        if rn_fm is None:
+            return sum(p.counts(nsi) for p in self.parts)
+        rn = check_radius_array("rn_fm (the reference nucleus' R_n; the others share its skin)", rn_fm,
+                                self.rn_range_fm)
+        # np.clip only absorbs the last-bit rounding of rn + offset at the ends of the range checked above
+        return sum(p.counts(nsi, np.clip(rn + off, *p.rn_range_fm)) for p, off in zip(self.parts, self.skin_offsets_fm))
 
 
 def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.ndarray:
@@ -390,6 +533,19 @@ def build_templates(
     )
 
 
+def _per_nucleus_radii(target: Target, rn_fm, nucleus_rn_fm) -> tuple:
+    """One R_n (or None) per nucleus of ``target`` from a common ``rn_fm`` or a per-nucleus ``nucleus_rn_fm``."""
+    if nucleus_rn_fm is None:
+        return (rn_fm,) * len(target.nuclei)
+    if rn_fm is not None:
+        raise ValueError("give rn_fm (one R_n for every nucleus) or nucleus_rn_fm (one per nucleus), not both")
+    if isinstance(nucleus_rn_fm, (str, bytes)) or not hasattr(nucleus_rn_fm, "__len__") or \
+            len(nucleus_rn_fm) != len(target.nuclei):
+        names = tuple(nuc.name for nuc in target.nuclei)
+        raise ValueError(f"nucleus_rn_fm must hold one R_n (fm) per nucleus {names}, got {nucleus_rn_fm!r}")
+    return tuple(nucleus_rn_fm)
+
+
 def counts_quad(
     target: Target,
     source,
@@ -400,18 +556,23 @@ def counts_quad(
     nsi: NSI | None = None,
     rn_fm: float | None = None,
     epsrel: float = 1e-7,
+    *,
+    nucleus_rn_fm: tuple | None = None,
 ) -> np.ndarray:
     """Expected counts per bin by direct nested adaptive quadrature of :func:`~cevnslib.cross_section.dsigma_dT`.
 
     The slow reference path of :func:`build_templates`: for each bin, int dT P_b(T) int dE phi(E)
     dsigma/dT with ``scipy.integrate.quad`` (relative tolerance ``epsrel``), split at the response's
-    discontinuities and the flux's kinks. Raises ValueError like :func:`build_templates`.
+    discontinuities and the flux's kinks. ``rn_fm``: one R_n for every nucleus; ``nucleus_rn_fm``:
+    one per nucleus of the target instead (None entries: that nucleus' R_p). Raises ValueError like
+    :func:`build_templates`, or for both ``rn_fm`` and ``nucleus_rn_fm``, or a wrong number of radii.
     """
     check_threshold(target, source, detector)
+    radii = _per_nucleus_radii(target, rn_fm, nucleus_rn_fm)
     scale = mass_kg * source.exposure_scale(live_time_s)
     counts = np.zeros(detector.n_bins)
 
-    def spectrum_integral(t: float, nuc: Nucleus) -> float:
+    def spectrum_integral(t: float, nuc: Nucleus, rn_fm) -> float:
         total = 0.0
         for c in source.components:
             def xsec(e):
@@ -427,7 +588,7 @@ def counts_quad(
                           points=pts or None, epsabs=0.0, epsrel=epsrel, limit=400)[0]
         return total
 
-    for nuc, per_kg in zip(target.nuclei, target.nuclei_per_kg):
+    for nuc, per_kg, rn in zip(target.nuclei, target.nuclei_per_kg, radii):
         lo, hi = detector.recoil_support_kev(nuc)
         hi = min(hi, max_recoil_kev(source, nuc))
         breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
@@ -435,7 +596,7 @@ def counts_quad(
         for i in range(detector.n_bins):
             def integrand(t, i=i):
                 probability = float(detector.response_matrix(np.array([t]), nuc)[i, 0])
-                return probability * spectrum_integral(t, nuc) if probability > 0 else 0.0
+                return probability * spectrum_integral(t, nuc, rn) if probability > 0 else 0.0
 
             if hi > lo:
                 value = quad(integrand, lo, hi, points=points, epsabs=0.0, epsrel=epsrel, limit=800)[0]

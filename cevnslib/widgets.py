@@ -183,7 +183,7 @@ def figure2_data(connie_deviation: float = 0.0, nai_systematic: float = 0.10, si
     name its branch). Raises ValueError for a bad grid size or systematic.
     """
     n_grid = tuple(validation.integer("n_grid", n, 2, MAX_POINTS) for n in n_grid)
-    rn = np.linspace(*fits.RN_SCAN_RANGE_FM, n_grid[0])
+    rn = np.linspace(*fits.rn_scan_range_fm(experiments.get("COHERENT-NaI")), n_grid[0])
     eps_d = np.linspace(-0.3, 0.7, n_grid[1])
     nai = fits.asimov_measurement(experiments.get("COHERENT-NaI", systematic=nai_systematic),
                                   fits.templates_for("COHERENT-NaI"), truth_rn_fm=fits.NAI_TRUTH_RN_FM)

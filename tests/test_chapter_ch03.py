@@ -113,17 +113,17 @@ def test_elsewhere_on_the_ellipse_the_flavour_split_changes():
     """At the top of the ellipse (nu_e charge near zero, total count = SM) the nu_e events nearly vanish."""
     t = fits.templates_for("COHERENT-CsI-2017")
     centre_ee = fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017") / 2
-    e_part = ch03.flavour_templates(t, "e")
+    e_part = t.of_flavor("e")
     assert e_part.counts(NSI(ee_d=centre_ee)).sum() < 1e-4 * e_part.counts().sum()
 
 
-def test_flavour_templates_add_up_and_refuse_tau():
+def test_flavor_parts_of_templates_add_up_and_refuse_tau():
     t = fits.templates_for("COHERENT-CsI-2017")
     nsi = NSI(ee_d=0.1, mm_u=-0.05)
-    total = sum(ch03.flavour_templates(t, f).counts(nsi, rn_fm=5.0) for f in t.flavors)
+    total = sum(t.of_flavor(f).counts(nsi, rn_fm=5.0) for f in t.flavors)
     np.testing.assert_allclose(total, t.counts(nsi, rn_fm=5.0), rtol=1e-12)
     with pytest.raises(ValueError, match="tau"):
-        ch03.flavour_templates(t, "tau")
+        t.of_flavor("tau")
 
 
 def test_count_curvature_refuses_tau():

@@ -83,12 +83,16 @@ def test_sodium_recoils_at_smaller_momentum_transfer_than_iodine():
     assert events["Na23"].q_min_mev < events["I127"].q_min_mev
 
 
-def test_the_common_radius_suppresses_sodium_only(numbers):
-    """Iodine's count is the same with R_n = R_p and R_n = 4.75 fm (its R_p); the whole change of the
-    NaI count is sodium's (relative 1e-9), a drop of more than 20%."""
+def test_one_common_radius_suppresses_sodium_only(numbers):
+    """With a shared skin the pseudo-data are the SM default (each R_n = R_p); one R_n common to Na and I
+    (the old choice) leaves iodine's count unchanged and takes more than 20% of sodium's, which is the
+    whole difference of the two pseudo-data (relative 1e-9)."""
+    nai = experiments.get(NAI)
+    assert numbers["ch9-nai-obs"] == pytest.approx(float(nai.predict().sum()), rel=1e-12)
+    assert numbers["ch9-rn-Na23"] == pytest.approx(numbers["ch9-rp-Na23"], abs=1e-12)
     assert numbers["ch9-own-I127"] == pytest.approx(numbers["ch9-common-I127"], rel=1e-12)
     change = numbers["ch9-common-Na23"] - numbers["ch9-own-Na23"]
-    assert change == pytest.approx(numbers["ch9-nai-obs"] - numbers["ch9-nai-default"], rel=1e-9)
+    assert change == pytest.approx(numbers["ch9-nai-common-obs"] - numbers["ch9-nai-obs"], rel=1e-9)
     assert numbers["ch9-change-Na23"] < -20
     assert abs(numbers["ch9-slope-Na23"]) < abs(numbers["ch9-slope-I127"])
 

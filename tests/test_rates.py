@@ -31,17 +31,63 @@ CASES = [(name, k) for name in experiments.PAPER_SETUPS for k in range(2 if name
 @pytest.fixture(scope="module")
 def templates_by_setup():
     grid = np.linspace(4.0, 6.0, 41)
-    return {name: experiments.get(name).templates(rn_grid_fm=grid) for name in experiments.PAPER_SETUPS}
+    # one R_n common to the nuclei (NaI's default shares a skin instead: checked through predict below)
+    return {name: experiments.get(name, **({"neutron_radii": "common"} if name == "COHERENT-NaI" else {}))
+            .templates(rn_grid_fm=grid) for name in experiments.PAPER_SETUPS}
 
 
 @pytest.mark.parametrize("name, point", CASES)
 def test_templates_agree_with_direct_quad(templates_by_setup, name, point):
     exp = experiments.get(name)
     nsi, rn = POINTS[point]
-    fast = templates_by_setup[name].counts(nsi, rn) if rn is not None else exp.predict(nsi)
+    common = exp.neutron_radii == "common"  # NaI's nuclei share a skin: its cached per-nucleus templates
+    fast = templates_by_setup[name].counts(nsi, rn) if rn is not None and common else exp.predict(nsi, rn)
     slow = exp.predict(nsi, rn, method="quad")
     assert slow.sum() > 0
     np.testing.assert_allclose(fast, slow, rtol=1e-4)
+
+
+@pytest.mark.parametrize("point", [1, 2])
+def test_nai_common_radius_option_agrees_with_direct_quad(templates_by_setup, point):
+    # The old choice, one R_n for Na and I, stays available and exact.
+    exp = experiments.get("COHERENT-NaI", neutron_radii="common")
+    nsi, rn = POINTS[point]
+    np.testing.assert_allclose(templates_by_setup["COHERENT-NaI"].counts(nsi, rn),
+                               exp.predict(nsi, rn, method="quad"), rtol=1e-4)
+    np.testing.assert_allclose(exp.predict(nsi, rn), exp.predict(nsi, rn, method="quad"), rtol=1e-4)
+
+
+def test_nai_skin_model_is_each_nucleus_with_its_own_radius():
+    # Independent route: the compound's counts are the two nuclei's, each computed by direct quad with
+    # its own R_n = R_p + the common skin (sodium's share of nuclei kept by counts_quad's per-kg weights).
+    exp = experiments.get("COHERENT-NaI")
+    na, iodine = exp.target.nuclei
+    skin = 0.3
+    radii = (na.charge_radius_fm + skin, iodine.charge_radius_fm + skin)
+    slow = rates.counts_quad(exp.target, exp.source, exp.detector, exp.mass_kg, exp.live_time_s, exp.options,
+                             nucleus_rn_fm=radii)
+    np.testing.assert_allclose(exp.predict(rn_fm=iodine.charge_radius_fm + skin), slow, rtol=1e-4)
+    # the skin, not the radius, is common; and at R_n = R_p both models are the SM default
+    r_na, r_i = exp.nucleus_radii_fm(5.2)
+    assert r_na - na.charge_radius_fm == pytest.approx(r_i - iodine.charge_radius_fm) and r_i == 5.2
+    common = experiments.get("COHERENT-NaI", neutron_radii="common")
+    assert common.nucleus_radii_fm(5.2) == (5.2, 5.2)
+    np.testing.assert_allclose(exp.predict(), common.predict(), rtol=1e-12)
+    # a larger skin on sodium too removes more events than iodine's radius alone would
+    assert exp.predict(rn_fm=5.5).sum() > common.predict(rn_fm=5.5).sum()
+
+
+def test_nai_skin_model_refuses_a_radius_that_pushes_sodium_off_its_grid():
+    exp = experiments.get("COHERENT-NaI")
+    lo, hi = exp.cached_templates.rn_range_fm
+    assert lo > 3.0  # sodium's R_n = R_n^I - 1.76 fm must stay above the Helm form factor's smallest radius
+    with pytest.raises(ValueError, match=r"rn_fm .*skin.* must be a finite number in \[3\.3"):
+        exp.predict(rn_fm=3.0)
+    with pytest.raises(ValueError, match="gives Na23 R_n"):
+        exp.predict(rn_fm=3.0, method="quad")
+    with pytest.raises(ValueError, match="neutron_radii"):
+        experiments.get("COHERENT-NaI", neutron_radii="per-isotope")
+    assert exp.predict(rn_fm=lo).sum() > exp.predict(rn_fm=hi).sum()
 
 
 def _sigma_total_cm2(energy_mev, nuc, q2):

@@ -149,8 +149,11 @@ def _counts(setup: str, **overrides) -> float:
 
 @cache
 def rn_templates(setup: str) -> EventTemplates:
-    """Templates of ``setup`` with F_N tabulated on :data:`RN_GRID_FM`, all bins summed (cached)."""
-    return experiments.get(setup).templates(rn_grid_fm=RN_GRID_FM).summed()
+    """The cached templates of ``setup`` (R_n grid of its form factor), all bins summed (cached).
+
+    NaI's R_n is iodine's, sodium sharing its neutron skin (``neutron_radii="skin"``, chapter 9).
+    """
+    return experiments.get(setup).cached_templates.summed()
 
 
 def log_slope_per_fm(setup: str, rn_fm: float = RN_REFERENCE_FM, h_fm: float = 0.01) -> float:

@@ -186,24 +186,6 @@ def count_curvature(flavor: str) -> float:
     return float(np.polyfit(x, [t.counts(NSI(**{field[flavor]: v})).sum() for v in x], 2)[0])
 
 
-def flavour_templates(templates: EventTemplates, flavor: str) -> EventTemplates:
-    """The part of ``templates`` that one incident flavour (``"e"``, ``"mu"``, ...) contributes.
-
-    The same templates with the flavour axis cut to ``flavor``: their counts are that flavour's
-    expected events per bin. Raises ValueError for a flavour the templates do not hold.
-    """
-    if flavor not in templates.flavors:
-        raise ValueError(f"flavor {flavor!r} is not among the templates' flavours {templates.flavors}")
-    j = templates.flavors.index(flavor)
-
-    def cut(a, axis):
-        return None if a is None else np.take(a, [j], axis=axis)
-
-    return EventTemplates(templates.nuclei, (flavor,), templates.couplings, cut(templates.i_zz, 0),
-                          cut(templates.i_zn_default, 0), cut(templates.i_nn_default, 0), templates.rn_grid_fm,
-                          cut(templates.i_zn_grid, 1), cut(templates.i_nn_grid, 1))
-
-
 def sign_flip_points() -> dict[str, NSI]:
     """The four points of the two-flavour ellipse of CsI 2017 where each flavour keeps the size of its SM
     charge: the SM, eps_ee^dV flipped, eps_mumu^dV flipped, and both flipped (eps_ee^uV = 0)."""
@@ -221,7 +203,7 @@ def flavour_spectrum_deviations() -> dict[str, dict[str, float]]:
     for label, nsi in sign_flip_points().items():
         out[label] = {}
         for flavor in t.flavors:
-            part = flavour_templates(t, flavor)
+            part = t.of_flavor(flavor)
             out[label][flavor] = float(np.max(np.abs(part.counts(nsi) / part.counts() - 1)))
     return out
 

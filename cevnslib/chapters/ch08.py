@@ -10,7 +10,6 @@ figures. Radii are in fm, counts are expected events over the 2017 exposure.
 
 from __future__ import annotations
 
-import dataclasses
 from functools import cache
 from typing import NamedTuple
 
@@ -45,17 +44,11 @@ HOLE_RADII_FM = (4.0, 5.5, 7.0)
 def counts_by_flavour(templates: EventTemplates, nsi: NSI | None = None, rn_fm=None) -> dict[str, float]:
     """Expected counts (summed over bins) of each incident flavour of ``templates``' source.
 
-    Each flavour's rows of the templates form templates of their own, counted by
-    :meth:`~cevnslib.rates.EventTemplates.counts`. ``rn_fm``: one neutron radius in fm (default
-    each nucleus' R_p). Raises ValueError (from ``counts``) for an R_n outside the templates' range.
+    Each flavour's part of the templates (:meth:`~cevnslib.rates.EventTemplates.of_flavor`) counted
+    by its ``counts``. ``rn_fm``: the neutron radius in fm (default each nucleus' R_p). Raises
+    ValueError (from ``counts``) for an R_n outside the templates' range.
     """
-    out = {}
-    for j, flavour in enumerate(templates.flavors):
-        rows = {name: None if getattr(templates, name) is None else getattr(templates, name)[..., j : j + 1, :]
-                for name in ("i_zz", "i_zn_default", "i_nn_default", "i_zn_grid", "i_nn_grid")}
-        one = dataclasses.replace(templates, flavors=(flavour,), **rows)
-        out[flavour] = float(one.counts(nsi, rn_fm).sum())
-    return out
+    return {flavour: float(templates.of_flavor(flavour).counts(nsi, rn_fm).sum()) for flavour in templates.flavors}
 
 
 def interval_on_grid(x: np.ndarray, profile: np.ndarray, level: float) -> statistics.Interval:

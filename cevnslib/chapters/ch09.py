@@ -70,7 +70,7 @@ def connie_eps_ee_d(scale: float, branch: str) -> float:
 
 
 def nai_observed() -> float:
-    """Events of the NaI pseudo-data: the SM count with the common R_n = :data:`cevnslib.fits.NAI_TRUTH_RN_FM`."""
+    """Events of the NaI pseudo-data: the SM count with iodine's R_n = :data:`cevnslib.fits.NAI_TRUTH_RN_FM` (sodium at its R_p)."""
     return float(fits.templates_for(NAI).counts(rn_fm=fits.NAI_TRUTH_RN_FM).sum())
 
 
@@ -78,12 +78,13 @@ def best_rn_fm(scale: float, branch: str) -> float:
     """Best fit R_n (fm) of NaI + CONNIE in two steps: CONNIE's count fixes eps_ee^dV, NaI's count then fixes R_n.
 
     Both counts are matched exactly (chi^2 = 0). Raises ValueError like :func:`connie_eps_ee_d`,
-    or if no R_n in :data:`cevnslib.fits.RN_SCAN_RANGE_FM` matches NaI's count.
+    or if no R_n in NaI's :func:`cevnslib.fits.rn_scan_range_fm` matches NaI's count.
     """
     eps = connie_eps_ee_d(scale, branch)
     t = fits.templates_for(NAI)
     n_obs = nai_observed()
-    return brentq(lambda r: t.counts(NSI(ee_d=eps), r).sum() - n_obs, *fits.RN_SCAN_RANGE_FM, xtol=1e-10)
+    rn_range = fits.rn_scan_range_fm(experiments.get(NAI))
+    return brentq(lambda r: t.counts(NSI(ee_d=eps), r).sum() - n_obs, *rn_range, xtol=1e-10)
 
 
 class NucleusEvents(NamedTuple):
@@ -106,8 +107,8 @@ def nucleus_events(experiment: Experiment, rn_fm: float | None = None) -> tuple[
     acceptance over the recoils it records (threshold to the source's kinematic maximum) by
     Gauss-Legendre quadrature, split where the response jumps and where the flux has kinks (lines,
     end points). q = sqrt(2 M T) (with T^2 added if the setup's options ask for the relativistic
-    q). ``rn_fm``: one neutron radius (fm) for every nucleus (default each nucleus' R_p). Raises
-    ValueError (from ``recoil_spectrum``) for an R_n outside the form factor's domain.
+    q). ``rn_fm``: the neutron radius (fm) in the setup's ``neutron_radii`` model (default each
+    nucleus' R_p). Raises ValueError (from ``recoil_spectrum``) for an R_n outside the form factor's domain.
     """
     out = []
     detector, source = experiment.detector, experiment.source
@@ -123,17 +124,23 @@ def nucleus_events(experiment: Experiment, rn_fm: float | None = None) -> tuple[
     return tuple(out)
 
 
+def common_radius_setup() -> Experiment:
+    """The NaI setup with one R_n for Na and I (``neutron_radii="common"``): the choice of earlier versions."""
+    return experiments.get(NAI, neutron_radii="common")
+
+
 def nucleus_table() -> str:
-    """Na and I in the NaI forecast: R_p, events with R_n = R_p and with the pseudo-data's common R_n,
-    and, at the common R_n, q at threshold, the rms q of the events and d ln N/dR_n."""
+    """Na and I in the NaI pseudo-data: R_p, events with a common neutron skin (the setup's default: zero
+    skin, each R_n = R_p) and with one R_n common to both (the old choice), and, with the skin, q at
+    threshold, the rms q of the events and d ln N/dR_n."""
     nai, rn_true = experiments.get(NAI), fits.NAI_TRUTH_RN_FM
-    own, common = nucleus_events(nai), nucleus_events(nai, rn_true)
+    skin, common = nucleus_events(nai, rn_true), nucleus_events(common_radius_setup(), rn_true)
     slopes = nucleus_log_slopes_per_fm(nai, rn_true)
-    lines = [f"{'':<8}{'R_p':>6}{'events with R_n =':>20}{'':>8}{'q [MeV]':>12}{'d ln N/dR_n':>13}",
-             f"{'nucleus':<8}{'[fm]':>6}{'R_p':>8}{f'{rn_true:.2f} fm':>10}{'change':>9}{'thr.':>7}{'rms':>6}{'[1/fm]':>11}"]
-    for a, b in zip(own, common):
-        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>6.2f}{a.events:>8.0f}{b.events:>10.0f}"
-                     f"{100 * (b.events / a.events - 1):>8.1f}%{b.q_min_mev:>7.1f}{b.q_rms_mev:>6.1f}{slopes[a.name]:>11.3f}")
+    lines = [f"{'':<8}{'R_p':>6}{'events, R_n of I =':>20}{f'{rn_true:.2f} fm':>9}{'q [MeV]':>11}{'d ln N/dR_n':>13}",
+             f"{'nucleus':<8}{'[fm]':>6}{'own skin':>10}{'common R_n':>12}{'change':>8}{'thr.':>6}{'rms':>6}{'[1/fm]':>11}"]
+    for a, b in zip(skin, common):
+        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>6.2f}{a.events:>10.0f}{b.events:>12.0f}"
+                     f"{100 * (b.events / a.events - 1):>7.1f}%{a.q_min_mev:>6.1f}{a.q_rms_mev:>6.1f}{slopes[a.name]:>11.3f}")
     return "\n".join(lines)
 
 
@@ -143,7 +150,7 @@ def nucleus_counts(experiment: Experiment, rn_fm: float | None = None) -> dict[s
 
 
 def nucleus_log_slopes_per_fm(experiment: Experiment, rn_fm: float) -> dict[str, float]:
-    """d ln N_k/dR_n (per fm) of each nucleus' count at the common radius ``rn_fm``, by a central difference.
+    """d ln N_k/dR_n (per fm) of each nucleus' count at ``rn_fm`` (the setup's radius model), by a central difference.
 
     Raises ValueError like :func:`nucleus_events`.
     """
@@ -335,7 +342,8 @@ def threshold_rows() -> tuple[ThresholdRow, ...]:
     """The NaI forecast for each of :data:`THRESHOLDS_KEVNR`, with the pseudo-data's R_n.
 
     The fitted half-width is that of the NaI Asimov fit alone at eps = 0 (Delta chi^2 <= 1 on 101
-    radii from 3 to 8 fm); the shift is the two-step best fit's when CONNIE sees +30%.
+    radii over NaI's :func:`cevnslib.fits.rn_scan_range_fm`); the shift is the two-step best fit's when
+    CONNIE sees +30%.
     """
     rn_true, eps_plus = fits.NAI_TRUTH_RN_FM, connie_eps_ee_d(1.0 + DEVIATION, "SM")
     out = []
@@ -345,8 +353,9 @@ def threshold_rows() -> tuple[ThresholdRow, ...]:
         n = float(t.counts(rn_fm=rn_true).sum())
         slope = log_slope_per_fm(t, rn_true)
         fit = fits.combine(fits.asimov_measurement(exp, t, truth_rn_fm=rn_true))
-        lo, hi = statistics.interval_1d(lambda r: fit.chi2(None, r), np.linspace(3.0, 8.0, 101)).single_piece()
-        shift = brentq(lambda r: t.counts(NSI(ee_d=eps_plus), r).sum() - n, 3.0, 8.0, xtol=1e-10) - rn_true
+        rn_range = fits.rn_scan_range_fm(exp)
+        lo, hi = statistics.interval_1d(lambda r: fit.chi2(None, r), np.linspace(*rn_range, 101)).single_piece()
+        shift = brentq(lambda r: t.counts(NSI(ee_d=eps_plus), r).sum() - n, *rn_range, xtol=1e-10) - rn_true
         out.append(ThresholdRow(threshold, n, 100 * nucleus_counts(exp, rn_true)["I127"] / n, slope,
                                 float(np.sqrt(1 / n + exp.systematic**2) / abs(slope)), (hi - lo) / 2, shift))
     return tuple(out)
@@ -418,20 +427,25 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     out = {
         "ch9-nai-mass-t": nai.mass_kg / 1000, "ch9-nai-thr": nai.detector.threshold,
         "ch9-nai-dist": nai.source.distance_m, "ch9-nai-years": nai.live_time_days / 365.25,
-        "ch9-nai-syst": 100 * nai.systematic, "ch9-nai-default": n_default, "ch9-nai-obs": n_obs,
-        "ch9-nai-ratio": 100 * (n_obs / n_default - 1), "ch9-rn-true": rn_true, "ch9-nai-e-share": 100 * e_share,
+        "ch9-nai-syst": 100 * nai.systematic, "ch9-nai-obs": n_obs,
+        "ch9-rn-true": rn_true, "ch9-nai-e-share": 100 * e_share,
         "ch9-nai-slope": slope, "ch9-iodine-share": 100 * nucleus_counts(nai, rn_true)["I127"] / n_obs,
         "ch9-sigma-eff": 100 * sigma_eff, "ch9-est-halfwidth": sigma_eff / abs(slope),
     }
-    # sodium and iodine: momentum transfers, and what the common R_n does to each
-    own, common = ({e.name: e for e in nucleus_events(nai, rn)} for rn in (None, rn_true))
+    # sodium and iodine: their radii, momentum transfers, and what one R_n common to both (the old choice) does
+    common_nai = common_radius_setup()
+    own, common = ({e.name: e for e in nucleus_events(exp, rn_true)} for exp in (nai, common_nai))
     for name in ("Na23", "I127"):
-        out.update({f"ch9-q-min-{name}": common[name].q_min_mev, f"ch9-q-rms-{name}": common[name].q_rms_mev,
-                    f"ch9-q-rms-own-{name}": own[name].q_rms_mev, f"ch9-rp-{name}": nuclei.nucleus(name).charge_radius_fm,
+        out.update({f"ch9-q-min-{name}": own[name].q_min_mev, f"ch9-q-rms-{name}": own[name].q_rms_mev,
+                    f"ch9-q-rms-common-{name}": common[name].q_rms_mev, f"ch9-rp-{name}": nuclei.nucleus(name).charge_radius_fm,
                     f"ch9-own-{name}": own[name].events, f"ch9-common-{name}": common[name].events,
                     f"ch9-change-{name}": 100 * (common[name].events / own[name].events - 1)})
     out.update({f"ch9-slope-{name}": value for name, value in nucleus_log_slopes_per_fm(nai, rn_true).items()})
     out["ch9-rn-over-rp-Na23"] = rn_true / nuclei.nucleus("Na23").charge_radius_fm
+    out["ch9-rn-Na23"] = nai.nucleus_radii_fm(rn_true)[0]
+    out["ch9-skin-offset"] = rn_true - out["ch9-rn-Na23"]
+    out["ch9-nai-common-obs"] = float(fits.templates_for(NAI, neutron_radii="common").counts(rn_fm=rn_true).sum())
+    out["ch9-nai-common-ratio"] = 100 * (out["ch9-nai-common-obs"] / n_obs - 1)
     # CONNIE
     out.update({
         "ch9-eps-minus-sm": connie_eps_ee_d(1.0 - DEVIATION, "SM"), "ch9-eps-plus-sm": connie_eps_ee_d(1.0 + DEVIATION, "SM"),
