@@ -35,15 +35,23 @@ from .validation import read_only
 LEVELS_1D = MappingProxyType({"1 sigma": 1.0, "90%": delta_chi2_level(0.9, dof=1)})
 #: Delta(-2 ln L) of a two-parameter region at 1 sigma (68.27%) and 90% CL.
 LEVELS_2D = MappingProxyType({"1 sigma": delta_chi2_level(sigma=1, dof=2), "90%": delta_chi2_level(0.9, dof=2)})
-#: Default grids [choice]: signal strength 0-2 (0.02 steps); R_n 2.5-8 fm and the skin -2 to 3 fm
-#: (0.05 fm steps; the templates reach 1.57-10 fm); R_n^Cs and R_n^I 2-9 fm (0.1 fm steps: the data
-#: fix a combination of the two, and the valley along the other runs far); eps^dV -0.2 to 0.6, past
-#: the flipped branch of CsI (about 0.35 for eps_ee^dV alone).
+#: Signal-strength grid of :func:`fit_signal_strength` [choice]: 0 to 2 in steps of 0.02.
 STRENGTH_GRID = tuple(np.round(np.linspace(0.0, 2.0, 101), 12))
+#: R_n grid (fm) of :func:`fit_rn` [choice]: 2.5 to 8 fm in 0.05 fm steps (the templates reach 1.57-10 fm).
 RN_GRID_FM = tuple(np.round(np.linspace(2.5, 8.0, 111), 12))
+#: Neutron-skin grid (fm) of :func:`fit_neutron_skin` [choice]: -2 to 3 fm in 0.05 fm steps.
 SKIN_GRID_FM = tuple(np.round(np.linspace(-2.0, 3.0, 101), 12))
+#: R_n^Cs and R_n^I grid (fm) of :func:`map_isotope_radii` [choice]: 2 to 9 fm in 0.1 fm steps; the data
+#: fix a combination of the two radii, and the valley along the other runs far.
 ISOTOPE_GRID_FM = tuple(np.round(np.linspace(2.0, 9.0, 71), 12))
+#: eps^dV grid of :func:`map_nsi` [choice]: -0.2 to 0.6 in 0.01 steps, past the flipped branch of CsI
+#: (about 0.35 for eps_ee^dV alone).
 EPS_GRID = tuple(np.round(np.linspace(-0.2, 0.6, 81), 12))
+#: R_n grid (fm) of :func:`map_rn_nsi` [choice]: 3 to 10 fm (the templates' reach) in 0.05 fm steps.
+RN_MAP_GRID_FM = tuple(np.round(np.linspace(3.0, 10.0, 141), 12))
+#: eps_ee^dV grid of :func:`map_rn_nsi` [choice]: -0.4 to 0.8 in 0.01 steps, so that both islands of the
+#: full data set (the SM branch and the flipped one) close inside the map.
+EPS_MAP_GRID = tuple(np.round(np.linspace(-0.4, 0.8, 121), 12))
 
 
 @dataclass(frozen=True)
@@ -296,7 +304,7 @@ def map_nsi(likelihood: CsI2021Likelihood | None = None, ee_grid=EPS_GRID, mm_gr
     return _map(lik, "eps_ee^dV", "eps_mumu^dV", x, y, lambda a, b: lik.profile(NSI(ee_d=a, mm_d=b), rn_fm, data=data))
 
 
-def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_GRID_FM, ee_grid=EPS_GRID,
+def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_MAP_GRID_FM, ee_grid=EPS_MAP_GRID,
                data: CsI2021Counts | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (R_n in fm, eps_ee^dV), one R_n for Cs and I, nuisances profiled at every point.
 

@@ -212,7 +212,7 @@ class Experiment:
     def templates(self, rn_grid_fm=None, rn_fm: float | None = None) -> EventTemplates | NeutronSkinTemplates:
         """New event templates of this setup (see :func:`cevnslib.rates.build_templates`).
 
-        ``rn_grid_fm``: radii (fm) to tabulate on; ``rn_fm``: the default radius of :meth:`counts`; both
+        ``rn_grid_fm``: radii (fm) to tabulate on; ``rn_fm``: the default radius of their ``counts``; both
         in the setup's :attr:`neutron_radii` model. Raises ValueError like ``build_templates``.
         """
         return self._templates_of(self.source, rn_grid_fm, rn_fm)

@@ -217,3 +217,33 @@ def test_the_assumptions_page_lists_the_chapter_choices():
         assert values[key] == pytest.approx(value, rel=1e-12), key
     assert values["assume-c21-prior-nin"] == pytest.approx(36.0, rel=1e-12)
     assert {k for k in prose_glue_keys(BOOK / "assumptions.ipynb") if k.startswith("assume-c21-")} == set(values)
+
+
+def test_asimov_discovery_z_is_the_poisson_deviance_and_tends_to_s_over_sqrt_b():
+    from scipy.special import gammaln
+
+    s, b = np.array([3.0, 0.0, 12.5]), np.array([7.0, 2.0, 40.0])
+    n = s + b
+    log_p = lambda mu: n * np.log(mu) - mu - gammaln(n + 1)  # noqa: E731  Poisson log pmf at non-integer n
+    deviance = -2.0 * (log_p(b) - log_p(s + b))
+    assert ch12.asimov_discovery_z(s, b) == pytest.approx(np.sqrt(deviance.sum()), rel=1e-12)
+    assert ch12.asimov_discovery_z([1e-3], [100.0]) == pytest.approx(1e-4, rel=1e-5)
+    with pytest.raises(ValueError, match="background > 0"):
+        ch12.asimov_discovery_z([1.0], [0.0])
+    with pytest.raises(ValueError, match=">= 0"):
+        ch12.asimov_discovery_z([-1.0], [2.0])
+
+
+def test_finer_binning_never_loses_expected_significance():
+    # Z^2 of merged bins is at most the sum over its parts (the deviance is convex): cells >= PE >= one bin
+    z = ch12.counting_significances()
+    assert z["PE x time"] >= z["PE bins"] >= z["whole region"] > z["prompt window"] > 0
+
+
+def test_isotope_valley_follows_the_count_line_near_equal_radii_and_bends_with_it():
+    rows = ch12.isotope_valley_rows()
+    equal = min(rows, key=lambda r: abs(r[0] - r[1]))
+    assert equal[3] == pytest.approx(-1.0, abs=0.15) and equal[4] == pytest.approx(equal[3], abs=0.25)
+    count_slopes, valley_slopes = [r[3] for r in rows], [r[4] for r in rows]
+    assert np.all(np.diff(count_slopes) > 0) and count_slopes[0] < -1.5 and count_slopes[-1] > -0.7
+    assert np.all(np.diff([r[0] for r in rows]) > 0) and np.all(np.asarray(valley_slopes) < 0)

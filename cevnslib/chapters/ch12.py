@@ -50,10 +50,6 @@ COMPONENTS = ("steady state", "BRN", "NIN", "CEvNS prompt", "CEvNS delayed")
 _COLOURS = dict(zip(COMPONENTS, (style.COLORS["sky blue"], style.COLORS["orange"], style.COLORS["reddish purple"],
                                  style.COLORS["blue"], style.COLORS["bluish green"])), CEvNS=style.COLORS["blue"])
 
-#: Grids of the (R_n, eps_ee^dV) map [choice]: R_n 3-10 fm (the templates' reach) and eps_ee^dV -0.4 to 0.8,
-#: wider than the fit module's default so that both islands of the full data set close inside the figure.
-RN_NSI_GRIDS = (tuple(np.linspace(3.0, 10.0, 141)), tuple(np.linspace(-0.4, 0.8, 121)))
-
 
 def experiment() -> experiments.Experiment:
     """The setup COHERENT-CsI-2021 with its default bins (:func:`cevnslib.experiments.coherent_csi_2021`)."""
@@ -300,10 +296,9 @@ def rn_figure() -> plt.Figure:
     return fig
 
 
-@cache
 def rn_nsi_map() -> csi_2021_fits.ProfileMap:
-    """The (R_n, eps_ee^dV) map of the full data set (:func:`cevnslib.csi_2021_fits.map_rn_nsi`) on :data:`RN_NSI_GRIDS`."""
-    return csi_2021_fits.map_rn_nsi(likelihood(), *RN_NSI_GRIDS)
+    """The (R_n, eps_ee^dV) map of the full data set (:func:`cevnslib.csi_2021_fits.map_rn_nsi`) on its default grids."""
+    return results().radius_nsi_map
 
 
 @cache
@@ -378,6 +373,85 @@ def coherence_test() -> tuple[float, float, float]:
     unity = CsI2021Likelihood(experiments.get(CSI, form_factor="unity")).profile()
     delta = float(unity.deviance - results().radius.deviance_min)
     return delta, float(np.sqrt(delta)), float(unity.nuisances[NUISANCES.index("flux")])
+
+
+# --- Exercises ----------------------------------------------------------------------------------------------
+
+def asimov_discovery_z(signal, background) -> float:
+    """Median significance (sigma) against no signal of Poisson counts ``signal`` + ``background``, no systematics.
+
+    Z^2 = sum over cells of 2[(s + b) ln(1 + s/b) - s]: the Poisson deviance of the Asimov data s + b
+    under the background alone (Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554, Eq. 97). Arrays of
+    one shape, b > 0 wherever s > 0. Raises ValueError for negative counts or a signal where b = 0.
+    """
+    s, b = np.asarray(signal, dtype=float), np.asarray(background, dtype=float)
+    if s.shape != b.shape or np.any(s < 0) or np.any(b < 0) or np.any((b == 0) & (s > 0)):
+        raise ValueError("signal and background must be arrays of one shape, >= 0, with background > 0 wherever "
+                         "signal > 0")
+    inside = s > 0
+    terms = 2.0 * ((s[inside] + b[inside]) * np.log1p(s[inside] / b[inside]) - s[inside])
+    return float(np.sqrt(terms.sum()))
+
+
+def counting_significances() -> dict[str, float]:
+    """Expected significance (sigma) of the Standard-Model CEvNS events against none, no systematics
+    (:func:`asimov_discovery_z`), if the data were counted in: "whole region" (one bin), "prompt window"
+    (t < :data:`PROMPT_WINDOW_US`, one bin), "PE bins" (the PE projection), "PE x time" (every cell)."""
+    parts = components()
+    signal = parts["CEvNS prompt"] + parts["CEvNS delayed"]
+    background = sum(parts[k] for k in COMPONENTS[:3])
+    prompt, _ = _windows()
+    return {
+        "whole region": asimov_discovery_z(signal.sum(keepdims=True), background.sum(keepdims=True)),
+        "prompt window": asimov_discovery_z(signal[:, prompt].sum(keepdims=True), background[:, prompt].sum(keepdims=True)),
+        "PE bins": asimov_discovery_z(signal.sum(axis=1), background.sum(axis=1)),
+        "PE x time": asimov_discovery_z(signal, background),
+    }
+
+
+def counting_table() -> str:
+    """:func:`counting_significances` and the observed significance of fit 1, as text."""
+    lines = [f"{'counted in':<16}{'expected Z [sigma]':>20}"]
+    lines += [f"{k:<16}{v:>20.1f}" for k, v in counting_significances().items()]
+    lines.append(f"{'fit 1 (observed, with nuisances)':<36}{results().signal.significance:>.1f}")
+    return "\n".join(lines)
+
+
+#: Step (fm) of the central differences of :func:`isotope_valley_rows`.
+VALLEY_STEP_FM = 0.05
+#: Every how many points of the isotope map's grid :func:`isotope_valley_rows` reports [choice: 0.5 fm].
+VALLEY_EVERY = 5
+
+
+@cache
+def isotope_valley_rows() -> tuple[tuple[float, float, float, float, float], ...]:
+    """Along the valley of the (R_n^Cs, R_n^I) map: (R_n^Cs, R_n^I of the valley, SM CEvNS count there,
+    slope dR_n^I/dR_n^Cs of the line of constant count, slope of the valley), radii in fm.
+
+    The valley is the R_n^I that minimises the map at each R_n^Cs whose minimum lies in the 1 sigma region,
+    every :data:`VALLEY_EVERY` grid points; its slope is numpy's gradient of those points. The count-line
+    slope is -(dN/dR_n^Cs)/(dN/dR_n^I) by central differences of step :data:`VALLEY_STEP_FM` on the signal
+    of :func:`likelihood`.
+    """
+    lik, h = likelihood(), VALLEY_STEP_FM
+    iso = results().isotope_radii_map
+    inside = iso.profile_x() <= csi_2021_fits.LEVELS_2D["1 sigma"]
+    xs = iso.x[inside][::VALLEY_EVERY]
+    ys = iso.y[np.argmin(iso.delta, axis=1)][inside][::VALLEY_EVERY]
+
+    def count(cs, iodine):
+        return float(lik.signal_cells(nucleus_rn_fm=(cs, iodine)).sum())
+
+    valley_slopes = np.gradient(ys, xs)
+    return tuple((float(x), float(y), count(x, y), -(count(x + h, y) - count(x - h, y)) / (count(x, y + h) - count(x, y - h)),
+                  float(v)) for x, y, v in zip(xs, ys, valley_slopes))
+
+
+def isotope_valley_table() -> str:
+    """:func:`isotope_valley_rows` as text."""
+    lines = [f"{'R_n^Cs':>8}{'R_n^I':>8}{'SM count':>10}{'count-line slope':>18}{'valley slope':>14}"]
+    lines += [f"{x:>8.1f}{y:>8.1f}{n:>10.0f}{c:>18.2f}{v:>14.2f}" for x, y, n, c, v in isotope_valley_rows()]
+    return "\n".join(lines)
 
 
 def published_scientific(key: str) -> str:
@@ -486,6 +560,23 @@ def _fit_numbers() -> dict:
     return out
 
 
+def _exercise_numbers() -> dict:
+    """The numbers the solutions of the exercises quote."""
+    z = counting_significances()
+    rows = isotope_valley_rows()
+    signal = data_rows()["CEvNS prompt"], data_rows()["CEvNS delayed"]
+    equal = min(rows, key=lambda r: abs(r[0] - r[1]))
+    return {
+        "ch12-ex-z-region": z["whole region"], "ch12-ex-z-prompt": z["prompt window"], "ch12-ex-z-pe": z["PE bins"],
+        "ch12-ex-z-cells": z["PE x time"],
+        "ch12-ex-prompt-share": 100 * (signal[0][0] + signal[1][0]) / (signal[0][2] + signal[1][2]),
+        "ch12-ex-valley-eq-cs": equal[0], "ch12-ex-valley-eq-count": equal[3], "ch12-ex-valley-eq-map": equal[4],
+        "ch12-ex-valley-lo-cs": rows[0][0], "ch12-ex-valley-lo-i": rows[0][1], "ch12-ex-valley-lo-count": rows[0][3],
+        "ch12-ex-valley-lo-map": rows[0][4], "ch12-ex-valley-lo-n": rows[0][2], "ch12-ex-valley-eq-n": equal[2],
+        "ch12-ex-valley-hi-cs": rows[-1][0], "ch12-ex-valley-hi-i": rows[-1][1], "ch12-ex-valley-hi-count": rows[-1][3],
+    }
+
+
 def numbers() -> dict:
     """Every number the chapter quotes, keyed by its glue name (``ch12-...``)."""
-    return _data_numbers() | _fit_numbers()
+    return _data_numbers() | _fit_numbers() | _exercise_numbers()
