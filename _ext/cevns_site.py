@@ -11,6 +11,8 @@
 - PDF structure as on the website: the first page's sections are front matter (unnumbered), the
   numbered part starts the main matter at Chapter 1, and the unnumbered parts after it are
   appendices. The parts are read from _toc.yml (sphinx-external-toc's site map).
+- Glued numbers are typeset with a minus sign (U+2212), not the ASCII hyphen-minus that Python's
+  format gives them: "−0.27", as in the equations, not "-0.27".
 - The PDF edition, when it has been built before the website (``cevns_pdf_path``, by default
   ``_build/latex/cevns-book.pdf`` from ``jupyter-book build . --builder pdflatex``), is copied
   into the site and linked from the first page. Without it the website is built as before, with
@@ -21,6 +23,7 @@ Loaded from ``_config.yml`` (``sphinx.local_extensions``).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -29,6 +32,8 @@ from sphinx import addnodes
 
 #: Name of the PDF edition in the built website.
 PDF_NAME = "cevns-book.pdf"
+#: A hyphen-minus that is a number's sign: not inside a word or a number ("1e-5", "p-value").
+_SIGN = re.compile(r"(?<![\w.])-(?=[\d.])")
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -99,6 +104,17 @@ def _latex_matter(app, doctree, docname):
         doctree.insert(0, nodes.raw("", "\\frontmatter\n", format="latex"))
 
 
+def _glued_minus_signs(app, doctree, docname):
+    """Replace the hyphen-minus of negative glued numbers (myst-nb's "pasted-text" spans) by U+2212."""
+    for node in list(doctree.findall(nodes.inline)):
+        if "pasted-text" not in node.get("classes", ()):
+            continue
+        for text in list(node.findall(nodes.Text)):
+            signed = _SIGN.sub("\u2212", str(text))
+            if signed != str(text):
+                text.parent.replace(text, nodes.Text(signed))
+
+
 def _pdf_edition(app) -> Path | None:
     if app.builder.format != "html":
         return None
@@ -130,6 +146,7 @@ def setup(app):
     app.add_config_value("cevns_pdf_path", "_build/latex/" + PDF_NAME, "html")
     _exercise_figures_in_place(app)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("doctree-resolved", _glued_minus_signs)
     app.connect("doctree-resolved", _latex_matter)
     app.connect("doctree-resolved", _link_pdf_edition)
     app.connect("build-finished", _copy_pdf_edition)
