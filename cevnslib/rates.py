@@ -313,10 +313,10 @@ class EventTemplates:
 
         The result has shape broadcast(NSI fields, rn_fm) + (n_bins,). ``rn_fm=None`` takes the
         templates' default radius (each nucleus' R_p unless built with ``rn_fm``). Raises
-        ValueError for an R_n outside :attr:`rn_range_fm` or not a finite number.
+        ValueError for an R_n outside :attr:`rn_range_fm` or not a finite number, or NSI fields and
+        ``rn_fm`` whose shapes do not broadcast; TypeError for ``nsi`` that is not an NSI.
         """
-        if nsi is not None and not isinstance(nsi, NSI):
-            raise TypeError(f"nsi must be a cevnslib.couplings.NSI (or None), got {type(nsi).__name__}")
+        check_broadcast(nsi, rn_fm)
         zn, nn = self._radius_terms(rn_fm)
         if (nsi is None or nsi.is_scalar) and zn.ndim == 2:  # one point: a single matrix product
             factors = [nucleon_charge_factors(flavor, nsi, self.couplings) for flavor in self.flavors]
@@ -445,14 +445,28 @@ class NeutronSkinTemplates:
 
         ``rn_fm``: the R_n of the reference nucleus (default: every nucleus at its R_p, no skin).
         Raises ValueError for an ``rn_fm`` that puts a nucleus outside its templates' grid (the
-        message gives the allowed range).
+        message gives the allowed range), or NSI fields and ``rn_fm`` whose shapes do not broadcast.
         """
+        check_broadcast(nsi, rn_fm)
         if rn_fm is None:
             return sum(p.counts(nsi) for p in self.parts)
         rn = check_radius_array("rn_fm (the reference nucleus' R_n; the others share its skin)", rn_fm,
                                 self.rn_range_fm)
         # np.clip only absorbs the last-bit rounding of rn + offset at the ends of the range checked above
         return sum(p.counts(nsi, np.clip(rn + off, *p.rn_range_fm)) for p, off in zip(self.parts, self.skin_offsets_fm))
+
+
+def check_broadcast(nsi, rn_fm) -> None:
+    """TypeError unless ``nsi`` is an NSI or None; ValueError if its fields' shape and ``rn_fm``'s do not broadcast."""
+    if nsi is not None and not isinstance(nsi, NSI):
+        raise TypeError(f"nsi must be a cevnslib.couplings.NSI (or None), got {type(nsi).__name__}")
+    if nsi is not None and rn_fm is not None and not nsi.is_scalar and np.ndim(rn_fm):
+        try:
+            np.broadcast_shapes(nsi.shape, np.shape(rn_fm))
+        except ValueError:
+            raise ValueError(f"the NSI couplings (shape {nsi.shape}) and rn_fm (shape {np.shape(rn_fm)}) must "
+                             "broadcast: e.g. couplings on one axis and radii on another, NSI(ee_d=eps[None, :]) "
+                             "with rn_fm=radii[:, None]") from None
 
 
 def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 
 from cevnslib import experiments, figures, fits
 from cevnslib.__main__ import main, outdir_problem
+from cevnslib.couplings import NSI
 from cevnslib.detectors import ConstantQuenching, Detector
 from cevnslib.statistics import Fit, Measurement, delta_chi2_level
 
@@ -329,3 +330,11 @@ def test_outdir_problems_found_before_any_computation(tmp_path):
     a_file.write_text("x")
     assert outdir_problem(str(tmp_path / "nonexist" / ".." / "afile" / "x")) is not None
     assert not (tmp_path / "nonexist").exists()
+
+
+@pytest.mark.parametrize("name", ["COHERENT-CsI-2017", "COHERENT-NaI"])
+def test_nsi_and_radius_shapes_that_do_not_broadcast_are_named(name):
+    exp = experiments.get(name)
+    with pytest.raises(ValueError, match=r"NSI couplings \(shape \(3,\)\) and rn_fm \(shape \(2,\)\) must broadcast"):
+        exp.predict(NSI(ee_d=np.zeros(3)), np.array([4.5, 5.0]))
+    assert exp.predict(NSI(ee_d=np.zeros(3)[None, :]), np.array([4.5, 5.0])[:, None]).shape[:2] == (2, 3)
