@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-import matplotlib
-
 FORMATS = ("pdf", "png", "svg")
 
 
@@ -110,6 +108,7 @@ def write_figures(outdir: Path, fmt: str) -> list[Path]:
     Every file is byte-for-byte the same when written again on the same machine: no dates, no
     random ids, and .npz archives with fixed member timestamps.
     """
+    import matplotlib
     import matplotlib.pyplot as plt
 
     from .figures import FIGURES
@@ -209,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"{parser.prog} figures: error: {problem}", file=sys.stderr)
             return 2
+        import matplotlib
+
         matplotlib.use("Agg")
         for path in write_figures(Path(args.outdir), args.format):
             print(path)

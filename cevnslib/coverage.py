@@ -16,16 +16,17 @@ fixed level by the toy quantile at every value of a one-parameter grid (Feldman 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from typing import Callable
 
 import numpy as np
-from scipy import stats
 
 from . import validation
 from .statistics import Interval, runs
 
-#: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1.
-ONE_SIGMA = float(stats.chi2.cdf(1.0, 1))
+#: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1: erf(1/sqrt 2) (the same double as
+#: ``scipy.stats.chi2.cdf(1.0, 1)``, without loading scipy.stats at import).
+ONE_SIGMA = math.erf(1.0 / math.sqrt(2.0))
 
 
 def binomial_error(fraction, n: int):
@@ -83,6 +84,8 @@ def coverage_of_interval(
     Raises ValueError for n_toys or batch_size that is not an integer >= 1, or a statistic that does
     not return one value per toy.
     """
+    from scipy import stats
+
     n_toys = validation.integer("n_toys", n_toys, 1)
     rng = np.random.default_rng(seed)
     batch = n_toys if batch_size is None else validation.integer("batch_size", batch_size, 1)

@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import quad
-from scipy.interpolate import make_interp_spline
 
 from . import form_factors, validation
 from .constants import SECONDS_PER_DAY
@@ -253,6 +251,8 @@ class EventTemplates:
             if value is not None:
                 object.__setattr__(self, name, read_only(value))
         if self.rn_grid_fm is not None:
+            from scipy.interpolate import make_interp_spline
+
             for name, values in (("_zn", self.i_zn_grid), ("_nn", self.i_nn_grid)):
                 spline = make_interp_spline(self.rn_grid_fm, values, RN_SPLINE_DEGREE, axis=0)
                 spline.c.setflags(write=False)
@@ -407,6 +407,8 @@ def counts_quad(
     dsigma/dT with ``scipy.integrate.quad`` (relative tolerance ``epsrel``), split at the response's
     discontinuities and the flux's kinks. Raises ValueError like :func:`build_templates`.
     """
+    from scipy.integrate import quad
+
     check_threshold(target, source, detector)
     scale = mass_kg * source.exposure_scale(live_time_s)
     counts = np.zeros(detector.n_bins)
