@@ -42,15 +42,17 @@ def construction(n_toys: int, client=None) -> coverage.FeldmanCousins:
     def t_toys(rn, toys):
         return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
 
-    return coverage.feldman_cousins_interval(grid, t_observed, generate_at, t_toys, n_toys=n_toys,
-                                             seed=ch11a.SEED_FELDMAN_COUSINS, client=client)
+    return coverage.feldman_cousins_interval(
+        grid, t_observed, generate_at, t_toys, n_toys=n_toys, seed=ch11a.SEED_FELDMAN_COUSINS, client=client
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--toys", type=int, default=ch11a.N_FC_TOYS, help="toys per radius (default: the book's)")
-    parser.add_argument("--dask-malloc-default", action="store_true",
-                        help="keep Dask's MALLOC_TRIM_THRESHOLD_ in the workers")
+    parser.add_argument(
+        "--dask-malloc-default", action="store_true", help="keep Dask's MALLOC_TRIM_THRESHOLD_ in the workers"
+    )
     args = parser.parse_args()
     if not args.dask_malloc_default:
         dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
@@ -64,8 +66,10 @@ def main() -> None:
     print(f"{'serial (client=None)':<22}{serial_s:>8.1f}{'':>17}   (reference)")
     for workers in (1, 2):
         start = time.perf_counter()
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
             started_s = time.perf_counter() - start
             start = time.perf_counter()
             result = construction(args.toys, client)

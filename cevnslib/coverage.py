@@ -22,9 +22,9 @@ optional: ``pip install cevnslib[dask]``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -234,7 +234,7 @@ class FeldmanCousins:
         fraction = np.mean(self.toy_statistics <= level, axis=1)
         return fraction, binomial_error(fraction, self.toy_statistics.shape[1])
 
-    def for_observed(self, observed_statistic) -> "FeldmanCousins":
+    def for_observed(self, observed_statistic) -> FeldmanCousins:
         """The same construction (critical values) with other observed data: t_obs on the grid.
 
         Raises ValueError if the observed statistic does not have the grid's shape.

@@ -33,7 +33,8 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
     outside (0, 1), ``sigma`` outside (0, :data:`SIGMA_MAX`] (beyond, p underflows), ``dof`` not
     1, 2 or 3.
 
-    >>> f"{delta_chi2_level(sigma=1):.3f}", f"{delta_chi2_level(0.9, dof=2):.3f}", f"{delta_chi2_level(sigma=9, dof=1):.1f}"
+    >>> levels = delta_chi2_level(sigma=1), delta_chi2_level(0.9, dof=2), delta_chi2_level(sigma=9, dof=1)
+    >>> f"{levels[0]:.3f}", f"{levels[1]:.3f}", f"{levels[2]:.1f}"
     ('2.296', '4.605', '81.0')
     """
     from scipy import stats

@@ -34,13 +34,13 @@ GRID = np.linspace(0.0, 3.0, 7)
 
 
 def _fc(**kwargs):
-    return cv.feldman_cousins_interval(GRID, _statistic(GRID, 0.4), _generate, _statistic, 0.9, 250, seed=11,
-                                       **kwargs)
+    return cv.feldman_cousins_interval(GRID, _statistic(GRID, 0.4), _generate, _statistic, 0.9, 250, seed=11, **kwargs)
 
 
 def _coverage(**kwargs):
-    return cv.coverage_of_interval(lambda rng, n: rng.normal(0.0, 1.0, n), lambda x: x**2, 1000, seed=5,
-                                   batch_size=64, **kwargs)
+    return cv.coverage_of_interval(
+        lambda rng, n: rng.normal(0.0, 1.0, n), lambda x: x**2, 1000, seed=5, batch_size=64, **kwargs
+    )
 
 
 def test_chunk_streams_depend_on_position_only():
@@ -66,10 +66,12 @@ def test_chunk_size_must_be_a_positive_integer():
 
 
 def test_a_scheduler_address_without_dask_says_what_to_install():
-    code = ("import sys; sys.modules['distributed'] = None\n"
-            "from cevnslib import coverage\n"
-            "coverage.coverage_of_interval(lambda rng, n: rng.normal(size=n), lambda x: x**2, 10, "
-            "chunk_size=5, client='tcp://127.0.0.1:8786')")
+    code = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from cevnslib import coverage\n"
+        "coverage.coverage_of_interval(lambda rng, n: rng.normal(size=n), lambda x: x**2, 10, "
+        "chunk_size=5, client='tcp://127.0.0.1:8786')"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode != 0 and "pip install cevnslib[dask]" in run.stderr.splitlines()[-1]
@@ -95,18 +97,28 @@ def test_local_cluster_gives_the_serial_results_bit_for_bit():
         return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
 
     def csi_fc(client=None):
-        return cv.feldman_cousins_interval(grid, t_observed, generate_at, t_toys, n_toys=60, seed=4, chunk_size=25,
-                                           client=client)
+        return cv.feldman_cousins_interval(
+            grid, t_observed, generate_at, t_toys, n_toys=60, seed=4, chunk_size=25, client=client
+        )
 
-    serial = {"gauss fc": _fc(chunk_size=100), "gauss coverage": _coverage(chunk_size=150), "csi fc": csi_fc(),
-              "chapter coverage": ch11a.coverage_study()}
+    serial = {
+        "gauss fc": _fc(chunk_size=100),
+        "gauss coverage": _coverage(chunk_size=150),
+        "csi fc": csi_fc(),
+        "chapter coverage": ch11a.coverage_study(),
+    }
     # Dask's default MALLOC_TRIM_THRESHOLD_ slows the profile fits several times (benchmarks/bench_dask.py).
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), \
-            distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                     dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        on_cluster = {"gauss fc": _fc(chunk_size=100, client=client),
-                      "gauss coverage": _coverage(chunk_size=150, client=client), "csi fc": csi_fc(client),
-                      "chapter coverage": ch11a.coverage_study(client)}
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
+        distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_cluster = {
+            "gauss fc": _fc(chunk_size=100, client=client),
+            "gauss coverage": _coverage(chunk_size=150, client=client),
+            "csi fc": csi_fc(client),
+            "chapter coverage": ch11a.coverage_study(client),
+        }
         assert len(client.scheduler_info()["workers"]) == 2
     for key in ("gauss fc", "csi fc"):
         a, b = serial[key], on_cluster[key]

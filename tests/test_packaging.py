@@ -33,8 +33,7 @@ WIDGETS_HINT = "pip install cevnslib[widgets]"
 def _python(code: str, **kwargs) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter that imports this checkout's cevnslib."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                          **kwargs)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, **kwargs)
 
 
 # ----------------------------------------------------------------------------- metadata, licence, citation
@@ -60,8 +59,12 @@ def test_citation_cites_the_book_and_the_paper():
     assert cff["license"] == PYPROJECT["project"]["license"]
     paper = cff["preferred-citation"]
     assert paper["doi"] == "10.1103/PhysRevD.101.035012"
-    assert (paper["journal"], paper["volume"], paper["start"], paper["year"]) == ("Physical Review D", 101, "035012",
-                                                                                 2020)
+    assert (paper["journal"], paper["volume"], paper["start"], paper["year"]) == (
+        "Physical Review D",
+        101,
+        "035012",
+        2020,
+    )
     assert [a["family-names"] for a in paper["authors"]] == ["Cañas", "Garcés", "Miranda", "Parada", "Sanchez Garcia"]
     assert {"type": "other", "value": "arXiv:1911.09831"} in paper["identifiers"]
     assert cff["references"][0]["doi"] == paper["doi"]
@@ -116,8 +119,10 @@ def test_import_loads_no_scipy_subpackage_or_matplotlib(module):
 
 
 def test_help_loads_no_numerical_library():
-    code = ("import sys, runpy\nsys.argv = ['cevns', '--help']\ntry:\n    runpy.run_module('cevnslib', "
-            "run_name='__main__')\nexcept SystemExit:\n    pass\nprint('NUMPY' if 'numpy' in sys.modules else '')")
+    code = (
+        "import sys, runpy\nsys.argv = ['cevns', '--help']\ntry:\n    runpy.run_module('cevnslib', "
+        "run_name='__main__')\nexcept SystemExit:\n    pass\nprint('NUMPY' if 'numpy' in sys.modules else '')"
+    )
     run = _python(code)
     assert run.returncode == 0 and "usage: cevns " in run.stdout and "NUMPY" not in run.stdout
 
@@ -143,8 +148,12 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
         shutil.copy(REPO / name, source / name)
     shutil.copytree(REPO / "cevnslib", source / "cevnslib", ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)], check=True,
-                   capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (wheel,) = dist.glob("cevnslib-*.whl")
     assert wheel.name.startswith(f"cevnslib-{cevnslib.__version__}-")
 
@@ -162,8 +171,12 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
     def run(*args):
         return subprocess.run(list(map(str, args)), cwd=outside, env=env, capture_output=True, text=True, timeout=600)
 
-    probe = run(python, "-c", "import sys, cevnslib, importlib.metadata as m; "
-                "print(sys.prefix != sys.base_prefix, cevnslib.__file__, m.version('cevnslib'), cevnslib.__version__)")
+    probe = run(
+        python,
+        "-c",
+        "import sys, cevnslib, importlib.metadata as m; "
+        "print(sys.prefix != sys.base_prefix, cevnslib.__file__, m.version('cevnslib'), cevnslib.__version__)",
+    )
     in_venv, location, metadata_version, version = probe.stdout.split()
     assert in_venv == "True" and Path(location).is_relative_to(venv)
     assert metadata_version == version == cevnslib.__version__
@@ -176,8 +189,12 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path):
     assert set(values) == SUMMARY_KEYS
     assert set(values["expected_counts"]) == {"CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI"}
 
-    data = run(python, "-c", "from importlib.resources import files; "
-               "print(' '.join(sorted(p.name for p in files('cevnslib').joinpath('data').iterdir())))")
+    data = run(
+        python,
+        "-c",
+        "from importlib.resources import files; "
+        "print(' '.join(sorted(p.name for p in files('cevnslib').joinpath('data').iterdir())))",
+    )
     assert data.stdout.split() == sorted(p.name for p in (REPO / "cevnslib" / "data").glob("*.csv"))
 
     widgets = run(python, "-c", "import cevnslib.widgets")
