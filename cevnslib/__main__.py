@@ -1,4 +1,8 @@
-"""Command line: ``python -m cevnslib figures --outdir DIR`` and ``python -m cevnslib summary [--json]``."""
+"""Command line: ``cevns figures --outdir DIR`` and ``cevns summary [--json]``.
+
+``cevns`` is the console script that ``pip install cevnslib`` puts on the PATH; ``python -m cevnslib``
+is the same command. Both call :func:`main`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-import matplotlib
 
 FORMATS = ("pdf", "png", "svg")
 
@@ -110,6 +112,7 @@ def write_figures(outdir: Path, fmt: str) -> list[Path]:
     Every file is byte-for-byte the same when written again on the same machine: no dates, no
     random ids, and .npz archives with fixed member timestamps.
     """
+    import matplotlib
     import matplotlib.pyplot as plt
 
     from .figures import FIGURES
@@ -182,9 +185,16 @@ def outdir_problem(text: str, outputs: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+def _program_name() -> str:
+    """``cevns`` when run as the console script, ``python -m cevnslib`` otherwise (usage and errors say so)."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "cevns" if name in ("cevns", "cevns.exe") else "python -m cevnslib"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="python -m cevnslib",
+        prog=_program_name(),
         description="CEvNS with NSI and the neutron radius: reproduce Figures 1-2 of Canas et al., "
         "PRD 101 (2020) 035012, and print the headline numbers.",
     )
@@ -209,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(f"{parser.prog} figures: error: {problem}", file=sys.stderr)
             return 2
+        import matplotlib
+
         matplotlib.use("Agg")
         for path in write_figures(Path(args.outdir), args.format):
             print(path)

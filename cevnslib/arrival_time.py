@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import exponnorm
 
 from . import validation
 from .quadrature import piecewise_nodes
@@ -47,10 +46,14 @@ _MAX_PIECE_US = 0.1
 
 
 def _emg_pdf(time_us, mean_us: float, sigma_us: float, tau_us: float) -> np.ndarray:
+    from scipy.stats import exponnorm  # here, not at import: scipy.stats takes 0.3 s to load
+
     return exponnorm.pdf(time_us, tau_us / sigma_us, loc=mean_us, scale=sigma_us)
 
 
 def _emg_cdf(time_us, mean_us: float, sigma_us: float, tau_us: float) -> np.ndarray:
+    from scipy.stats import exponnorm
+
     return exponnorm.cdf(time_us, tau_us / sigma_us, loc=mean_us, scale=sigma_us)
 
 

@@ -11,21 +11,29 @@ Both tools are generic. A model is described by two functions:
 true value (Wilks' theorem says F_chi2(level; dof)); :func:`feldman_cousins_interval` replaces the
 fixed level by the toy quantile at every value of a one-parameter grid (Feldman & Cousins, PRD 57
 (1998) 3873: the likelihood-ratio ordering), which covers by construction.
+
+Both run on a Dask cluster when given ``client`` (a ``dask.distributed.Client``, or a scheduler
+address): the toys are cut into chunks of ``chunk_size``, each with its own random stream spawned from
+``seed`` by its position, never by the worker that runs it, so the result is the same, bit for bit, as
+with ``client=None`` (serial, the default and the reference) and whatever the number of workers. Dask is
+optional: ``pip install cevnslib[dask]``.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
-from scipy import stats
 
 from . import validation
 from .statistics import Interval, runs
 
-#: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1.
-ONE_SIGMA = float(stats.chi2.cdf(1.0, 1))
+#: One Gaussian standard deviation as a probability, chi^2_1 CDF at 1: erf(1/sqrt 2) (the same double as
+#: ``scipy.stats.chi2.cdf(1.0, 1)``, without loading scipy.stats at import).
+ONE_SIGMA = math.erf(1.0 / math.sqrt(2.0))
 
 
 def binomial_error(fraction, n: int):
@@ -73,6 +81,8 @@ def coverage_of_interval(
     seed: int = 0,
     dof: int = 1,
     batch_size: int | None = None,
+    chunk_size: int | None = None,
+    client=None,
 ) -> Coverage:
     """Coverage of the likelihood-ratio interval {theta : t(theta) <= level} at one true value.
 
@@ -80,12 +90,43 @@ def coverage_of_interval(
     t(theta_true) of each (array of n). Toys are made in batches of ``batch_size`` (default all at
     once) from one generator seeded with ``seed``, so the result depends only on the seed.
 
-    Raises ValueError for n_toys or batch_size that is not an integer >= 1, or a statistic that does
-    not return one value per toy.
+    ``chunk_size`` cuts the toys into chunks of that many (the last may be smaller), chunk k drawing
+    from its own stream ``SeedSequence(seed).spawn(n_chunks)[k]`` (in batches of ``batch_size``
+    within the chunk): the chunks are then independent tasks. ``client`` (a ``dask.distributed.Client``
+    or a scheduler address) runs them on a Dask cluster; the result equals the one with
+    ``client=None`` and the same ``seed`` and ``chunk_size``, bit for bit, whatever the number of
+    workers. Without ``chunk_size`` the toys are one stream, hence one task. ``generate`` and
+    ``statistic`` then run on the workers: they must be picklable (cloudpickle takes closures), and
+    side effects on the caller's objects are lost.
+
+    Raises ValueError for n_toys, batch_size or chunk_size that is not an integer >= 1, or a statistic
+    that does not return one value per toy; ImportError if ``client`` is an address and dask is not
+    installed.
     """
+    from scipy import stats
+
     n_toys = validation.integer("n_toys", n_toys, 1)
-    rng = np.random.default_rng(seed)
     batch = n_toys if batch_size is None else validation.integer("batch_size", batch_size, 1)
+    if chunk_size is None:
+        tasks = [(seed, n_toys)]
+    else:
+        chunk = validation.integer("chunk_size", chunk_size, 1)
+        sizes = [min(chunk, n_toys - start) for start in range(0, n_toys, chunk)]
+        tasks = list(zip(_seed_sequence(seed).spawn(len(sizes)), sizes))
+    values = run_tasks(client, _coverage_chunk, (generate, statistic, batch), tasks)
+    return Coverage(np.concatenate(values), float(level), float(stats.chi2.cdf(level, dof)))
+
+
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    return seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+
+
+def _coverage_chunk(generate, statistic, batch: int, seed, n_toys: int) -> np.ndarray:
+    """t of ``n_toys`` toys from one generator seeded with ``seed``, made in batches of ``batch``.
+
+    Raises ValueError if the statistic does not return one value per toy.
+    """
+    rng = np.random.default_rng(seed)
     values = []
     done = 0
     while done < n_toys:
@@ -95,7 +136,46 @@ def coverage_of_interval(
             raise ValueError(f"statistic returned {t.size} values for {n} toys")
         values.append(t)
         done += n
-    return Coverage(np.concatenate(values), float(level), float(stats.chi2.cdf(level, dof)))
+    return np.concatenate(values)
+
+
+@contextmanager
+def _connected(client):
+    """The Dask client to use: ``client`` itself, or one connected to the scheduler address ``client``
+    (closed afterwards). Raises ImportError naming the extra to install when dask is missing."""
+    if not isinstance(client, str):
+        yield client
+        return
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise ImportError("running toys on a Dask cluster needs dask.distributed, which is not installed: "
+                          "pip install cevnslib[dask]") from err
+    with Client(client) as connected:
+        yield connected
+
+
+def run_tasks(client, func: Callable, shared: tuple, tasks: list) -> list:
+    """``[func(*shared, *task) for task in tasks]``, in that order: here if ``client`` is None, else
+    as one Dask task each, on the cluster of ``client`` (a ``dask.distributed.Client`` or a scheduler
+    address), with ``shared`` sent to every worker once.
+
+    ``func`` must be picklable (a module-level function, or any function cloudpickle takes) and
+    deterministic: then the list is the same with and without a client. The toy functions of this
+    module are built on it.
+
+    Raises ImportError naming ``cevnslib[dask]`` if ``client`` is an address and dask is not installed;
+    whatever ``func`` raises, raised again here.
+    """
+    if client is None:
+        return [func(*shared, *task) for task in tasks]
+    with _connected(client) as dask_client:
+        on_workers = dask_client.scatter(list(shared), broadcast=True, hash=False) if shared else []
+        futures = [dask_client.submit(func, *on_workers, *task, pure=False) for task in tasks]
+        try:
+            return dask_client.gather(futures)
+        finally:
+            dask_client.cancel(futures + on_workers)
 
 
 @dataclass(frozen=True)
@@ -154,7 +234,7 @@ class FeldmanCousins:
         fraction = np.mean(self.toy_statistics <= level, axis=1)
         return fraction, binomial_error(fraction, self.toy_statistics.shape[1])
 
-    def for_observed(self, observed_statistic) -> "FeldmanCousins":
+    def for_observed(self, observed_statistic) -> FeldmanCousins:
         """The same construction (critical values) with other observed data: t_obs on the grid.
 
         Raises ValueError if the observed statistic does not have the grid's shape.
@@ -195,6 +275,8 @@ def feldman_cousins_interval(
     confidence: float = ONE_SIGMA,
     n_toys: int = 500,
     seed: int = 0,
+    chunk_size: int | None = None,
+    client=None,
 ) -> FeldmanCousins:
     """Feldman-Cousins (unified) confidence interval for one parameter, by pseudo-experiments.
 
@@ -210,8 +292,16 @@ def feldman_cousins_interval(
     quantile is the smallest t_c with P(t <= t_c) >= confidence (ties all accepted, as in their
     construction).
 
-    Raises ValueError for a grid that is not increasing, a confidence outside (0, 1), or statistics
-    of the wrong shape.
+    Each grid point is one task; ``chunk_size`` cuts its toys further into chunks of that many, chunk j
+    of point k drawing from the stream of point k spawned again, ``.spawn(n_chunks)[j]``. ``client``
+    (a ``dask.distributed.Client`` or a scheduler address) runs the tasks on a Dask cluster; the
+    construction equals the one with ``client=None`` and the same ``seed`` and ``chunk_size``, bit for
+    bit, whatever the number of workers. ``generate`` and ``statistic`` must then be picklable
+    (cloudpickle takes closures); they are sent to each worker once.
+
+    Raises ValueError for a grid that is not increasing, a confidence outside (0, 1), n_toys or
+    chunk_size that is not an integer >= 1, or statistics of the wrong shape; ImportError if
+    ``client`` is an address and dask is not installed.
     """
     n_toys = validation.integer("n_toys", n_toys, 1)
     grid = np.asarray(grid, dtype=float)
@@ -223,15 +313,29 @@ def feldman_cousins_interval(
     observed = np.asarray(observed, dtype=float)
     if observed.shape != grid.shape:
         raise ValueError(f"observed_statistic has shape {observed.shape}, the grid {grid.shape}")
-    streams = np.random.SeedSequence(seed).spawn(grid.size)
-    toys = np.empty((grid.size, n_toys))
-    for k, (value, stream) in enumerate(zip(grid, streams)):
-        t = np.asarray(statistic(value, generate(value, np.random.default_rng(stream), n_toys)), dtype=float)
-        if t.shape != (n_toys,):
-            raise ValueError(f"statistic returned shape {t.shape} for {n_toys} toys")
-        toys[k] = t
+    streams = _seed_sequence(seed).spawn(grid.size)
+    if chunk_size is None:
+        tasks = [(value, stream, n_toys) for value, stream in zip(grid, streams)]
+    else:
+        chunk = validation.integer("chunk_size", chunk_size, 1)
+        sizes = [min(chunk, n_toys - start) for start in range(0, n_toys, chunk)]
+        tasks = [(value, chunk_stream, size) for value, stream in zip(grid, streams)
+                 for chunk_stream, size in zip(stream.spawn(len(sizes)), sizes)]
+    toys = np.concatenate(run_tasks(client, _feldman_cousins_chunk, (generate, statistic), tasks))
+    toys = toys.reshape(grid.size, n_toys)
     critical = np.quantile(toys, confidence, axis=1, method="inverted_cdf")
     return FeldmanCousins(grid, observed, critical, toys, float(confidence))
+
+
+def _feldman_cousins_chunk(generate, statistic, value, stream, n_toys: int) -> np.ndarray:
+    """t(value) of ``n_toys`` toys generated at ``value`` from the random stream ``stream``.
+
+    Raises ValueError if the statistic does not return one value per toy.
+    """
+    t = np.asarray(statistic(value, generate(value, np.random.default_rng(stream), n_toys)), dtype=float)
+    if t.shape != (n_toys,):
+        raise ValueError(f"statistic returned shape {t.shape} for {n_toys} toys")
+    return t
 
 
 def minimise_on_grid(func: Callable[[np.ndarray], np.ndarray], grid, batch_shape: tuple = (), refinements: int = 2):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.optimize import brentq
 
 from . import validation
 from .nuclei import Nucleus
@@ -67,6 +66,8 @@ class LindhardQuenching:
 
         Q(T) <= 1 rises with T, so T lies between ee and ee / Q(ee); solved with brentq.
         """
+        from scipy.optimize import brentq
+
         if ee_kev == 0.0:
             return 0.0
         upper = 1.001 * ee_kev / float(self.factor(ee_kev, nucleus))

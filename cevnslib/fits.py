@@ -12,7 +12,6 @@ import math
 
 from dataclasses import dataclass
 import numpy as np
-from scipy.optimize import brentq
 
 from . import experiments, validation
 from .couplings import NSI, STANDARD_MODEL
@@ -203,6 +202,8 @@ def setup_flipped_eps_ee_d(name: str, nsi: NSI | None = None, bracket: tuple[flo
     if excess(lo) * excess(hi) > 0:
         raise ValueError(f"bracket = {tuple(bracket)} holds no flipped root of {name} at these couplings: "
                          "move it (for eps_ee^uV < 0 the flipped root rises, e.g. (0.15, 1.0) for CsI at -0.1)")
+    from scipy.optimize import brentq
+
     return brentq(excess, lo, hi, xtol=1e-12)
 
 

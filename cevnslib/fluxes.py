@@ -19,7 +19,6 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 from numpy.polynomial import polynomial
-from scipy.integrate import quad
 
 from . import validation
 from .validation import read_only
@@ -272,6 +271,8 @@ class FluxComponent:
         The density is integrated with ``scipy.integrate.quad`` piece by piece between
         e_min_mev, the breakpoints and e_max_mev.
         """
+        from scipy.integrate import quad
+
         if self.density is None:
             return self.line_fluence
         edges = (self.e_min_mev, *self.breakpoints_mev, self.e_max_mev)

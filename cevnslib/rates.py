@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import quad
-from scipy.interpolate import make_interp_spline
 
 from . import form_factors, validation
 from .constants import SECONDS_PER_DAY
@@ -258,6 +256,8 @@ class EventTemplates:
             if value is not None:
                 object.__setattr__(self, name, read_only(value))
         if self.rn_grid_fm is not None:
+            from scipy.interpolate import make_interp_spline
+
             for name, values in (("_zn", self.i_zn_grid), ("_nn", self.i_nn_grid)):
                 spline = make_interp_spline(self.rn_grid_fm, values, RN_SPLINE_DEGREE, axis=0)
                 spline.c.setflags(write=False)
@@ -581,6 +581,8 @@ def counts_quad(
     one per nucleus of the target instead (None entries: that nucleus' R_p). Raises ValueError like
     :func:`build_templates`, or for both ``rn_fm`` and ``nucleus_rn_fm``, or a wrong number of radii.
     """
+    from scipy.integrate import quad
+
     check_threshold(target, source, detector)
     radii = _per_nucleus_radii(target, rn_fm, nucleus_rn_fm)
     scale = mass_kg * source.exposure_scale(live_time_s)

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammainc, gammaln
 
 from . import validation
 from .nuclei import Nucleus
@@ -125,6 +124,8 @@ class GammaResolution:
         From the regularised incomplete gamma function (exact); the last edge may be inf. Raises
         ValueError for bad edges or energies.
         """
+        from scipy.special import gammainc
+
         edges = np.array(validation.edges("pe_edges", pe_edges))
         shape, scale = self.shape_scale(np.atleast_1d(ee_kev))
         cdf = gammainc(shape[None, :], edges[:, None] / scale[None, :])
@@ -271,6 +272,8 @@ class SmearedPEDetector:
         if self.efficiency is None:
             out[:, lit] = self.resolution.bin_probabilities(ee[lit], self.pe_edges)
             return out
+        from scipy.special import gammaln
+
         shape, scale = self.resolution.shape_scale(ee[lit])
         x = self._pe_nodes[:, None]
         log_pdf = (shape - 1.0) * np.log(x) - x / scale - shape * np.log(scale) - gammaln(shape)

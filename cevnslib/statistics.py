@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
-from scipy.optimize import brentq
 
 from . import validation
 from .couplings import NSI
@@ -35,9 +33,12 @@ def delta_chi2_level(confidence: float | None = None, sigma: float | None = None
     outside (0, 1), ``sigma`` outside (0, :data:`SIGMA_MAX`] (beyond, p underflows), ``dof`` not
     1, 2 or 3.
 
-    >>> f"{delta_chi2_level(sigma=1):.3f}", f"{delta_chi2_level(0.9, dof=2):.3f}", f"{delta_chi2_level(sigma=9, dof=1):.1f}"
+    >>> levels = delta_chi2_level(sigma=1), delta_chi2_level(0.9, dof=2), delta_chi2_level(sigma=9, dof=1)
+    >>> f"{levels[0]:.3f}", f"{levels[1]:.3f}", f"{levels[2]:.1f}"
     ('2.296', '4.605', '81.0')
     """
+    from scipy import stats
+
     if (confidence is None) == (sigma is None):
         raise ValueError("give exactly one of confidence or sigma")
     if isinstance(dof, (bool, np.bool_)) or dof not in (1, 2, 3):
@@ -360,6 +361,8 @@ def interval_1d(func, grid: np.ndarray, level: float = 1.0) -> Interval:
     >>> result.best, str(result), [f"{x:.3f}" for x in result.hull]
     (1.0, '[0.5, 1.5] ∪ [2.613, 3.387]', ['0.500', '3.387'])
     """
+    from scipy.optimize import brentq
+
     grid = validation.real_array("grid", grid)
     if grid.ndim != 1 or grid.size < 3 or np.any(np.diff(grid) <= 0):
         raise ValueError("grid must be an increasing 1-D array of at least 3 finite values")

@@ -11,6 +11,9 @@ builder that wires it to widgets:
   deviation and the NaI systematic as sliders.
 
 The sources and defaults are the book's setups (:mod:`cevnslib.experiments`), read, not retyped.
+
+ipywidgets is an optional dependency (``pip install cevnslib[widgets]``): without it, importing this
+module raises ImportError saying so.
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-import ipywidgets as w
+try:
+    import ipywidgets as w
+except ImportError as err:  # an optional dependency: say how to get it
+    raise ImportError(
+        "cevnslib.widgets needs ipywidgets, which is not installed: pip install cevnslib[widgets]"
+    ) from err
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -272,14 +272,39 @@ class CoverageStudy:
     gof_p: float
 
 
-@cache
-def coverage_study() -> CoverageStudy:
+def coverage_study(client=None) -> CoverageStudy:
     """The coverage of Wilks' 1 sigma interval at the best fit, with seeded pseudo-experiments.
 
     Full likelihood: :data:`N_COVERAGE_TOYS` toys in batches of 400 drawn from the best fit (every
     nuisance at its fitted value, constraint centres fluctuated). 12-bin chi^2: :data:`N_COVERAGE_TOYS_CHI2`
     toys of C and AC from its own best fit, with the steady state of the full fit summed over time.
+
+    ``client`` (a ``dask.distributed.Client`` or a scheduler address) runs the two studies at once, one
+    task each on the cluster's workers (each study is one random stream, as in the book); the result
+    is the same as with ``client=None`` (computed once, then cached).
     """
+    if client is None:
+        return _coverage_study_serial()
+    return _coverage_study(client)
+
+
+@cache
+def _coverage_study_serial() -> CoverageStudy:
+    return _coverage_study(None)
+
+
+def _coverage_study(client) -> CoverageStudy:
+    (full, minima, radii), chi2 = coverage.run_tasks(client, _run, (), [(_full_coverage,), (_chi2_coverage,)])
+    gof_p = float(np.mean(minima >= float(best_fit().deviance)))
+    return CoverageStudy(full, chi2, radii, minima, gof_p)
+
+
+def _run(func):
+    return func()
+
+
+def _full_coverage() -> tuple[Coverage, np.ndarray, np.ndarray]:
+    """The full likelihood's coverage, with every toy's minimum of -2 ln L and best-fit R_n (fm)."""
     lik, best_rn = variant("et"), rn_variants()["et"][0]
     truth = lik.truth(rn_fm=best_rn)
     minima, radii = [], []
@@ -292,9 +317,11 @@ def coverage_study() -> CoverageStudy:
 
     full = coverage.coverage_of_interval(lambda rng, n: lik.generate(truth, rng, n), t_at_truth, N_COVERAGE_TOYS,
                                          level=1.0, seed=SEED_COVERAGE, batch_size=400)
-    minima = np.concatenate(minima)
-    gof_p = float(np.mean(minima >= float(best_fit().deviance)))
+    return full, np.concatenate(minima), np.concatenate(radii)
 
+
+def _chi2_coverage() -> Coverage:
+    """The 12-bin chi^2's coverage, toys from its own best fit."""
     model, rn_c = chi2_model(), rn_variants()["chi2-12bin"][0]
     _, (alpha_c, beta_c) = model.chi2(rn_fm=rn_c, return_pulls=True)
     steady = best_fit().background.sum(axis=1)
@@ -302,10 +329,9 @@ def coverage_study() -> CoverageStudy:
     def t_chi2(toys):
         return model.chi2(rn_fm=rn_c, data=toys) - model.minimise_rn(toys)[1]
 
-    chi2 = coverage.coverage_of_interval(
+    return coverage.coverage_of_interval(
         lambda rng, n: model.generate(rng, n, rn_c, float(alpha_c), float(beta_c), steady), t_chi2,
         N_COVERAGE_TOYS_CHI2, seed=SEED_COVERAGE_CHI2)
-    return CoverageStudy(full, chi2, np.concatenate(radii), minima, gof_p)
 
 
 def coverage_table() -> str:
@@ -340,11 +366,26 @@ class FeldmanCousinsResult:
     wilks_coverage_error: np.ndarray
 
 
-@cache
-def feldman_cousins() -> FeldmanCousinsResult:
+def feldman_cousins(client=None) -> FeldmanCousinsResult:
     """Feldman-Cousins interval of R_n: :data:`N_FC_TOYS` toys at each of 14 true radii (the lowest
     allowed and 2.0-8.0 fm in steps of 0.5), generated with the nuisances profiled on the data at that
-    radius (the profile construction), seed :data:`SEED_FELDMAN_COUSINS`."""
+    radius (the profile construction), seed :data:`SEED_FELDMAN_COUSINS`.
+
+    ``client`` (a ``dask.distributed.Client`` or a scheduler address) spreads the 14 radii over the
+    cluster's workers (:func:`cevnslib.coverage.feldman_cousins_interval`); the result is the same,
+    bit for bit, as with ``client=None`` (computed once, then cached).
+    """
+    if client is None:
+        return _feldman_cousins_serial()
+    return _feldman_cousins(client)
+
+
+@cache
+def _feldman_cousins_serial() -> FeldmanCousinsResult:
+    return _feldman_cousins(None)
+
+
+def _feldman_cousins(client) -> FeldmanCousinsResult:
     lik = variant("et")
     grid = np.concatenate([[lik.rn_range_fm[0]], np.arange(2.0, 8.01, 0.5)])
     observed_min = float(lik.minimise_rn()[1])
@@ -359,7 +400,7 @@ def feldman_cousins() -> FeldmanCousinsResult:
         return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
 
     fc = coverage.feldman_cousins_interval(grid, t_observed, generate_at, t_toys, n_toys=N_FC_TOYS,
-                                           seed=SEED_FELDMAN_COUSINS)
+                                           seed=SEED_FELDMAN_COUSINS, client=client)
     fine = np.linspace(*lik.rn_range_fm, 741)
     observed_fine = t_observed(fine)
     err = fc.critical_error()
