@@ -16,10 +16,11 @@ t (:func:`~cevnslib.coherent_lar_2020.lar_2020_data`). The expected count of a c
   these, so the total is the prior);
 - theta_F90: the CEvNS F90 systematic, D^F90 = (N_e p_t) (F^+_ef - F^-_ef) / 2 from the release's
   +-1 sigma F90 PDFs, each normalised per energy bin (:meth:`~cevnslib.coherent_lar_2020.LAr2020Data.cevns_f90_shares`);
-- theta_t: the CEvNS timing mean, D^t = F_ef sum_part N^part_e [p^part_t(mu + 200 ns) - p^part_t(mu - 200 ns)] / 2,
-  our own arrival-time shapes with the proton pulse's mean moved by its +-200 ns (the release's
-  ``snsPOTTraceTiming``; the release's ``cevnspdfCEvNSTimingMeanSyst.txt`` is the same shift of its
-  SM shape, one-sided). Both CEvNS morphs move with the physics point, as S does;
+- theta_t: the CEvNS timing mean, D^t = F_ef sum_part N^part_e [p^part_t(mu + 200 ns) - p^part_t(mu)],
+  our own arrival-time shapes with the proton pulse's mean moved later by its 200 ns uncertainty
+  (the release's ``snsPOTTraceTiming``), one-sided as the release's own variant
+  (``cevnspdfCEvNSTimingMeanSyst.txt``, the same shift of its SM shape): exact at theta_t = 1, its
+  mirror image below 0. Both CEvNS morphs move with the physics point, as S does;
 - B, b_p and the theta's: the prompt beam-related neutrons (BRN), the release's PDF (497 events)
   with its three shape systematics as linear morphs: energy and timing mean, D = (PDF^+ - PDF^-) / 2,
   and timing width, one-sided, D = PDF^w - PDF;
@@ -79,7 +80,7 @@ def lar_2020_priors() -> tuple[Prior, ...]:
     - cevns_norm: ``cevns_predicted_events`` of :func:`~cevnslib.published.lar_2020_published` (17/128);
     - cevns_f90, brn_energy, brn_timing_mean, brn_timing_width: 1, by construction (the release's
       +-1 sigma PDFs, or its one-sided variant taken as +1 sigma);
-    - cevns_timing: 1, in units of the pulse mean's 200 ns (``pulse_mean_ns``);
+    - cevns_timing: 1, in units of the pulse mean's 200 ns (``pulse_mean_ns``), one-sided as the release's variant;
     - brn_prompt, brn_delayed, steady_state: the relative widths of the yaml's predicted
       normalisations, 160/497, 33/33 and 25/3154.
     """
@@ -250,17 +251,17 @@ class LAr2020Likelihood:
     @cached_property
     def _shapes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(F, Delta F, Delta p, Delta d): the F90 shares and their systematic's half difference, (12, 8), and
-        the half differences of the prompt and delayed time shares at the pulse mean +- the shift, (10,)."""
+        the change of the prompt and delayed time shares when the pulse mean moves later by the shift, (10,)."""
         exp = self.experiment
         data = exp.data
         f90 = exp.pulse_shape.shares
         delta_f90 = (data.cevns_f90_shares("plus_1sigma").shares - data.cevns_f90_shares("minus_1sigma").shares) / 2.0
         pulse = exp.arrival_time.pulse
-        shifted = [ArrivalTimeBins(exp.arrival_time.time_edges_us,
-                                   dataclasses.replace(pulse, mean_us=pulse.mean_us + sign * self.timing_shift_us),
-                                   exp.arrival_time.timing_efficiency) for sign in (1.0, -1.0)]
-        delta_prompt = (shifted[0].prompt - shifted[1].prompt) / 2.0
-        delta_delayed = (shifted[0].delayed - shifted[1].delayed) / 2.0
+        later = ArrivalTimeBins(exp.arrival_time.time_edges_us,
+                                dataclasses.replace(pulse, mean_us=pulse.mean_us + self.timing_shift_us),
+                                exp.arrival_time.timing_efficiency)
+        delta_prompt = later.prompt - exp.arrival_time.prompt
+        delta_delayed = later.delayed - exp.arrival_time.delayed
         return f90, read_only(delta_f90), read_only(delta_prompt), read_only(delta_delayed)
 
     def signal_cells(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
@@ -478,4 +479,15 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
     # Moved inside the bounds (a start at a bound would hold there until its gradient turns).
     x0 = np.where(bounds, np.maximum(x0, -0.99), x0)
     result = minimise_bounded(fgh, x0, constraints, objective=value)
-    return full(result.x, np.arange(counts.shape[0])), result.value, result.converged
+    x, values, converged = result.x, result.value, result.converged
+    # The morphs' clip at zero counts makes -2 ln L non-convex far from the prior centres: pseudo-data, whose
+    # centres are drawn away from 0, can have a second minimum. Those problems start again from their
+    # centres, and the lower minimum is kept.
+    moved = np.flatnonzero(np.any(centres[:, index_free] != 0.0, axis=1))
+    if moved.size:
+        x1 = np.where(bounds, np.maximum(centres[moved][:, index_free], -0.99), centres[moved][:, index_free])
+        again = minimise_bounded(lambda v, i: fgh(v, moved[i]), x1, constraints, objective=lambda v, i: value(v, moved[i]))
+        better = again.value < values[moved]
+        x[moved[better]], values[moved[better]] = again.x[better], again.value[better]
+        converged[moved[better]] = again.converged[better]
+    return full(x, np.arange(counts.shape[0])), values, converged
