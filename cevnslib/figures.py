@@ -164,17 +164,25 @@ def figure1_data(confidence: float = 0.90, joint=None, reactor_grid: tuple[int, 
     bx.legend(handles=[Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CONUS"),
                        Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
                        Patch(color=C["vermillion"], alpha=0.40, label="CONUS + CONNIE")], loc="upper right", fontsize=8)
-    caption = (
-        f"The paper's Fig. 1 with real data: {cl} regions (two parameters, $\\Delta(-2\\ln L) = {level:.2f}$) in "
-        "($\\varepsilon_{ee}^{uV}$, $\\varepsilon_{ee}^{dV}$), every other coupling zero and $R_n = R_p$. (a) The "
-        "COHERENT CsI[Na] full data set (solid), the CENNS-10 argon data (dotted) and their combination (filled): "
-        "Poisson likelihoods with their nuisances profiled, the two deviances added. (b) The paper's reactor "
-        "forecasts of one year of CONUS (solid), CONNIE (dotted) and their combination (filled), as in Fig. 1."
-    )
+    caption = figure1_data_caption(confidence)
     data = {"eps_u": x, "eps_d": y, "reactor_eps_u": reactor_u, "reactor_eps_d": reactor_d}
     scans = {"CsI 2021": maps["CsI"].delta, "argon": maps["argon"].delta, "CsI 2021 + argon": maps["combined"].delta}
     scans |= {f"reactor {name}": grid for name, grid in reactor.items()}
     return _result(fig, data, level, scans, caption)
+
+
+def figure1_data_caption(confidence: float = 0.90) -> str:
+    """The caption of :func:`figure1_data` at ``confidence`` (MyST Markdown). Raises ValueError for a confidence
+    level outside (0, 1)."""
+    level = delta_chi2_level(confidence, dof=2)
+    return (
+        f"The paper's Fig. 1 with real data: {_cl_text(confidence, None)} regions (two parameters, "
+        f"$\\Delta(-2\\ln L) = {level:.2f}$) in ($\\varepsilon_{{ee}}^{{uV}}$, $\\varepsilon_{{ee}}^{{dV}}$), every other "
+        "coupling zero and $R_n = R_p$. (a) The COHERENT CsI[Na] full data set (solid), the CENNS-10 argon data "
+        "(dotted) and their combination (filled): Poisson likelihoods with their nuisances profiled, the two "
+        "deviances added. (b) The paper's reactor forecasts of one year of CONUS (solid), CONNIE (dotted) and their "
+        "combination (filled), as in Fig. 1."
+    )
 
 
 def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),

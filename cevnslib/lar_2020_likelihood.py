@@ -205,6 +205,8 @@ class LAr2020Likelihood:
     ----------
     experiment : the setup (default ``experiments.get("COHERENT-LAr-2020")``), with the release's data,
         bins, response, arrival-time shares and F90 distribution.
+    cevns_norm_sigma : the prior width of the CEvNS normalisation pull (default None: the release's
+        17/128 of :func:`lar_2020_priors`; 0.10 is the neutrino flux's alone).
 
     Attributes
     ----------
@@ -219,10 +221,10 @@ class LAr2020Likelihood:
 
     The signal templates are the setup's cached prompt and delayed templates: every profile is array
     arithmetic after the first. Raises ValueError for a setup without the argon data, pulse-shape or
-    arrival-time bins.
+    arrival-time bins, or a prior width that is not a finite number > 0.
     """
 
-    def __init__(self, experiment: Experiment | None = None):
+    def __init__(self, experiment: Experiment | None = None, cevns_norm_sigma: float | None = None):
         experiment = experiments.get("COHERENT-LAr-2020") if experiment is None else experiment
         data = experiment.data
         if experiment.pulse_shape is None or experiment.arrival_time is None or not hasattr(data, "pdfs"):
@@ -230,6 +232,9 @@ class LAr2020Likelihood:
         self.experiment = experiment
         published = lar_2020_published()
         self.priors = lar_2020_priors()
+        if cevns_norm_sigma is not None:
+            chosen = Prior("cevns_norm", validation.positive("cevns_norm_sigma", cevns_norm_sigma), "chosen by the caller")
+            self.priors = (chosen, *self.priors[1:])
         self.sigmas = read_only([p.sigma for p in self.priors])
         self.observed = data.observed
         self.shape = self.observed.shape
