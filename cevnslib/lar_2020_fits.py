@@ -39,8 +39,9 @@ from .lar_2020_likelihood import LAr2020Counts, LAr2020Likelihood
 from .statistics import Interval, interval_1d
 from .validation import read_only
 
-#: Delta(-2 ln L) of one parameter and of a two-parameter region at 1 sigma and 90% CL (as for CsI 2021).
+#: Delta(-2 ln L) of one parameter at 1 sigma and 90% CL (as for CsI 2021).
 LEVELS_1D = csi_2021_fits.LEVELS_1D
+#: Delta(-2 ln L) of a two-parameter region at 1 sigma and 90% CL (as for CsI 2021).
 LEVELS_2D = csi_2021_fits.LEVELS_2D
 #: Default grids [choice]: signal strength 0-3 (0.02 steps: argon's count is known to about 30%); R_n
 #: 1.6-8 fm (0.05 fm steps; the templates start at 1.57 fm); the plane (eps_ee^uV, eps_ee^dV) over

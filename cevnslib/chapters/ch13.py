@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import couplings, experiments, figures, lar_2020_fits, nuclei, style
+from .. import couplings, csi_2021_fits, experiments, figures, lar_2020_fits, style
 from ..couplings import NSI
 from ..csi_2021_fits import LEVELS_2D
 from ..detectors import Detector
@@ -126,9 +126,12 @@ _LABELS = (r"reconstructed energy [keVee]", r"F90", r"arrival time $t$ [$\mu$s]"
 
 
 def response_figure() -> plt.Figure:
-    """(a) The energy response: P(energy bin | recoil) in 2-keVee bins with acceptance, and the mean E_ee;
-    (b) the release's F90 distribution of CEvNS events in the first five energy bins; (c) the shares of
-    prompt and delayed neutrinos in each 0.5-us time bin."""
+    """The pieces of the argon prediction, in three panels.
+
+    Panel (a): the energy response, P(energy bin | recoil) in 2-keVee bins with acceptance, and the
+    mean E_ee. Panel (b): the release's F90 distribution of CEvNS events in the first five energy
+    bins. Panel (c): the shares of prompt and delayed neutrinos in each 0.5-us time bin.
+    """
     style.apply()
     exp = experiment()
     fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(style.FULL_WIDTH_IN, 3.0), constrained_layout=True)
@@ -298,6 +301,13 @@ def rn_figure() -> plt.Figure:
     return fig
 
 
+def relative_error(fit) -> float:
+    """Half the width of a one-parameter fit's 1 sigma hull over its best value (a
+    :class:`~cevnslib.csi_2021_fits.ParameterFit`): how well a signal strength is known."""
+    lo, hi = fit.one_sigma.hull
+    return 0.5 * (hi - lo) / fit.best
+
+
 def proton_radius_fm() -> float:
     """R_p of Ar40 (fm) in the setup's proton-radius convention."""
     exp = experiment()
@@ -441,7 +451,8 @@ def _data_numbers() -> dict:
         "ch13-res": exp.detector.resolution.a_sqrt_kevee,
         "ch13-pulse-mean": 1e3 * exp.arrival_time.pulse.mean_us, "ch13-pulse-sigma": 1e3 * exp.arrival_time.pulse.sigma_us,
         "ch13-pulse-err": published["pulse_mean_ns"].minus,
-        "ch13-sm": valid["ours"], "ch13-sm-ratio": 100 * (valid["ratio"] - 1),
+        "ch13-sm": valid["ours"], "ch13-sm-ratio": 100 * (valid["ratio"] - 1), "ch13-sm-below": 100 * (1 - valid["ratio"]),
+        "ch13-reactor-syst": 100 * ch07.SYSTEMATICS.total,
         "ch13-share-energy": valid["share-energy"], "ch13-share-f90": valid["share-f90"],
         "ch13-share-time": valid["share-time"], "ch13-data-sigma": valid["data-sigma"],
         "ch13-prompt-share": 100 * rows["CEvNS"][0] / rows["CEvNS"][2],
@@ -473,6 +484,10 @@ def _fit_numbers() -> dict:
         "ch13-fit-ss-pub-err": published["steady_state_bestfit_events"].minus,
         "ch13-fit-brn": backgrounds["BRN prompt"], "ch13-fit-brn-pub": published["brn_prompt_bestfit_events"].value,
         "ch13-fit-brn-pub-err": published["brn_prompt_bestfit_events"].minus,
+        "ch13-fit-brn-vs-pub": abs(backgrounds["BRN prompt"] - published["brn_prompt_bestfit_events"].value)
+        / published["brn_prompt_bestfit_events"].minus,
+        "ch13-fit-ss-vs-pub": abs(backgrounds["steady state"] - published["steady_state_bestfit_events"].value)
+        / published["steady_state_bestfit_events"].minus,
         "ch13-fit-brnd": backgrounds["BRN delayed"], "ch13-fit-brnd-pub": published["brn_delayed_bestfit_events"].value,
         "ch13-fit-brnd-pub-err": published["brn_delayed_bestfit_events"].minus,
         "ch13-xs-sm": sigma_sm / 1e-39, "ch13-xs-fit": signal.strength.best * sigma_sm / 1e-39,
@@ -484,6 +499,8 @@ def _fit_numbers() -> dict:
         "ch13-rn-dev-rp": float(likelihood().deviance(rn_fm=proton_radius_fm())) - radius.deviance_min,
         "ch13-count-drop-ar": -sm_count_change(3.0, 4.0), "ch13-count-drop-csi": -sm_count_change(4.5, 5.5, "COHERENT-CsI-2021"),
     }
+    out |= {"ch13-rel-ar": 100 * relative_error(signal.strength),
+            "ch13-rel-csi": 100 * relative_error(csi_2021_fits.fit_signal_strength().strength)}
     slopes = band_slopes()
     out |= {f"ch13-slope-{k.lower()}": v for k, v in slopes.items()}
     out["ch13-sep-1"] = band_gap()
