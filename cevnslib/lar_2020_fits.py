@@ -45,11 +45,11 @@ LEVELS_1D = csi_2021_fits.LEVELS_1D
 LEVELS_2D = csi_2021_fits.LEVELS_2D
 #: Default grids [choice]: signal strength 0-3 (0.02 steps: argon's count is known to about 30%); R_n
 #: 1.6-8 fm (0.05 fm steps; the templates start at 1.57 fm); the plane (eps_ee^uV, eps_ee^dV) over
-#: [-1, 1]^2 as the paper's Fig. 1 (0.02 x 0.0125 steps: the CsI bands are about 0.1 wide in
+#: [-1, 1]^2 as the paper's Fig. 1 (0.025 x 0.0167 steps: the CsI bands are about 0.13 wide in
 #: eps_ee^dV); (eps_ee^dV, eps_mumu^dV) over the argon ring and the CsI islands (0.0125 steps).
 STRENGTH_GRID = tuple(np.round(np.linspace(0.0, 3.0, 151), 12))
 RN_GRID_FM = tuple(np.round(np.linspace(1.6, 8.0, 129), 12))
-UD_GRIDS = (tuple(np.round(np.linspace(-1.0, 1.0, 101), 12)), tuple(np.round(np.linspace(-1.0, 1.0, 161), 12)))
+UD_GRIDS = (tuple(np.round(np.linspace(-1.0, 1.0, 81), 12)), tuple(np.round(np.linspace(-1.0, 1.0, 121), 12)))
 DM_GRIDS = (tuple(np.round(np.linspace(-0.4, 0.8, 97), 12)), tuple(np.round(np.linspace(-0.3, 0.7, 81), 12)))
 #: The data sets of a joint map, in the order of its tables.
 DATA_SETS = ("argon", "CsI", "combined")

@@ -125,8 +125,10 @@ def _direct_counts(lar, part, nsi, rn_fm):
     return quad_vec(integrand, lo, hi, epsrel=1e-10, epsabs=0.0, points=breaks)[0]
 
 
-@pytest.mark.parametrize("nsi, rn_fm", [(None, None), (NSI(ee_u=0.2, mm_d=-0.1), 3.9)])
+@pytest.mark.parametrize("nsi, rn_fm", [pytest.param(None, None, marks=pytest.mark.slow), (NSI(ee_u=0.2, mm_d=-0.1), 3.9)])
 def test_prediction_with_templates_equals_a_direct_computation(lar, nsi, rn_fm):
+    """Each point costs 1-2 s of adaptive quadrature (the acceptance's 80 nodes split the recoil integral):
+    the default run checks one NSI point with R_n, the slow run the Standard Model too."""
     fast = lar.predict_energy_f90_time(nsi, rn_fm)
     prompt, delayed = (_direct_counts(lar, part, nsi, rn_fm) for part in ("prompt", "delayed"))
     energy_time = np.outer(prompt, lar.arrival_time.prompt) + np.outer(delayed, lar.arrival_time.delayed)

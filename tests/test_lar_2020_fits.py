@@ -108,7 +108,7 @@ def _scipy_minimum(lik, nsi, rn_fm, strength, data):
                         options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}).fun for s in starts)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_profiled_minimum_agrees_with_scipy_on_toys(lik, seed):
     rng = np.random.default_rng(seed)
     toy = lik.generate(rng, 1, rn_fm=3.5, nuisances=[0.05, 0.3, -0.2, 0.1, 0.5, -0.3, 0.2, -0.2, 0.001])
