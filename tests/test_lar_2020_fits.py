@@ -240,3 +240,19 @@ def test_coupling_intervals_and_the_shrink(joint):
 def test_bad_input_raises(lik, call, match):
     with pytest.raises(ValueError, match=match):
         call(lik)
+
+
+@pytest.mark.slow
+def test_the_summary_reports_argon_and_the_combination():
+    """``python -m cevnslib summary --json`` gains "lar2020" and "combined_nsi" (the maps of results(): ~10 s)."""
+    import json
+
+    from cevnslib.__main__ import combined_nsi_summary, lar2020_summary
+
+    lar = json.loads(json.dumps(lar2020_summary()))
+    assert {"signal_strength", "cevns_count", "sm_count", "significance_sigma", "rn_fm", "note"} <= set(lar)
+    assert lar["rn_fm"]["one_sigma"][0][0] is None  # an upper limit: the set runs below the grid
+    nsi = json.loads(json.dumps(combined_nsi_summary()))
+    row = nsi["(ee_d, mm_d)"]["mm_d"]["zero"]["90%"]
+    assert set(row) == {"argon", "CsI", "combined", "shrink_vs_csi"} and 0 < row["shrink_vs_csi"] < 1
+    assert nsi["(ee_u, ee_d)"]["ee_u"]["profiled"]["90%"]["shrink_vs_csi"] is None
