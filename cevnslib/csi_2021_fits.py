@@ -12,7 +12,8 @@ point and quotes Delta(-2 ln L) = -2 ln L - its minimum. One-parameter sets are 
 - :func:`fit_rn`: one R_n for Cs and I; :func:`fit_neutron_skin`: one neutron skin
   Delta R_np = R_n - R_p added to each isotope's proton radius; :func:`map_isotope_radii`:
   (R_n^Cs, R_n^I) separately;
-- :func:`map_nsi`: (eps_ee^dV, eps_mumu^dV); :func:`map_rn_nsi`: (R_n, eps_ee^dV);
+- :func:`map_nsi`: (eps_ee^dV, eps_mumu^dV); :func:`map_couplings`: any two real NSI couplings, e.g.
+  (eps_ee^uV, eps_ee^dV); :func:`map_rn_nsi`: (R_n, eps_ee^dV);
 - :func:`results`: every headline number at once (cached), for the book.
 """
 
@@ -52,6 +53,10 @@ RN_MAP_GRID_FM = tuple(np.round(np.linspace(3.0, 10.0, 141), 12))
 #: eps_ee^dV grid of :func:`map_rn_nsi` [choice]: -0.4 to 0.8 in 0.01 steps, so that both islands of the
 #: full data set (the SM branch and the flipped one) close inside the map.
 EPS_MAP_GRID = tuple(np.round(np.linspace(-0.4, 0.8, 121), 12))
+#: The flavour-diagonal NSI couplings a map can scan (fields of :class:`~cevnslib.couplings.NSI`), and
+#: their names in a map's labels.
+COUPLING_NAMES = MappingProxyType({"ee_u": "eps_ee^uV", "ee_d": "eps_ee^dV", "mm_u": "eps_mumu^uV",
+                                   "mm_d": "eps_mumu^dV", "tt_u": "eps_tautau^uV", "tt_d": "eps_tautau^dV"})
 
 
 @dataclass(frozen=True)
@@ -297,11 +302,36 @@ def map_nsi(likelihood: CsI2021Likelihood | None = None, ee_grid=EPS_GRID, mm_gr
             rn_fm=None, data: CsI2021Counts | None = None) -> ProfileMap:
     """Delta(-2 ln L) over (eps_ee^dV, eps_mumu^dV) at one R_n ``rn_fm`` (default: each nucleus' R_p).
 
-    Raises ValueError for bad grids, a radius out of range or a bad likelihood.
+    :func:`map_couplings` with ``couplings=("ee_d", "mm_d")``. Raises ValueError for bad grids, a
+    radius out of range or a bad likelihood.
+    """
+    return map_couplings(likelihood, ("ee_d", "mm_d"), ee_grid, mm_grid, rn_fm, data)
+
+
+def map_couplings(likelihood: CsI2021Likelihood | None = None, couplings: tuple[str, str] = ("ee_d", "mm_d"),
+                  x_grid=EPS_GRID, y_grid=EPS_GRID, rn_fm=None, data: CsI2021Counts | None = None) -> ProfileMap:
+    """Delta(-2 ln L) over two NSI couplings ``couplings`` (fields of :class:`~cevnslib.couplings.NSI`, keys
+    of :data:`COUPLING_NAMES`) on ``x_grid`` x ``y_grid``, every other coupling zero, at one R_n ``rn_fm``
+    (default: each nucleus' R_p), nuisances profiled at every point.
+
+    ``("ee_u", "ee_d")`` is the plane of the paper's Fig. 1. Raises ValueError for unknown or equal
+    couplings, bad grids, a radius out of range or a bad likelihood.
     """
     lik = _likelihood(likelihood)
-    x, y = _grid("ee_grid", ee_grid), _grid("mm_grid", mm_grid)
-    return _map(lik, "eps_ee^dV", "eps_mumu^dV", x, y, lambda a, b: lik.profile(NSI(ee_d=a, mm_d=b), rn_fm, data=data))
+    first, second = _couplings(couplings)
+    x, y = _grid("x_grid", x_grid), _grid("y_grid", y_grid)
+    return _map(lik, COUPLING_NAMES[first], COUPLING_NAMES[second], x, y,
+                lambda a, b: lik.profile(NSI(**{first: a, second: b}), rn_fm, data=data))
+
+
+def _couplings(couplings) -> tuple[str, str]:
+    """Two different keys of :data:`COUPLING_NAMES`, or ValueError naming ``couplings``."""
+    if isinstance(couplings, (str, bytes)) or not hasattr(couplings, "__len__") or len(couplings) != 2:
+        raise ValueError(f"couplings = {couplings!r} must be two NSI couplings, e.g. ('ee_u', 'ee_d')")
+    first, second = (validation.choice("coupling", c, tuple(COUPLING_NAMES)) for c in couplings)
+    if first == second:
+        raise ValueError(f"couplings = {couplings!r} must be two different NSI couplings")
+    return first, second
 
 
 def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_MAP_GRID_FM, ee_grid=EPS_MAP_GRID,

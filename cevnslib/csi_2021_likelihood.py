@@ -376,11 +376,17 @@ class CsI2021Likelihood:
         values = np.empty(flat)
         converged = np.empty(flat, dtype=bool)
         backgrounds = self.backgrounds.reshape(3, n_cells)
-        for start in range(0, flat, BATCH):
-            part = slice(start, min(start + BATCH, flat))
+        # Batches take every n_batches-th point, so that each point's predecessor in the flattened grid
+        # (its neighbour along the last axis) lies at the same place of the previous batch: its minimum
+        # starts the point's Newton steps (continuation along the grid).
+        n_batches = -(-flat // BATCH)
+        start = None
+        for k in range(n_batches):
+            part = np.arange(k, flat, n_batches)
             minimum = _minimise(cells[part], strength[part], counts[part], centres[part], backgrounds,
-                                np.asarray(self.sigmas), free)
+                                np.asarray(self.sigmas), free, None if start is None else start[:part.size])
             x[part], values[part], converged[part] = minimum
+            start = x[part]
         if not np.all(converged):
             warnings.warn(f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
                           RuntimeWarning, stacklevel=2)
@@ -446,8 +452,9 @@ def _strength(signal_strength) -> np.ndarray:
     return strength
 
 
-def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free):
-    """(nuisances, -2 ln L, converged) for a batch: cells (m, 4, c), strength (m,), counts (m, c), centres (m, 7)."""
+def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free, start=None):
+    """(nuisances, -2 ln L, converged) for a batch: cells (m, 4, c), strength (m,), counts (m, c), centres (m, 7);
+    ``start`` (m, 7): where the Newton steps start (default zero), moved inside the normalisations' bounds."""
     precision = 1.0 / sigmas**2
     index_free = np.flatnonzero(free)
     held = centres * ~free  # held nuisances sit at their prior centre: their pull term is 0
@@ -459,14 +466,21 @@ def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free):
 
     outer = np.einsum("jc,kc->jkc", backgrounds, backgrounds).reshape(-1, backgrounds.shape[1])
 
-    def fgh(xf, index):
+    def model(xf, index):
         x = full(xf, index)
         c, s = cells[index], strength[index, None]
         shape = morphed(c, x[:, 1:4])
         norm = s * (1.0 + x[:, :1])
         mu = norm * shape + (1.0 + x[:, 4:]) @ backgrounds
+        return x, c, s, shape, norm, mu, x - centres[index]
+
+    def objective(xf, index):  # the value alone, for the line search
+        *_, mu, delta = model(xf, index)
+        return poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+
+    def fgh(xf, index):
+        x, c, s, shape, norm, mu, delta = model(xf, index)
         d1, d2 = poisson_deviance_derivatives(counts[index], mu)
-        delta = x - centres[index]
         value = poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
         # Jacobian of mu: signal rows (flux, three response nuisances) per problem, background rows shared.
         rows = np.concatenate([(s * shape)[:, None], (norm * (shape > 0))[:, None, :] * c[:, 1:]], axis=1)
@@ -483,6 +497,7 @@ def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free):
 
     bounds = np.array([name in NORMALISATIONS for name in NUISANCES])[index_free]
     rows = np.eye(index_free.size)[bounds]
-    x0 = np.zeros((counts.shape[0], index_free.size))
-    result = minimise_bounded(fgh, x0, (rows, -np.ones(rows.shape[0])))
+    x0 = np.zeros((counts.shape[0], index_free.size)) if start is None else np.where(
+        bounds, np.maximum(np.asarray(start)[:, index_free], -0.99), np.asarray(start)[:, index_free])
+    result = minimise_bounded(fgh, x0, (rows, -np.ones(rows.shape[0])), objective=objective)
     return full(result.x, np.arange(counts.shape[0])), result.value, result.converged

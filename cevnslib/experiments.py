@@ -1,5 +1,6 @@
-"""The setups as ready objects: the paper's four (CONUS, CONNIE, COHERENT CsI 2017, COHERENT NaI) and
-the COHERENT CsI[Na] full data set (COHERENT-CsI-2021).
+"""The setups as ready objects: the paper's four (CONUS, CONNIE, COHERENT CsI 2017, COHERENT NaI), the
+COHERENT CsI[Na] full data set (COHERENT-CsI-2021) and the COHERENT CENNS-10 liquid-argon data
+(COHERENT-LAr-2020).
 
 ``get(name, **overrides)`` builds one; every default is a published fact or a choice listed in the
 book's Assumptions table, and every one can be overridden, e.g.
@@ -30,13 +31,14 @@ from .detectors import (
     LindhardQuenching,
     coherent_2017_acceptance,
 )
-from .arrival_time import ArrivalTimeBins
+from .arrival_time import ArrivalTimeBins, ProtonPulse
 from .coherent_csi_2021 import DEFAULT_PE_EDGES, DEFAULT_TIME_EDGES_US, CsI2021Data, csi_2021_data
+from .coherent_lar_2020 import LAr2020Data, lar_2020_data
 from .fluxes import PionDecayAtRest, ReactorFlux
 from .form_factors import minimum_radius_fm
-from .nuclei import Target, target
+from .nuclei import Target, nucleus, target
 from .quadrature import Quadrature
-from .response import GammaResolution, SmearedPEDetector
+from .response import F90Shares, GammaResolution, GaussianResolution, LinearQuenching, SmearedEnergyDetector, SmearedPEDetector
 from .rates import (
     NEUTRON_RADIUS_MODELS,
     EventTemplates,
@@ -152,6 +154,8 @@ class Experiment:
         :data:`~cevnslib.rates.NEUTRON_RADIUS_MODELS`: ``"common"`` (one R_n for every nucleus) or
         ``"skin"`` (one neutron skin: ``rn_fm`` is the heaviest nucleus' R_n, the others keep its
         R_n - R_p); see :func:`~cevnslib.rates.nucleus_radii_fm`.
+    pulse_shape : the share of each energy bin's events in each bin of a pulse-shape parameter (F90 of
+        liquid argon), for :meth:`predict_energy_f90_time`; None where the setup has no such axis.
 
     Every part is immutable, so the templates an instance caches (:meth:`predict`) can never go
     stale: a setup with other parameters is another instance, with its own cache. Raises ValueError
@@ -167,10 +171,11 @@ class Experiment:
     live_time_s: float
     systematic: float
     options: CrossSectionOptions = CrossSectionOptions()
-    data: CsI2017Data | CsI2021Data | None = field(default=None, repr=False)
+    data: CsI2017Data | CsI2021Data | LAr2020Data | None = field(default=None, repr=False)
     quadrature: Quadrature = Quadrature()
     arrival_time: ArrivalTimeBins | None = None
     neutron_radii: str = "common"
+    pulse_shape: F90Shares | None = field(default=None, repr=False)
 
     def __post_init__(self):
         validation.choice("neutron_radii", self.neutron_radii, NEUTRON_RADIUS_MODELS)
@@ -185,6 +190,10 @@ class Experiment:
         if self.arrival_time is not None and not (isinstance(self.arrival_time, ArrivalTimeBins)
                                                   and isinstance(self.source, PionDecayAtRest)):
             raise ValueError("arrival_time must be a cevnslib.arrival_time.ArrivalTimeBins, with a PionDecayAtRest source")
+        if self.pulse_shape is not None and not (isinstance(self.pulse_shape, F90Shares) and self.arrival_time is not None
+                                                 and self.pulse_shape.shares.shape[0] == self.detector.n_bins):
+            raise ValueError("pulse_shape must be a cevnslib.response.F90Shares with one row per analysis bin, "
+                             "on a setup with arrival-time bins")
         self._check_exposure()
         check_threshold(self.target, self.source, self.detector)
 
@@ -295,6 +304,24 @@ class Experiment:
             raise ValueError(f"{self.name} has no arrival-time bins (arrival_time=None)")
         prompt, delayed = (t.counts(nsi, rn_fm) for t in self.cached_time_templates)
         return prompt[..., None] * self.arrival_time.prompt + delayed[..., None] * self.arrival_time.delayed
+
+    def predict_energy_f90_time(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
+        """Expected CEvNS counts in analysis bins x F90 bins x arrival-time bins, shape broadcast(nsi, rn_fm) + (n_bins, n_f90, n_time).
+
+        :meth:`predict_energy_time` spread over the pulse-shape bins of :attr:`pulse_shape`:
+        N_eft = (N^prompt_e p_t + N^delayed_e d_t) F_ef, where F_ef, the share of energy bin e's events
+        in F90 bin f, does not depend on the physics point. Array arithmetic after the first call.
+
+        Raises ValueError for a setup without pulse-shape or arrival-time bins, or an R_n outside the
+        form factor's range.
+
+        >>> lar = get("COHERENT-LAr-2020")
+        >>> f"{lar.predict_energy_f90_time().sum():.1f}", lar.predict_energy_f90_time().shape
+        ('123.1', (12, 8, 10))
+        """
+        if self.pulse_shape is None:
+            raise ValueError(f"{self.name} has no pulse-shape (F90) bins (pulse_shape=None)")
+        return self.pulse_shape.spread(self.predict_energy_time(nsi, rn_fm))
 
     def recoil_spectrum(self, recoil_kev, nsi: NSI | None = None, rn_fm=None) -> RecoilSpectrum:
         """dN/dT of this setup (events per keVnr over its exposure) per nucleus and incident flavour.
@@ -514,6 +541,55 @@ def coherent_csi_2021(
                       options, data, quadrature, arrival)
 
 
+def coherent_lar_2020(
+    mass_kg: float = 24.4,
+    protons_on_target: float = 13.8e22,
+    nu_per_proton: float = 0.09,
+    distance_m: float = 27.5,
+    live_time_days: float = 1.0,
+    material: str = "Ar40",
+    quenching_a: float = 0.246,
+    quenching_b_per_kevnr: float = 0.00078,
+    resolution_a_sqrt_kevee: float = 0.58,
+    pulse_mean_us: float = 0.44,
+    f90_variant: str = "nominal",
+    systematic: float = 17.0 / 128.0,
+    options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
+) -> Experiment:
+    """COHERENT CENNS-10 liquid argon, Analysis A: 24.4 kg of Ar40 at 27.5 m from the SNS, 13.8e22 POT, 0.09 nu/flavour/POT.
+
+    COHERENT, PRL 126 (2021) 012002, arXiv:2003.10630, and its data release arXiv:2006.12659
+    (``LArParametersAnlA.yaml``): the quenching factor QF = a + b T[keVnr] (a = 0.246 +- 0.006,
+    b = 0.00078 +- 0.00009 /keVnr: ``quenching_a``, ``quenching_b_per_kevnr``), a Gaussian resolution
+    sigma/E = 0.58/sqrt(E[keVee]) (``resolution_a_sqrt_kevee``), the acceptance of
+    ``CENNS10AnlAEfficiency.txt`` against the recoil's electron-equivalent energy, the release's bins
+    (12 energy bins of 10 keVee x 8 F90 bins x 10 arrival-time bins of 0.5 us from -0.1 us) and the
+    data (:func:`~cevnslib.coherent_lar_2020.lar_2020_data`).
+
+    The energy axis of the CEvNS prediction is rebuilt from the library's recoil templates folded
+    through the response (so that NSI and R_n move it); prompt (nu_mu) and delayed (nu_e,
+    anti-nu_mu) events take the arrival-time shapes of :class:`~cevnslib.arrival_time.ArrivalTimeBins`
+    (proton pulse of mean ``pulse_mean_us`` = 0.44 us and width 0.15 us convolved with the pion and
+    muon lifetimes, no timing efficiency); the F90 distribution in each energy bin is the release's
+    own (``f90_variant``: "nominal" or its F90 systematic "plus_1sigma", "minus_1sigma"), which does not
+    depend on the physics point. ``material``: "Ar40" (default) or natural argon "Ar" (99.6% Ar40).
+    ``systematic`` is the release's 17/128 uncertainty of its CEvNS prediction. The POT cover the
+    run, so ``live_time_days`` does not enter the counts. Raises ValueError for a parameter out of range.
+    """
+    data = lar_2020_data()
+    material = validation.choice("material", material, ("Ar40", "Ar"))
+    argon = Target("Ar40", (nucleus("Ar40"),), (1.0,)) if material == "Ar40" else target("Ar")
+    source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
+    detector = SmearedEnergyDetector(data.energy_edges_kevee, LinearQuenching(quenching_a, quenching_b_per_kevnr),
+                                     GaussianResolution(resolution_a_sqrt_kevee), data.acceptance())
+    pulse = ProtonPulse(mean_us=validation.number("pulse_mean_us", pulse_mean_us))
+    arrival = ArrivalTimeBins(data.time_edges_us, pulse, timing_efficiency=False)
+    live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
+    return Experiment("COHERENT-LAr-2020", argon, mass_kg, source, detector, live_time_s, systematic, options, data,
+                      quadrature, arrival, data.cevns_f90_shares(f90_variant))
+
+
 def coherent_nai(
     mass_kg: float = 2000.0,
     threshold_kevnr: float | None = None,
@@ -555,6 +631,7 @@ SETUPS = MappingProxyType({
     "COHERENT-CsI-2017": coherent_csi_2017,
     "COHERENT-NaI": coherent_nai,
     "COHERENT-CsI-2021": coherent_csi_2021,
+    "COHERENT-LAr-2020": coherent_lar_2020,
 })
 #: The paper's four setups (arXiv:1911.09831), in the order of its tables: the chapters' setups.
 PAPER_SETUPS = ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI")
@@ -577,7 +654,8 @@ def factory_defaults(name: str) -> MappingProxyType:
 
 
 def get(name: str, **overrides) -> Experiment:
-    """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI", "COHERENT-CsI-2021").
+    """The setup called ``name`` ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI", "COHERENT-CsI-2021",
+    "COHERENT-LAr-2020").
 
     ``overrides`` are the keyword arguments of the setup's factory (e.g. ``mass_kg``,
     ``threshold_kevee``, ``quadrature``) or fields of :class:`~cevnslib.cross_section.CrossSectionOptions`

@@ -2,7 +2,9 @@
 
 ``figure1`` -- (eps_ee^uV, eps_ee^dV) for CONNIE, CONUS and their combination (one year each);
 ``figure2_left`` -- (R_n, eps_ee^dV) from the COHERENT CsI 2017 data, alone and with CONUS;
-``figure2_right`` -- (R_n, eps_ee^dV) for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and +-30%.
+``figure2_right`` -- (R_n, eps_ee^dV) for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and +-30%;
+``figure1_data`` -- Fig. 1 with real data: (eps_ee^uV, eps_ee^dV) from the COHERENT CsI 2021 and argon data
+and their combination, beside the reactor forecasts of Fig. 1.
 """
 
 from __future__ import annotations
@@ -80,16 +82,7 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
     SM Asimov data for one year of each; 4% normalisation systematic per experiment, of which
     ``systematics.flux`` is the reactor-flux part shared in the combination; two parameters.
     """
-    eps_u = np.linspace(*eps_range, n_grid[0])
-    eps_d = np.linspace(*eps_range, n_grid[1])
-    u, d = eps_u[:, None], eps_d[None, :]
-    conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"), systematics=systematics)
-    connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), systematics=systematics)
-    scans = {
-        "CONNIE": fits.scan(fits.combine(connie), NSI(ee_u=u, ee_d=d)),
-        "CONUS": fits.scan(fits.combine(conus), NSI(ee_u=u, ee_d=d)),
-        "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), NSI(ee_u=u, ee_d=d)),
-    }
+    eps_u, eps_d, scans = reactor_scans(n_grid, eps_range, systematics)
     level = delta_chi2_level(confidence, dof=2)
     fig, ax = _axes(6.4)
     _region(ax, eps_u, eps_d, scans["CONUS"], level, C["black"], "-")
@@ -111,6 +104,85 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
         "other coupling is zero."
     )
     return _result(fig, {"eps_u": eps_u, "eps_d": eps_d}, level, scans, caption)
+
+
+def reactor_scans(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float] = (-1.0, 1.0),
+                  systematics: fits.ReactorSystematics = fits.ReactorSystematics()) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The Delta chi^2 grids of the paper's Fig. 1: (eps_u, eps_d, {"CONNIE", "CONUS", "CONUS + CONNIE": grid}).
+
+    SM Asimov data for one year of each reactor experiment, grids indexed [eps_u, eps_d] (see :func:`figure1`).
+    """
+    eps_u = np.linspace(*eps_range, n_grid[0])
+    eps_d = np.linspace(*eps_range, n_grid[1])
+    u, d = eps_u[:, None], eps_d[None, :]
+    conus = fits.asimov_measurement(experiments.get("CONUS"), fits.templates_for("CONUS"), systematics=systematics)
+    connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), systematics=systematics)
+    scans = {
+        "CONNIE": fits.scan(fits.combine(connie), NSI(ee_u=u, ee_d=d)),
+        "CONUS": fits.scan(fits.combine(conus), NSI(ee_u=u, ee_d=d)),
+        "CONUS + CONNIE": fits.scan(fits.combine(conus, connie), NSI(ee_u=u, ee_d=d)),
+    }
+    return eps_u, eps_d, scans
+
+
+def figure1_data(confidence: float = 0.90, joint=None, reactor_grid: tuple[int, int] = (401, 2001)) -> FigureResult:
+    """Fig. 1 with real data: (a) (eps_ee^uV, eps_ee^dV) from the COHERENT CsI 2021 (solid) and argon (dotted)
+    data and their combination (filled); (b) the reactor forecasts of Fig. 1 (CONUS, CONNIE, combined).
+
+    ``joint``: a :class:`cevnslib.lar_2020_fits.JointMap` of the plane ("ee_u", "ee_d") (default: the one
+    of :func:`cevnslib.lar_2020_fits.results`); two parameters at ``confidence``; every other coupling
+    zero and R_n = R_p. Panel (a) uses the Poisson likelihoods of the two data sets, nuisances profiled,
+    their deviances added (independent data); panel (b) is :func:`figure1`'s. Raises ValueError for a
+    joint map of another plane.
+    """
+    from . import lar_2020_fits
+
+    joint = lar_2020_fits.results().ud if joint is None else joint
+    if tuple(joint.couplings) != ("ee_u", "ee_d"):
+        raise ValueError(f"joint must be a map of ('ee_u', 'ee_d'), got {joint.couplings}")
+    level = delta_chi2_level(confidence, dof=2)
+    reactor_u, reactor_d, reactor = reactor_scans(reactor_grid)
+    style.apply()
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True, sharey=True)
+    maps = joint.maps
+    x, y = maps["CsI"].x, maps["CsI"].y
+    _region(ax, x, y, maps["CsI"].delta, level, C["black"], "-")
+    _region(ax, x, y, maps["argon"].delta, level, C["blue"], ":", linewidth=2.0)
+    _region(ax, x, y, maps["combined"].delta, level, C["vermillion"], fill=True, linewidth=2.2)
+    _region(bx, reactor_u, reactor_d, reactor["CONUS"], level, C["black"], "-")
+    _region(bx, reactor_u, reactor_d, reactor["CONNIE"], level, C["blue"], ":", linewidth=2.0)
+    _region(bx, reactor_u, reactor_d, reactor["CONUS + CONNIE"], level, C["vermillion"], fill=True, linewidth=2.2)
+    span = (float(min(x[0], reactor_u[0])), float(max(x[-1], reactor_u[-1])))
+    for axis, title in ((ax, "(a) COHERENT data"), (bx, "(b) reactor forecasts (Fig. 1)")):
+        axis.plot(0, 0, "k+", ms=9)
+        axis.set(xlabel=EPS_U_LABEL, xlim=span, ylim=span, title=title)
+    ax.set(ylabel=EPS_D_LABEL)
+    cl = _cl_text(confidence, None)
+    ax.legend(handles=[Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CsI 2021"),
+                       Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="argon"),
+                       Patch(color=C["vermillion"], alpha=0.40, label="CsI + argon")], loc="upper right", fontsize=8)
+    bx.legend(handles=[Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CONUS"),
+                       Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
+                       Patch(color=C["vermillion"], alpha=0.40, label="CONUS + CONNIE")], loc="upper right", fontsize=8)
+    caption = figure1_data_caption(confidence)
+    data = {"eps_u": x, "eps_d": y, "reactor_eps_u": reactor_u, "reactor_eps_d": reactor_d}
+    scans = {"CsI 2021": maps["CsI"].delta, "argon": maps["argon"].delta, "CsI 2021 + argon": maps["combined"].delta}
+    scans |= {f"reactor {name}": grid for name, grid in reactor.items()}
+    return _result(fig, data, level, scans, caption)
+
+
+def figure1_data_caption(confidence: float = 0.90) -> str:
+    """The caption of :func:`figure1_data` at ``confidence`` (MyST Markdown). Raises ValueError for a confidence
+    level outside (0, 1)."""
+    level = delta_chi2_level(confidence, dof=2)
+    return (
+        f"The paper's Fig. 1 with real data: {_cl_text(confidence, None)} regions (two parameters, "
+        f"$\\Delta(-2\\ln L) = {level:.2f}$) in ($\\varepsilon_{{ee}}^{{uV}}$, $\\varepsilon_{{ee}}^{{dV}}$), every other "
+        "coupling zero and $R_n = R_p$. (a) The COHERENT CsI[Na] full data set (solid), the CENNS-10 argon data "
+        "(dotted) and their combination (filled): Poisson likelihoods with their nuisances profiled, the two "
+        "deviances added. (b) The paper's reactor forecasts of one year of CONUS (solid), CONNIE (dotted) and their "
+        "combination (filled), as in Fig. 1."
+    )
 
 
 def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),
@@ -195,4 +267,5 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-FIGURES = MappingProxyType({"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right})
+FIGURES = MappingProxyType({"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right,
+                            "figure1_data": figure1_data})

@@ -105,6 +105,7 @@ def minimise_bounded(
     constraints: tuple[np.ndarray, np.ndarray] | None = None,
     max_steps: int = MAX_NEWTON_STEPS,
     tolerance: float = DECREMENT_TOLERANCE,
+    objective: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> Minimum:
     """Minimise a convex function of k parameters for each of B problems, subject to A x >= b.
 
@@ -117,6 +118,8 @@ def minimise_bounded(
     there; the others take a Newton step, with an Armijo line search along the projected path.
     A problem has converged when its projected Newton decrement is below ``tolerance``. Problems
     still unconverged after ``max_steps`` go to ``scipy.optimize.minimize(method="SLSQP")``.
+    ``objective(x, index)``, if given, returns the value alone (m,): the line search then calls it
+    instead of ``fgh`` (whose gradient and Hessian it would not use).
 
     Raises ValueError if x0 does not have shape (problems, parameters) or violates the constraints.
     """
@@ -154,7 +157,8 @@ def minimise_bounded(
         if todo.size == 0:
             break
         step_max = _ratio_test(xs, direction, general)
-        x_new, f_new, ok = _line_search(fgh, todo, xs, f, g, direction, lower, upper, step_max)
+        x_new, f_new, ok = _line_search(objective or (lambda v, i: fgh(v, i)[0]), todo, xs, f, g, direction, lower,
+                                        upper, step_max)
         x[todo[ok]] = x_new[ok]
         value[todo[ok]] = f_new[ok]
         todo = todo[ok]  # a failed line search is a stall: the scipy fallback below takes the problem
@@ -204,8 +208,10 @@ def _ratio_test(x: np.ndarray, direction: np.ndarray, general) -> np.ndarray:
     return np.minimum(1.0, np.min(limit, axis=-1))
 
 
-def _line_search(fgh, index, x, f, g, direction, lower, upper, step_max):
-    """Armijo backtracking along the projected path x(t) = clip(x + t d); returns (x, f, success)."""
+def _line_search(value, index, x, f, g, direction, lower, upper, step_max):
+    """Armijo backtracking along the projected path x(t) = clip(x + t d); returns (x, f, success).
+
+    ``value(x, index)`` returns the objective of problems ``index`` at ``x``."""
     t = step_max.copy()
     x_best, f_best = x.copy(), f.copy()
     accepted = np.zeros(x.shape[0], dtype=bool)
@@ -215,7 +221,7 @@ def _line_search(fgh, index, x, f, g, direction, lower, upper, step_max):
             break
         rows = np.flatnonzero(trying)
         candidate = np.clip(x[rows] + t[rows, None] * direction[rows], lower, upper)
-        f_c = fgh(candidate, index[rows])[0]
+        f_c = value(candidate, index[rows])
         predicted = np.sum(g[rows] * (candidate - x[rows]), axis=-1)
         good = np.isfinite(f_c) & (f_c <= f[rows] + _ARMIJO * predicted + 1e-12 * np.abs(f[rows]))
         x_best[rows[good]], f_best[rows[good]] = candidate[good], f_c[good]

@@ -1,9 +1,11 @@
 """Published numbers the book compares its own results with, each with its source.
 
 One job: read the tables of quoted numbers in ``cevnslib/data`` and hand them out as immutable
-records. Today it holds the COHERENT CsI[Na] full data set (PRL 129 (2022) 081801,
+records. It holds the COHERENT CsI[Na] full data set (PRL 129 (2022) 081801,
 arXiv:2110.07730): the measured and Standard-Model flux-averaged cross sections, the exposure,
-the analysis region, and the background expectations that a fit of the release needs.
+the analysis region, and the background expectations that a fit of the release needs; and the
+COHERENT CENNS-10 argon data of Analysis A (PRL 126 (2021) 012002, arXiv:2003.10630, data release
+arXiv:2006.12659): the parameters of the release's LArParametersAnlA.yaml and the abstract's numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Mapping
 from . import validation
 
 _CSI_2021_FILE = "coherent_csi_2021_published.csv"
+_LAR_2020_FILE = "coherent_lar_2020_published.csv"
 
 
 @dataclass(frozen=True)
@@ -130,3 +133,32 @@ def csi_2021_published() -> Mapping[str, PublishedValue]:
     """
     return _PublishedTable("csi_2021_published", _read(_CSI_2021_FILE))
 
+
+
+@cache
+def lar_2020_published() -> Mapping[str, PublishedValue]:
+    """The parameters and published numbers of the COHERENT CENNS-10 argon data (Analysis A), by key.
+
+    Source: COHERENT, Phys. Rev. Lett. 126 (2021) 012002, arXiv:2003.10630 (its abstract), and the
+    data release arXiv:2006.12659 (Zenodo record 3903810, CC-BY-4.0), whose ``LArParametersAnlA.yaml``
+    gives every parameter with its unit and uncertainty; the table is
+    ``cevnslib/data/coherent_lar_2020_published.csv``.
+
+    Returns
+    -------
+    Mapping[str, PublishedValue]
+        Read-only mapping from key (e.g. ``"cevns_predicted_events"``, ``"quenching_a"``) to an
+        immutable record. Looking up an unknown key raises ValueError naming the known keys.
+
+    Raises
+    ------
+    ValueError
+        When a key is looked up that the table does not hold.
+
+    Examples
+    --------
+    >>> fit = lar_2020_published()["cevns_bestfit_events"]
+    >>> (fit.value, fit.low, fit.high, fit.unit)
+    (159.0, 116.0, 202.0, 'events')
+    """
+    return _PublishedTable("lar_2020_published", _read(_LAR_2020_FILE))

@@ -13,6 +13,18 @@ its data release), in pieces that other scintillators (the argon data) reuse:
 - :class:`SmearedPEDetector`: the response matrix P_b(T) = int_{PE bin b} gamma(PE | T) eps(PE) dPE,
   with the interface of :class:`cevnslib.detectors.Detector`, so that
   :func:`cevnslib.rates.build_templates` folds the event templates through it once per nuisance value.
+
+The chain of the COHERENT CENNS-10 liquid-argon data (PRL 126 (2021) 012002, arXiv:2003.10630; data
+release arXiv:2006.12659), in electron-equivalent energy instead of PE:
+
+- :class:`LinearQuenching`: a quenching factor linear in the recoil energy, QF(T) = a + b T, so that
+  E_ee(T) = (a + b T) T;
+- :class:`GaussianResolution`: the reconstructed energy is Gaussian about E_ee with sigma / E_ee =
+  a / sqrt(E_ee);
+- :class:`TabulatedAcceptance`: an acceptance tabulated against E_ee, interpolated linearly;
+- :class:`SmearedEnergyDetector`: the response matrix P_b(T) = A(E_ee(T)) int_{bin b} N(E | E_ee(T), sigma) dE;
+- :class:`F90Shares`: how the events of each energy bin spread over the bins of a pulse-shape parameter
+  (F90, the fraction of a pulse's light in its first 90 ns), which does not depend on the physics point.
 """
 
 from __future__ import annotations
@@ -279,3 +291,271 @@ class SmearedPEDetector:
         log_pdf = (shape - 1.0) * np.log(x) - x / scale - shape * np.log(scale) - gammaln(shape)
         out[:, lit] = self._pe_weights @ np.exp(log_pdf)
         return out
+
+
+@dataclass(frozen=True)
+class LinearQuenching:
+    """A quenching factor linear in the recoil energy: QF(T) = a + b T, E_ee(T) = QF(T) T.
+
+    Attributes
+    ----------
+    a : QF at zero recoil energy (dimensionless, > 0).
+    b_per_kevnr : its slope in 1/keVnr (>= 0, so that E_ee rises with T).
+
+    Defaults: the release of the COHERENT CENNS-10 argon data (arXiv:2006.12659, ``larQF``: a = 0.246
+    +- 0.006, b = 0.00078 +- 0.00009 /keVnr, a linear fit to the literature in 0-125 keVnr). The same
+    for every nucleus. Raises ValueError for a <= 0, b < 0 or values that are not finite numbers.
+    """
+
+    a: float = 0.246
+    b_per_kevnr: float = 0.00078
+
+    def __post_init__(self):
+        object.__setattr__(self, "a", validation.positive("a", self.a))
+        object.__setattr__(self, "b_per_kevnr", validation.number("b_per_kevnr", self.b_per_kevnr, 0.0))
+
+    def ee_kev(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Electron-equivalent energy (keVee) of recoils of ``recoil_kev`` (keVnr, >= 0, any shape).
+
+        ``nucleus`` is accepted for the interface of :mod:`cevnslib.detectors` and not used. Raises
+        ValueError for energies that are negative or not finite numbers.
+        """
+        t = validation.real_array("recoil_kev", recoil_kev)
+        if np.any(t < 0):
+            raise ValueError(f"recoil_kev must be >= 0 keVnr, got {recoil_kev!r}")
+        return (self.a + self.b_per_kevnr * t) * t
+
+    def recoil_kev(self, ee_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Recoil energy (keVnr) whose E_ee is ``ee_kev`` (keVee, >= 0): the positive root of b T^2 + a T = E_ee.
+
+        Written as 2 E_ee / (a + sqrt(a^2 + 4 b E_ee)), free of cancellation (and exact at b = 0).
+        Raises ValueError for energies that are negative or not finite numbers.
+        """
+        ee = validation.real_array("ee_kev", ee_kev)
+        if np.any(ee < 0):
+            raise ValueError(f"ee_kev must be >= 0 keVee, got {ee_kev!r}")
+        return 2.0 * ee / (self.a + np.sqrt(self.a**2 + 4.0 * self.b_per_kevnr * ee))
+
+
+@dataclass(frozen=True)
+class GaussianResolution:
+    """The reconstructed energy of a recoil is Gaussian about its E_ee, with sigma = a sqrt(E_ee).
+
+    That is sigma / E_ee = a / sqrt(E_ee), E_ee in keVee, ``a_sqrt_kevee`` in keVee^(1/2). Default
+    0.58 keVee^(1/2), the resolution of the COHERENT CENNS-10 argon release (arXiv:2006.12659,
+    ``energyResolution``). Raises ValueError for a value that is not a finite number > 0.
+    """
+
+    a_sqrt_kevee: float = 0.58
+
+    def __post_init__(self):
+        object.__setattr__(self, "a_sqrt_kevee", validation.positive("a_sqrt_kevee", self.a_sqrt_kevee))
+
+    def sigma_kevee(self, ee_kev) -> np.ndarray:
+        """The width sigma (keVee) at ``ee_kev`` (keVee, >= 0, any shape).
+
+        Raises ValueError for energies that are negative or not finite numbers.
+        """
+        ee = validation.real_array("ee_kev", ee_kev)
+        if np.any(ee < 0):
+            raise ValueError(f"ee_kev must be >= 0 keVee, got {ee_kev!r}")
+        return self.a_sqrt_kevee * np.sqrt(ee)
+
+    def bin_probabilities(self, ee_kev, energy_edges_kevee) -> np.ndarray:
+        """P(reconstructed energy in bin b | E_ee), shape (n_bins, n) for ``ee_kev`` of shape (n,) (keVee, > 0).
+
+        Differences of the normal distribution function at the edges (exact); the last edge may be
+        inf. Energies reconstructed below the first edge are lost. Raises ValueError for bad edges or
+        energies that are not finite numbers > 0.
+        """
+        from scipy.special import ndtr
+
+        edges = np.array(validation.edges("energy_edges_kevee", energy_edges_kevee, minimum=-np.inf))
+        ee = np.atleast_1d(validation.real_array("ee_kev", ee_kev))
+        if np.any(ee <= 0):
+            raise ValueError(f"ee_kev must be > 0 keVee, got {ee_kev!r}")
+        sigma = self.sigma_kevee(ee)
+        return np.diff(ndtr((edges[:, None] - ee[None, :]) / sigma[None, :]), axis=0)
+
+
+@dataclass(frozen=True, eq=False)
+class TabulatedAcceptance:
+    """An acceptance tabulated against electron-equivalent energy, interpolated linearly between nodes.
+
+    Attributes
+    ----------
+    energy_kevee : the nodes (keVee), increasing, >= 0 (read-only).
+    efficiency : the acceptance at each node, in [0, 1] (read-only).
+
+    Below the first node the acceptance is the first value, above the last node the last value
+    (the release of the argon data tabulates up to 39.75 keVee, where it has levelled off). Raises
+    ValueError for nodes that do not increase, values outside [0, 1] or arrays of different sizes.
+    """
+
+    energy_kevee: np.ndarray
+    efficiency: np.ndarray
+
+    def __post_init__(self):
+        x = validation.real_array("energy_kevee", self.energy_kevee)
+        y = validation.real_array("efficiency", self.efficiency)
+        if x.ndim != 1 or x.size < 2 or np.any(np.diff(x) <= 0) or x[0] < 0:
+            raise ValueError("energy_kevee must be an increasing 1-D array of at least 2 energies >= 0 keVee")
+        if y.shape != x.shape or np.any(y < 0) or np.any(y > 1):
+            raise ValueError("efficiency must hold one value in [0, 1] per node of energy_kevee")
+        object.__setattr__(self, "energy_kevee", validation.read_only(x))
+        object.__setattr__(self, "efficiency", validation.read_only(y))
+
+    def __call__(self, ee_kev) -> np.ndarray:
+        """The acceptance at ``ee_kev`` (keVee, any shape). Raises ValueError for values that are not finite."""
+        x = validation.real_array("ee_kev", ee_kev)
+        return np.interp(x, self.energy_kevee, self.efficiency)
+
+    @property
+    def zero_below_kevee(self) -> float:
+        """The energy (keVee) below which the acceptance is 0: the last node of the leading run of zeros
+        (the first node if the acceptance starts above 0, where it is not zero: then 0.0)."""
+        positive = np.flatnonzero(self.efficiency > 0)
+        if positive.size == 0 or positive[0] == 0:
+            return 0.0
+        return float(self.energy_kevee[positive[0] - 1])
+
+
+@dataclass(frozen=True)
+class SmearedEnergyDetector:
+    """Recoils -> bins of reconstructed electron-equivalent energy through quenching, Gaussian resolution and acceptance.
+
+    P_b(T) = A(E_ee(T)) [Phi((E_b+1 - E_ee(T)) / sigma) - Phi((E_b - E_ee(T)) / sigma)], sigma = a sqrt(E_ee(T)):
+    the acceptance A is taken at the recoil's mean electron-equivalent energy, i.e. as a function of
+    the recoil energy (the argon release tabulates it against both, bin centre in keVee and in keVnr),
+    and the Gaussian is integrated exactly over each bin. The interface of
+    :class:`cevnslib.detectors.Detector`, so that :func:`cevnslib.rates.build_templates` folds event
+    templates through it.
+
+    Attributes
+    ----------
+    energy_edges_kevee : bin edges in reconstructed keVee, finite and increasing from >= 0.
+    quenching : a :class:`LinearQuenching`.
+    resolution : a :class:`GaussianResolution`.
+    acceptance : a :class:`TabulatedAcceptance`, or None (1 everywhere).
+    min_recoil_kev : the lowest recoil energy (keVnr, > 0) integrated over; recoils below it (or below
+        the energy where the acceptance starts, if higher) are ignored. Default 1 keVnr (0.25 keVee
+        with the argon quenching, where the argon acceptance is still 0).
+
+    Raises ValueError for bad edges or parameters.
+    """
+
+    energy_edges_kevee: tuple[float, ...]
+    quenching: LinearQuenching = LinearQuenching()
+    resolution: GaussianResolution = GaussianResolution()
+    acceptance: TabulatedAcceptance | None = None
+    min_recoil_kev: float = 1.0
+
+    observable = "keVee"
+
+    def __post_init__(self):
+        edges = validation.edges("energy_edges_kevee", self.energy_edges_kevee)
+        if not np.isfinite(edges[-1]):
+            raise ValueError("energy_edges_kevee must be finite")
+        object.__setattr__(self, "energy_edges_kevee", edges)
+        object.__setattr__(self, "min_recoil_kev", validation.positive("min_recoil_kev", self.min_recoil_kev))
+        for name, kind in (("quenching", LinearQuenching), ("resolution", GaussianResolution)):
+            if not isinstance(getattr(self, name), kind):
+                raise ValueError(f"{name} = {getattr(self, name)!r} must be a cevnslib.response.{kind.__name__}")
+        if self.acceptance is not None and not isinstance(self.acceptance, TabulatedAcceptance):
+            raise ValueError(f"acceptance = {self.acceptance!r} must be a cevnslib.response.TabulatedAcceptance or None")
+
+    @property
+    def bin_edges(self) -> tuple[float, ...]:
+        """The analysis bin edges (keVee): :attr:`energy_edges_kevee`, under the name of the Detector interface."""
+        return self.energy_edges_kevee
+
+    @property
+    def n_bins(self) -> int:
+        """Number of energy bins."""
+        return len(self.energy_edges_kevee) - 1
+
+    @property
+    def threshold(self) -> float:
+        """Lowest energy edge (keVee)."""
+        return self.energy_edges_kevee[0]
+
+    def observable_of(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Mean electron-equivalent energy (keVee) of recoils of ``recoil_kev`` (keVnr).
+
+        Raises ValueError for energies that are negative or not finite numbers.
+        """
+        return self.quenching.ee_kev(recoil_kev)
+
+    def recoil_support_kev(self, nucleus: Nucleus | None = None) -> tuple[float, float]:
+        """(lowest, highest) recoil energy in keVnr integrated over: (``min_recoil_kev`` or the acceptance's
+        onset, whichever is higher; inf)."""
+        onset = 0.0 if self.acceptance is None else float(self.quenching.recoil_kev(self.acceptance.zero_below_kevee))
+        return max(self.min_recoil_kev, onset), np.inf
+
+    def recoil_breaks_kev(self, nucleus: Nucleus | None = None) -> np.ndarray:
+        """Recoil energies (keVnr) where the response bends: the acceptance's nodes (its linear pieces meet there)."""
+        if self.acceptance is None:
+            return np.empty(0)
+        return np.asarray(self.quenching.recoil_kev(self.acceptance.energy_kevee))
+
+    def response_matrix(self, recoil_kev, nucleus: Nucleus | None = None) -> np.ndarray:
+        """P_b(T), shape (n_bins, n) for ``recoil_kev`` (n,) (keVnr); recoils with no light have a zero column.
+
+        Raises ValueError for energies that are negative or not finite numbers.
+        """
+        ee = np.atleast_1d(self.quenching.ee_kev(recoil_kev))
+        out = np.zeros((self.n_bins, ee.size))
+        lit = ee > 0
+        if np.any(lit):
+            out[:, lit] = self.resolution.bin_probabilities(ee[lit], self.energy_edges_kevee)
+            if self.acceptance is not None:
+                out[:, lit] *= self.acceptance(ee[lit])
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class F90Shares:
+    """How the events of each energy bin spread over the bins of the pulse-shape parameter F90.
+
+    F90, the fraction of a liquid-argon pulse's light in its first 90 ns, tells nuclear recoils
+    (F90 near 0.7) from electron recoils (near 0.3); its distribution for nuclear recoils depends on
+    the recoil's energy, not on the couplings or the neutron radius that produced it.
+
+    Attributes
+    ----------
+    f90_edges : F90 bin edges, increasing (the release's: 0.5 to 0.9 in steps of 0.05).
+    shares : shape (n_energy_bins, n_f90_bins), the share of an energy bin's events in each F90 bin;
+        every row sums to 1 (read-only).
+
+    Raises ValueError for bad edges, negative shares, rows that do not sum to 1 (to 1e-9) or a
+    shape that does not match the edges.
+    """
+
+    f90_edges: tuple[float, ...]
+    shares: np.ndarray
+
+    def __post_init__(self):
+        edges = validation.edges("f90_edges", self.f90_edges)
+        shares = validation.real_array("shares", self.shares)
+        if shares.ndim != 2 or shares.shape[1] != len(edges) - 1:
+            raise ValueError(f"shares must have shape (energy bins, {len(edges) - 1} F90 bins), got {shares.shape}")
+        if np.any(shares < 0) or np.any(np.abs(shares.sum(axis=1) - 1.0) > 1e-9):
+            raise ValueError("shares must be >= 0 with every row (energy bin) summing to 1")
+        object.__setattr__(self, "f90_edges", edges)
+        object.__setattr__(self, "shares", validation.read_only(shares))
+
+    @property
+    def n_bins(self) -> int:
+        """Number of F90 bins."""
+        return len(self.f90_edges) - 1
+
+    def spread(self, counts) -> np.ndarray:
+        """Counts in energy x time bins, shape (..., n_energy, n_time), spread over F90: shape (..., n_energy, n_f90, n_time).
+
+        Raises ValueError for counts whose energy axis (second-last) does not match :attr:`shares`.
+        """
+        counts = np.asarray(counts, dtype=float)
+        if counts.ndim < 2 or counts.shape[-2] != self.shares.shape[0]:
+            raise ValueError(f"counts must have shape (..., {self.shares.shape[0]} energy bins, time bins), "
+                             f"got {counts.shape}")
+        return counts[..., :, None, :] * self.shares[:, :, None]

@@ -38,13 +38,27 @@ def test_numbers_in_scientific_notation_are_text_without_e_notation(numbers):
     assert texts and all("×" in t and "e" not in t for t in texts)
 
 
-@pytest.mark.parametrize("name", list(experiments.SETUPS))
+#: Setups whose target is one isotope, not a natural material, and that isotope's atomic mass in u
+#: (AME2020: Wang et al., Chin. Phys. C 45 (2021) 030003).
+ISOTOPE_TARGETS = {"COHERENT-LAr-2020": ("Ar40", 39.9623831237)}
+
+
+@pytest.mark.parametrize("name", [s for s in experiments.SETUPS if s not in ISOTOPE_TARGETS])
 def test_nuclei_per_kg_from_standard_atomic_weights(name):
     # Eq. (eq-ch5-targets) with a periodic table's weights, against the library's isotope masses: 1e-5
     # (the electrons' binding energy and the rounding of the tabulated weights).
     target = experiments.get(name).target
     assert ch05.nuclei_per_kg_by_hand(target.name) == pytest.approx(target.nuclei_per_kg.sum(), rel=1e-5)
     assert ch05.nuclei_per_kg_largest_difference() < 1e-5
+
+
+@pytest.mark.parametrize("name", list(ISOTOPE_TARGETS))
+def test_nuclei_per_kg_of_an_isotope_target(name):
+    # Eq. (eq-ch5-targets) with the isotope's atomic mass in place of a standard atomic weight: 1e-5.
+    isotope, mass_u = ISOTOPE_TARGETS[name]
+    target = experiments.get(name).target
+    assert target.name == isotope and len(target.nuclei) == 1
+    assert 1e3 * constants.AVOGADRO_PER_MOL / mass_u == pytest.approx(target.nuclei_per_kg.sum(), rel=1e-5)
 
 
 @pytest.mark.parametrize("name", ["CONUS", "CONNIE"])

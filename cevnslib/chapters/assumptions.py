@@ -319,13 +319,36 @@ def csi2021_choice_numbers() -> dict:
     }
 
 
+def lar2020_choice_numbers() -> dict:
+    """The values of the table of choices of the argon data (Chapter 13), from the library objects."""
+    from ..lar_2020_fits import RN_GRID_FM, UD_GRIDS
+    from ..lar_2020_likelihood import LAr2020Likelihood
+
+    exp = experiments.get("COHERENT-LAr-2020")
+    lik = LAr2020Likelihood(exp)
+    priors = {p.name: p.sigma for p in lik.priors}
+    times = np.asarray(exp.arrival_time.time_edges_us)
+    return {
+        "assume-ar-t-lo": float(times[0]), "assume-ar-t-hi": float(times[-1]),
+        "assume-ar-t-width": float(np.diff(times)[0]),
+        "assume-ar-acceptance-max": float(exp.detector.acceptance.energy_kevee[-1]),
+        "assume-ar-min-recoil": exp.detector.recoil_support_kev()[0],
+        "assume-ar-prior-cevns": 100 * priors["cevns_norm"], "assume-ar-prior-ss": 100 * priors["steady_state"],
+        "assume-ar-prior-brn": 100 * priors["brn_prompt"], "assume-ar-prior-brnd": 100 * priors["brn_delayed"],
+        "assume-ar-timing-shift": 1e3 * lik.timing_shift_us,
+        "assume-ar-ss": float(lik.backgrounds[1].sum()),
+        "assume-ar-ss-pdf": float(exp.data.pdf("steady_state").sum()),
+        "assume-ar-rn-lo": RN_GRID_FM[0], "assume-ar-eps-step": float(np.diff(UD_GRIDS[1])[0]),
+    }
+
+
 def numbers() -> dict:
     """Every number the Assumptions page quotes, keyed by its glue name (``assume-...``).
 
     The values of the table of choices, the percent changes of the SM counts
     (``assume-shift-<choice>-<setup>``, :func:`count_shifts`) and the R_n fits of :func:`rn_choices`.
     """
-    out = _choice_numbers() | csi2021_choice_numbers()
+    out = _choice_numbers() | csi2021_choice_numbers() | lar2020_choice_numbers()
     by_name = setups()
     for name in REACTORS:
         unity = experiments.get(name, form_factor="unity").predict().sum()
