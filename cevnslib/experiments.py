@@ -150,12 +150,12 @@ class Experiment:
     quadrature : settings of the quadrature behind the event templates.
     arrival_time : arrival-time bins of a pulsed pion source (prompt and delayed shares per bin), for
         :meth:`predict_energy_time`; None where the setup has no time axis.
+    pulse_shape : the share of each energy bin's events in each bin of a pulse-shape parameter (F90 of
+        liquid argon), for :meth:`predict_energy_f90_time`; None where the setup has no such axis.
     neutron_radii : how one ``rn_fm`` sets the R_n of each nucleus of the target, one of
         :data:`~cevnslib.rates.NEUTRON_RADIUS_MODELS`: ``"common"`` (one R_n for every nucleus) or
         ``"skin"`` (one neutron skin: ``rn_fm`` is the heaviest nucleus' R_n, the others keep its
         R_n - R_p); see :func:`~cevnslib.rates.nucleus_radii_fm`.
-    pulse_shape : the share of each energy bin's events in each bin of a pulse-shape parameter (F90 of
-        liquid argon), for :meth:`predict_energy_f90_time`; None where the setup has no such axis.
 
     Every part is immutable, so the templates an instance caches (:meth:`predict`) can never go
     stale: a setup with other parameters is another instance, with its own cache. Raises ValueError
@@ -174,8 +174,8 @@ class Experiment:
     data: CsI2017Data | CsI2021Data | LAr2020Data | None = field(default=None, repr=False)
     quadrature: Quadrature = Quadrature()
     arrival_time: ArrivalTimeBins | None = None
-    neutron_radii: str = "common"
     pulse_shape: F90Shares | None = field(default=None, repr=False)
+    neutron_radii: str = "common"
 
     def __post_init__(self):
         validation.choice("neutron_radii", self.neutron_radii, NEUTRON_RADIUS_MODELS)
