@@ -77,8 +77,7 @@ def _exercise_figures_in_place(app):
 
     for node_class, visit, depart in [
         (nodes.exercise_node, nodes.visit_exercise_node, nodes.depart_exercise_node),
-        (nodes.exercise_enumerable_node, nodes.visit_exercise_enumerable_node,
-         nodes.depart_exercise_enumerable_node),
+        (nodes.exercise_enumerable_node, nodes.visit_exercise_enumerable_node, nodes.depart_exercise_enumerable_node),
         (nodes.solution_node, nodes.visit_solution_node, nodes.depart_solution_node),
     ]:
         app.add_node(node_class, override=True, latex=_without_floats(visit, depart))
@@ -94,7 +93,7 @@ def _latex_matter(app, doctree, docname):
     numbered = [tree for tree in root.subtrees if tree.numbered]
     if numbered:
         marks[str(numbered[0].items[0])] = "\\mainmatter"
-        after = root.subtrees[root.subtrees.index(numbered[-1]) + 1:]
+        after = root.subtrees[root.subtrees.index(numbered[-1]) + 1 :]
         if after:
             marks[str(after[0].items[0])] = "\\appendix"
     for start in doctree.findall(addnodes.start_of_file):
@@ -128,8 +127,11 @@ def _link_pdf_edition(app, doctree, docname):
     size_mb = pdf.stat().st_size / 1e6
     uri = "../" * docname.count("/") + PDF_NAME
     link = nodes.paragraph(
-        "", "", nodes.Text("Read it offline or print it: "),
-        nodes.reference("", "the PDF edition", refuri=uri), nodes.Text(f" ({size_mb:.0f} MB)."),
+        "",
+        "",
+        nodes.Text("Read it offline or print it: "),
+        nodes.reference("", "the PDF edition", refuri=uri),
+        nodes.Text(f" ({size_mb:.0f} MB)."),
     )
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is not None:

@@ -27,8 +27,10 @@ def main(calls: int = 2000) -> None:
         csi.predict_energy_time()
         times.append(time.perf_counter() - start)
     rng = np.random.default_rng(1)
-    points = [(NSI(ee_u=u, ee_d=d), rn) for u, d, rn in zip(rng.uniform(-0.5, 0.5, calls), rng.uniform(-0.5, 0.5, calls),
-                                                              rng.uniform(4.0, 6.5, calls))]
+    points = [
+        (NSI(ee_u=u, ee_d=d), rn)
+        for u, d, rn in zip(rng.uniform(-0.5, 0.5, calls), rng.uniform(-0.5, 0.5, calls), rng.uniform(4.0, 6.5, calls))
+    ]
     scan = []
     for nsi, rn in points:
         start = time.perf_counter()

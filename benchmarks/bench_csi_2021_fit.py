@@ -26,8 +26,10 @@ def main(points: int = 100) -> None:
     result = map_rn_nsi(likelihood, rn, eps)
     elapsed = time.perf_counter() - start
     print(f"templates (nominal and +-1 sigma response, per nucleus): {build:.2f} s")
-    print(f"{points} x {points} profiled (R_n, eps_ee^dV) map: {elapsed:.2f} s (target <= 30 s); "
-          f"best R_n = {result.best[0]:.2f} fm, eps_ee^dV = {result.best[1]:.3f}")
+    print(
+        f"{points} x {points} profiled (R_n, eps_ee^dV) map: {elapsed:.2f} s (target <= 30 s); "
+        f"best R_n = {result.best[0]:.2f} fm, eps_ee^dV = {result.best[1]:.3f}"
+    )
 
 
 if __name__ == "__main__":

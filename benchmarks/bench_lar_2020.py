@@ -47,7 +47,9 @@ def main(calls: int = 2000, points: int = 100) -> None:
     argon.deviance(), csi.deviance()  # templates and morphs built
     grid = np.linspace(-1.0, 1.0, points)
     _, wall, cpu = _timed(lambda: lar_2020_fits.map_couplings(argon, ("ee_u", "ee_d"), grid, grid))
-    print(f"{points} x {points} profiled (eps_ee^uV, eps_ee^dV) map of the argon data: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    print(
+        f"{points} x {points} profiled (eps_ee^uV, eps_ee^dV) map of the argon data: {wall:.2f} s wall, {cpu:.2f} s CPU"
+    )
     _, wall, cpu = _timed(lambda: csi_2021_fits.map_couplings(csi, ("ee_u", "ee_d"), grid, grid))
     print(f"the same map of the CsI 2021 data: {wall:.2f} s wall, {cpu:.2f} s CPU")
     _, wall, cpu = _timed(lambda: lar_2020_fits.joint_map(("ee_u", "ee_d"), grid, grid))

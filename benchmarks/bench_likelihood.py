@@ -32,8 +32,10 @@ def pull_fit() -> None:
     theirs = [ref._scipy_pull_fit(o, *ref._csi_like_fit(o)[1:]) for o in toys]
     t_scipy = time.perf_counter() - start
     diff = np.abs(np.array(ours) - np.array(theirs))
-    print(f"Gaussian-pull Poisson fit, {len(toys)} toys: max |delta(-2 ln L)| = {diff.max():.1e}; "
-          f"{t_ours / len(toys) * 1e3:.2f} ms per toy (library), {t_scipy / len(toys) * 1e3:.2f} ms (scipy)")
+    print(
+        f"Gaussian-pull Poisson fit, {len(toys)} toys: max |delta(-2 ln L)| = {diff.max():.1e}; "
+        f"{t_ours / len(toys) * 1e3:.2f} ms per toy (library), {t_scipy / len(toys) * 1e3:.2f} ms (scipy)"
+    )
 
 
 def energy_time(background: str, n_toys: int) -> None:
@@ -44,13 +46,19 @@ def energy_time(background: str, n_toys: int) -> None:
     t_ours = time.perf_counter() - start
     signal = lik.signal_cells(rn_fm=5.0)
     start = time.perf_counter()
-    theirs = np.array([ref._scipy_energy_time(lik, signal, toys.observed[i], toys.sideband[i],
-                                              toys.alpha_obs[i], toys.beta_obs[i]) for i in range(n_toys)])
+    theirs = np.array(
+        [
+            ref._scipy_energy_time(lik, signal, toys.observed[i], toys.sideband[i], toys.alpha_obs[i], toys.beta_obs[i])
+            for i in range(n_toys)
+        ]
+    )
     t_scipy = time.perf_counter() - start
     diff = np.abs(ours - theirs)
-    print(f"CsI 2017 energy x time ({background}), {n_toys} toys: max |delta(-2 ln L)| = {diff.max():.1e} "
-          f"(library lower by up to {max(0.0, (theirs - ours).max()):.1e}); {t_ours / n_toys * 1e3:.2f} ms per toy "
-          f"(library, vectorised), {t_scipy / n_toys * 1e3:.1f} ms (scipy L-BFGS-B over all nuisances)")
+    print(
+        f"CsI 2017 energy x time ({background}), {n_toys} toys: max |delta(-2 ln L)| = {diff.max():.1e} "
+        f"(library lower by up to {max(0.0, (theirs - ours).max()):.1e}); {t_ours / n_toys * 1e3:.2f} ms per toy "
+        f"(library, vectorised), {t_scipy / n_toys * 1e3:.1f} ms (scipy L-BFGS-B over all nuisances)"
+    )
 
 
 if __name__ == "__main__":

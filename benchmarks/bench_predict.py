@@ -44,8 +44,10 @@ def bench(name: str) -> None:
     eps_np, radii_np = np.asarray(eps), np.asarray(radii)  # numpy scalars, as from indexing an array
     median_np, _ = per_call_us(lambda i: exp.predict(NSI(ee_d=eps_np[i, 0], mm_d=eps_np[i, 1]), radii_np[i]))
     nsi_median, _ = per_call_us(lambda i: NSI(ee_d=eps[i][0], mm_d=eps[i][1]))
-    print(f"{name:18s} first call {first_ms:7.1f} ms | predict(NSI(...), rn_fm) median {median:6.1f} us, "
-          f"best {best:6.1f} us, with numpy scalars {median_np:6.1f} us | NSI(...) alone {nsi_median:5.2f} us")
+    print(
+        f"{name:18s} first call {first_ms:7.1f} ms | predict(NSI(...), rn_fm) median {median:6.1f} us, "
+        f"best {best:6.1f} us, with numpy scalars {median_np:6.1f} us | NSI(...) alone {nsi_median:5.2f} us"
+    )
 
 
 if __name__ == "__main__":

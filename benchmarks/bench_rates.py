@@ -41,16 +41,25 @@ def bench(name: str) -> None:
     radii = np.linspace(4.2, 5.8, 200)
     t_scan, scan = best_time(lambda: templates.counts(rn_fm=radii))
 
-    print(f"\n{name}: {exp.detector.n_bins} bin(s), {len(exp.target.nuclei)} nuclei, "
-          f"{len(RN_GRID_FM)}-point R_n template grid")
+    print(
+        f"\n{name}: {exp.detector.n_bins} bin(s), {len(exp.target.nuclei)} nuclei, "
+        f"{len(RN_GRID_FM)}-point R_n template grid"
+    )
     print(f"  one prediction, direct quad               {t_quad * 1e3:10.1f} ms")
     print(f"  template build (incl. R_n grid)           {t_build * 1e3:10.1f} ms")
     print(f"  one prediction, templates (after build)   {t_eval * 1e3:10.4f} ms   speed-up x{t_quad / t_eval:,.0f}")
-    print(f"  one prediction, templates (incl. build)   {t_one_incl * 1e3:10.1f} ms   speed-up x{t_quad / t_one_incl:,.1f}")
-    print(f"  500 x 500 (eps_u, eps_d) grid             {t_grid * 1e3:10.1f} ms   "
-          f"({grid.shape[0] * grid.shape[1]:,} predictions; x{t_quad * grid.shape[0] * grid.shape[1] / t_grid:,.0f} vs quad)")
-    print(f"  200-point R_n scan                        {t_scan * 1e3:10.2f} ms   "
-          f"({scan.shape[0]} predictions; x{t_quad * scan.shape[0] / t_scan:,.0f} vs quad)")
+    print(
+        f"  one prediction, templates (incl. build)   {t_one_incl * 1e3:10.1f} ms"
+        f"   speed-up x{t_quad / t_one_incl:,.1f}"
+    )
+    print(
+        f"  500 x 500 (eps_u, eps_d) grid             {t_grid * 1e3:10.1f} ms   "
+        f"({grid.size:,} predictions; x{t_quad * grid.size / t_grid:,.0f} vs quad)"
+    )
+    print(
+        f"  200-point R_n scan                        {t_scan * 1e3:10.2f} ms   "
+        f"({scan.shape[0]} predictions; x{t_quad * scan.shape[0] / t_scan:,.0f} vs quad)"
+    )
     print(f"  max |templates/quad - 1|                  {deviation:10.2e}")
 
 

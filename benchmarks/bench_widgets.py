@@ -30,13 +30,19 @@ def median_ms(func, repeats: int = 7) -> float:
 
 
 CASES = {
-    "spectrum, slider move (CsI, pion DAR)":
-        (lambda: widgets.spectrum_data("CsI", PION, NSI(ee_d=0.1, mm_d=0.1), rn_fm=5.0), widgets.draw_spectrum),
-    "spectrum, slider move (Ge, reactor)":
-        (lambda: widgets.spectrum_data("Ge", REACTOR, NSI(ee_u=0.1)), widgets.draw_spectrum),
+    "spectrum, slider move (CsI, pion DAR)": (
+        lambda: widgets.spectrum_data("CsI", PION, NSI(ee_d=0.1, mm_d=0.1), rn_fm=5.0),
+        widgets.draw_spectrum,
+    ),
+    "spectrum, slider move (Ge, reactor)": (
+        lambda: widgets.spectrum_data("Ge", REACTOR, NSI(ee_u=0.1)),
+        widgets.draw_spectrum,
+    ),
     "designer, reactor Ge": (lambda: widgets.designer_data("Ge"), widgets.draw_designer),
-    "designer, pion DAR CsI":
-        (lambda: widgets.designer_data("CsI", 14.6, 5.0, reactor=False, distance_m=19.3), widgets.draw_designer),
+    "designer, pion DAR CsI": (
+        lambda: widgets.designer_data("CsI", 14.6, 5.0, reactor=False, distance_m=19.3),
+        widgets.draw_designer,
+    ),
     "figure 2 plane, CONNIE +30%": (lambda: widgets.figure2_data(0.3), widgets.draw_figure2),
 }
 
@@ -45,6 +51,7 @@ def compute_and_draw(compute, draw):
     def run():
         draw(compute())
         plt.close("all")
+
     return run
 
 
@@ -57,5 +64,7 @@ if __name__ == "__main__":
     rates._folded_by_flavor.cache_clear()
     start = time.perf_counter()
     widgets.spectrum_data("Ge", REACTOR)
-    print(f"{'spectrum, new target or source (Ge, reactor)':42s} {1e3 * (time.perf_counter() - start):13.1f}"
-          "   (once per target/source pair, then cached)")
+    print(
+        f"{'spectrum, new target or source (Ge, reactor)':42s} {1e3 * (time.perf_counter() - start):13.1f}"
+        "   (once per target/source pair, then cached)"
+    )

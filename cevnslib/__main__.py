@@ -29,8 +29,12 @@ def _parameter(fit) -> dict:
     them to about 1e-6) of a CsI 2021 one-parameter fit."""
     from .notebook import book_precision
 
-    return {"best": book_precision(fit.best), "one_sigma": _pieces(fit.one_sigma), "ninety": _pieces(fit.ninety),
-            "pulls_sigma": {name: book_precision(value, 4) for name, value in fit.pulls.items()}}
+    return {
+        "best": book_precision(fit.best),
+        "one_sigma": _pieces(fit.one_sigma),
+        "ninety": _pieces(fit.ninety),
+        "pulls_sigma": {name: book_precision(value, 4) for name, value in fit.pulls.items()},
+    }
 
 
 def csi2021_summary() -> dict:
@@ -48,8 +52,8 @@ def csi2021_summary() -> dict:
         "rn_fm": _parameter(csi_2021_fits.fit_rn()),
         "neutron_skin_fm": _parameter(csi_2021_fits.fit_neutron_skin()),
         "note": "COHERENT CsI[Na] full data set (arXiv:2110.07730): Poisson likelihood in PE x arrival time, "
-                "nuisances profiled; sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond "
-                "the scanned grid); eps = 0, one R_n for Cs and I (the skin adds to each R_p)",
+        "nuisances profiled; sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond "
+        "the scanned grid); eps = 0, one R_n for Cs and I (the skin adds to each R_p)",
     }
 
 
@@ -67,8 +71,8 @@ def lar2020_summary() -> dict:
         "significance_sigma": book_precision(signal.significance),
         "rn_fm": _parameter(results.radius),
         "note": "COHERENT CENNS-10 argon, Analysis A (data release arXiv:2006.12659): Poisson likelihood in energy x "
-                "F90 x arrival time, nuisances profiled; the count has a free normalisation (COHERENT: 159 +- 43); "
-                "sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond the scanned grid); eps = 0",
+        "F90 x arrival time, nuisances profiled; the count has a free normalisation (COHERENT: 159 +- 43); "
+        "sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond the scanned grid); eps = 0",
     }
 
 
@@ -85,15 +89,22 @@ def combined_nsi_summary() -> dict:
         for coupling in joint.couplings:
             for other in ("profiled", "zero"):
                 for level in lar_2020_fits.LEVELS_1D:
-                    sets = {r.data: _pieces(r.interval) for r in rows
-                            if (r.coupling, r.other, r.level) == (coupling, other, level)}
+                    sets = {
+                        r.data: _pieces(r.interval)
+                        for r in rows
+                        if (r.coupling, r.other, r.level) == (coupling, other, level)
+                    }
                     cut = lar_2020_fits.shrink(rows, coupling, other, level)
                     out.setdefault(plane, {}).setdefault(coupling, {}).setdefault(other, {})[level] = {
-                        **sets, "shrink_vs_csi": None if cut != cut else book_precision(cut, 3)}
-    out["note"] = ("sets of one coupling (Delta(-2 ln L) <= 1 and <= 2.706) from each plane's maps, the other coupling "
-                   "profiled or held at zero, every other coupling zero, R_n = R_p; combined = argon + CsI 2021 "
-                   "deviances added (independent data sets); shrink_vs_csi = 1 - length(combined) / length(CsI), null "
-                   "where a set reaches the edge of the grid")
+                        **sets,
+                        "shrink_vs_csi": None if cut != cut else book_precision(cut, 3),
+                    }
+    out["note"] = (
+        "sets of one coupling (Delta(-2 ln L) <= 1 and <= 2.706) from each plane's maps, the other coupling "
+        "profiled or held at zero, every other coupling zero, R_n = R_p; combined = argon + CsI 2021 "
+        "deviances added (independent data sets); shrink_vs_csi = 1 - length(combined) / length(CsI), null "
+        "where a set reaches the edge of the grid"
+    )
     return out
 
 
@@ -105,12 +116,17 @@ def summary() -> dict:
     flips = {"Si": "CONNIE", "Ge": "CONUS", "CsI": "COHERENT-CsI-2017", "NaI": "COHERENT-NaI"}
     return {
         "expected_counts": {name: float(fits.templates_for(name).counts().sum()) for name in experiments.PAPER_SETUPS},
-        "csi2017_rn_fm": {"best": rn.best, "pieces": [list(piece) for piece in rn.pieces], "hull": list(rn.hull),
-                          "note": "12-bin chi^2, eps = 0, Delta chi^2 = 1 (one parameter, 1 sigma); the set is the "
-                                  "union of its pieces"},
+        "csi2017_rn_fm": {
+            "best": rn.best,
+            "pieces": [list(piece) for piece in rn.pieces],
+            "hull": list(rn.hull),
+            "note": "12-bin chi^2, eps = 0, Delta chi^2 = 1 (one parameter, 1 sigma); the set is the "
+            "union of its pieces",
+        },
         "flip_eps_dV": {target: fits.setup_flipped_eps_ee_d(setup) for target, setup in flips.items()},
-        "connie_deviation_rn_fm": {label: fits.nai_connie_best_rn(scale)
-                                   for label, scale in (("-30%", 0.7), ("0%", 1.0), ("+30%", 1.3))},
+        "connie_deviation_rn_fm": {
+            label: fits.nai_connie_best_rn(scale) for label, scale in (("-30%", 0.7), ("0%", 1.0), ("+30%", 1.3))
+        },
         "csi2021": csi2021_summary(),
         "lar2020": lar2020_summary(),
         "combined_nsi": combined_nsi_summary(),
@@ -135,21 +151,29 @@ def _print_summary(values: dict) -> None:
     def sets(fit, digits):
         def end(x, beyond):
             return beyond if x is None else f"{x:.{digits}f}"
+
         return " U ".join(f"[{end(lo, '-inf')}, {end(hi, 'inf')}]" for lo, hi in fit["one_sigma"])
 
     print("COHERENT CsI 2021 (Poisson likelihood in PE x time, nuisances profiled, 1 sigma):")
-    print(f"  signal strength {csi['signal_strength']['best']:.3f}, {sets(csi['signal_strength'], 3)}; "
-          f"significance {csi['significance_sigma']:.1f} sigma")
-    print(f"  CEvNS count     {csi['cevns_count']['best']:.0f}, {sets(csi['cevns_count'], 0)} "
-          f"(SM {csi['sm_count']:.0f})")
+    print(
+        f"  signal strength {csi['signal_strength']['best']:.3f}, {sets(csi['signal_strength'], 3)}; "
+        f"significance {csi['significance_sigma']:.1f} sigma"
+    )
+    print(
+        f"  CEvNS count     {csi['cevns_count']['best']:.0f}, {sets(csi['cevns_count'], 0)} (SM {csi['sm_count']:.0f})"
+    )
     print(f"  R_n             {csi['rn_fm']['best']:.2f}, {sets(csi['rn_fm'], 2)} fm")
     print(f"  Delta R_np      {csi['neutron_skin_fm']['best']:.2f}, {sets(csi['neutron_skin_fm'], 2)} fm")
     lar = values["lar2020"]
     print("COHERENT CENNS-10 argon (Poisson likelihood in energy x F90 x time, nuisances profiled, 1 sigma):")
-    print(f"  signal strength {lar['signal_strength']['best']:.3f}, {sets(lar['signal_strength'], 3)}; "
-          f"significance {lar['significance_sigma']:.1f} sigma")
-    print(f"  CEvNS count     {lar['cevns_count']['best']:.0f}, {sets(lar['cevns_count'], 0)} "
-          f"(SM {lar['sm_count']:.0f}; COHERENT 159 +- 43)")
+    print(
+        f"  signal strength {lar['signal_strength']['best']:.3f}, {sets(lar['signal_strength'], 3)}; "
+        f"significance {lar['significance_sigma']:.1f} sigma"
+    )
+    print(
+        f"  CEvNS count     {lar['cevns_count']['best']:.0f}, {sets(lar['cevns_count'], 0)} "
+        f"(SM {lar['sm_count']:.0f}; COHERENT 159 +- 43)"
+    )
     print(f"  R_n             {lar['rn_fm']['best']:.2f}, {sets(lar['rn_fm'], 2)} fm")
     print("NSI sets at 90% (one coupling, the other held at zero): argon | CsI 2021 | combined, shrink against CsI")
     for plane, couplings in values["combined_nsi"].items():
@@ -157,8 +181,13 @@ def _print_summary(values: dict) -> None:
             continue
         for coupling, by_other in couplings.items():
             row = by_other["zero"]["90%"]
-            text = " | ".join(" U ".join(f"[{'-inf' if lo is None else f'{lo:.2f}'}, {'inf' if hi is None else f'{hi:.2f}'}]"
-                                         for lo, hi in row[data]) for data in ("argon", "CsI", "combined"))
+            text = " | ".join(
+                " U ".join(
+                    f"[{'-inf' if lo is None else f'{lo:.2f}'}, {'inf' if hi is None else f'{hi:.2f}'}]"
+                    for lo, hi in row[data]
+                )
+                for data in ("argon", "CsI", "combined")
+            )
             cut = "n/a" if row["shrink_vs_csi"] is None else f"{100 * row['shrink_vs_csi']:.0f}%"
             print(f"  {plane} {coupling}: {text}; {cut}")
 
@@ -262,18 +291,23 @@ def main(argv: list[str] | None = None) -> int:
         "PRD 101 (2020) 035012, and print the headline numbers.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    fig = commands.add_parser("figures", help="write Figure 1, both panels of Figure 2 and Figure 1 with real data, "
-                              "with their scan data",
-                              description="Write figure1, figure2_left, figure2_right and figure1_data (Fig. 1 with the "
-                              "COHERENT CsI 2021 and argon data beside the reactor forecasts) as images, their "
-                              "Delta chi^2 grids as .npz (arrays named after the regions) and captions as .txt.")
+    fig = commands.add_parser(
+        "figures",
+        help="write Figure 1, both panels of Figure 2 and Figure 1 with real data, with their scan data",
+        description="Write figure1, figure2_left, figure2_right and figure1_data (Fig. 1 with the "
+        "COHERENT CsI 2021 and argon data beside the reactor forecasts) as images, their "
+        "Delta chi^2 grids as .npz (arrays named after the regions) and captions as .txt.",
+    )
     fig.add_argument("--outdir", required=True, help="folder to write into (created if missing)")
     fig.add_argument("--format", choices=FORMATS, default="pdf", help="image format (default pdf)")
-    summ = commands.add_parser("summary", help="print the headline numbers",
-                               description="Expected SM counts per setup, the CsI 2017 neutron radius, the "
-                               "flipped eps_ee^dV per target, the NaI + CONNIE R_n for CONNIE at -30%, SM, +30%, and the "
-                               "CsI 2021 signal strength, CEvNS count, significance, R_n and neutron skin, the same "
-                               "for argon, and each NSI coupling's sets from argon, CsI 2021 and their combination.")
+    summ = commands.add_parser(
+        "summary",
+        help="print the headline numbers",
+        description="Expected SM counts per setup, the CsI 2017 neutron radius, the "
+        "flipped eps_ee^dV per target, the NaI + CONNIE R_n for CONNIE at -30%, SM, +30%, and the "
+        "CsI 2021 signal strength, CEvNS count, significance, R_n and neutron skin, the same "
+        "for argon, and each NSI coupling's sets from argon, CsI 2021 and their combination.",
+    )
     summ.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args(argv)
 

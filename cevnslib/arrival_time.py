@@ -79,13 +79,16 @@ class ProtonPulse:
         for name in ("sigma_us", "pion_lifetime_us", "muon_lifetime_us"):
             object.__setattr__(self, name, validation.positive(name, getattr(self, name)))
         if self.pion_lifetime_us == self.muon_lifetime_us:
-            raise ValueError("pion_lifetime_us and muon_lifetime_us must differ (the delayed shape divides by "
-                             "their difference)")
+            raise ValueError(
+                "pion_lifetime_us and muon_lifetime_us must differ (the delayed shape divides by their difference)"
+            )
 
     def _delayed(self, function, time_us) -> np.ndarray:
         tau_pi, tau_mu = self.pion_lifetime_us, self.muon_lifetime_us
-        return (tau_mu * function(time_us, self.mean_us, self.sigma_us, tau_mu)
-                - tau_pi * function(time_us, self.mean_us, self.sigma_us, tau_pi)) / (tau_mu - tau_pi)
+        return (
+            tau_mu * function(time_us, self.mean_us, self.sigma_us, tau_mu)
+            - tau_pi * function(time_us, self.mean_us, self.sigma_us, tau_pi)
+        ) / (tau_mu - tau_pi)
 
     def prompt_pdf(self, time_us) -> np.ndarray:
         """Density (1/us) of prompt (pi+ -> mu+ nu_mu) arrival times at ``time_us`` (us, any shape).
@@ -108,8 +111,9 @@ class ProtonPulse:
 
         Raises ValueError for times that are not numbers (+-inf are allowed).
         """
-        return _emg_cdf(validation.real_array("time_us", time_us, finite=False), self.mean_us, self.sigma_us,
-                        self.pion_lifetime_us)
+        return _emg_cdf(
+            validation.real_array("time_us", time_us, finite=False), self.mean_us, self.sigma_us, self.pion_lifetime_us
+        )
 
     def delayed_cdf(self, time_us) -> np.ndarray:
         """Share of delayed neutrinos arriving before ``time_us`` (us, any shape).
@@ -126,8 +130,9 @@ def csi_2021_timing_efficiency(time_us) -> np.ndarray:
     Raises ValueError for times that are not finite numbers.
     """
     t = validation.real_array("time_us", time_us)
-    return np.where(t < CSI_2021_TIMING_ONSET_US, 1.0,
-                    np.exp(-CSI_2021_TIMING_DECAY_PER_US * (t - CSI_2021_TIMING_ONSET_US)))
+    return np.where(
+        t < CSI_2021_TIMING_ONSET_US, 1.0, np.exp(-CSI_2021_TIMING_DECAY_PER_US * (t - CSI_2021_TIMING_ONSET_US))
+    )
 
 
 def csi_2021_timing_efficiency_mean(time_edges_us) -> np.ndarray:

@@ -89,8 +89,9 @@ class CsI2021Data:
         finite numbers.
         """
         nominal = np.array(self._set(self.scintillation_sets, "nominal"))
-        shifts = tuple(tuple(np.array(self._set(self.scintillation_sets, f"pc{i}_plus_1sigma")) - nominal)
-                       for i in (0, 1))
+        shifts = tuple(
+            tuple(np.array(self._set(self.scintillation_sets, f"pc{i}_plus_1sigma")) - nominal) for i in (0, 1)
+        )
         return PolynomialQuenching(tuple(nominal), shifts, (theta0, theta1))
 
     def binned(self, window: str = "C", pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US) -> np.ndarray:
@@ -103,8 +104,9 @@ class CsI2021Data:
         counts, _, _ = np.histogram2d(events["pe"], events["time_us"], bins=(pe, t))
         return validation.read_only(counts)
 
-    def steady_state(self, pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US,
-                     expected: float | None = None) -> np.ndarray:
+    def steady_state(
+        self, pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US, expected: float | None = None
+    ) -> np.ndarray:
         """Expected steady-state background counts in PE x time bins, shape (n_pe, n_time).
 
         A smooth model measured by the anti-coincidence (AC) window (same exposure as C), not the AC
@@ -135,8 +137,9 @@ class CsI2021Data:
         counts = np.outer(pe_shape, steady_time_shape(t))
         return validation.read_only(_normalised(counts, expected))
 
-    def neutron_background(self, kind: str, pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US,
-                           expected: float | None = None) -> np.ndarray:
+    def neutron_background(
+        self, kind: str, pe_edges=DEFAULT_PE_EDGES, time_edges_us=DEFAULT_TIME_EDGES_US, expected: float | None = None
+    ) -> np.ndarray:
         """Expected BRN (``kind="brn"``) or NIN (``"nin"``) counts in PE x time bins, shape (n_pe, n_time).
 
         Assumption: PE and arrival time factorise, counts(pe, t) = P(pe) x N(t), as the release gives

@@ -20,11 +20,11 @@ into the window). The observed counts sum to 3,752 events.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -41,15 +41,24 @@ TIME_WIDTH_US = 0.5
 #: is in that file's header): the CEvNS PDF and its shape variants, the prompt BRN PDF and its variants,
 #: the delayed BRN PDF and the steady-state PDF.
 PDF_NAMES = (
-    "cevns", "cevns_f90_plus_1sigma", "cevns_f90_minus_1sigma", "cevns_timing_mean",
-    "brn_prompt", "brn_prompt_energy_plus_1sigma", "brn_prompt_energy_minus_1sigma",
-    "brn_prompt_timing_mean_plus_1sigma", "brn_prompt_timing_mean_minus_1sigma", "brn_prompt_timing_width",
-    "brn_delayed", "steady_state",
+    "cevns",
+    "cevns_f90_plus_1sigma",
+    "cevns_f90_minus_1sigma",
+    "cevns_timing_mean",
+    "brn_prompt",
+    "brn_prompt_energy_plus_1sigma",
+    "brn_prompt_energy_minus_1sigma",
+    "brn_prompt_timing_mean_plus_1sigma",
+    "brn_prompt_timing_mean_minus_1sigma",
+    "brn_prompt_timing_width",
+    "brn_delayed",
+    "steady_state",
 )
 
 #: The variants of the CEvNS F90 distribution: the nominal PDF and its +-1 sigma F90 systematic.
-F90_VARIANTS = MappingProxyType({"nominal": "cevns", "plus_1sigma": "cevns_f90_plus_1sigma",
-                                 "minus_1sigma": "cevns_f90_minus_1sigma"})
+F90_VARIANTS = MappingProxyType(
+    {"nominal": "cevns", "plus_1sigma": "cevns_f90_plus_1sigma", "minus_1sigma": "cevns_f90_minus_1sigma"}
+)
 
 
 def _read_csv(name: str) -> np.ndarray:
@@ -159,7 +168,9 @@ def lar_2020_data() -> LAr2020Data:
     if not np.array_equal(order, np.arange(order.size)) or order.size != np.prod(shape):
         raise ValueError("coherent_lar_2020_bins.csv must list every (energy, F90, time) bin once, energy outermost")
     return LAr2020Data(
-        energy_centres_kevee=energy, f90_centres=f90, time_centres_us=time,
+        energy_centres_kevee=energy,
+        f90_centres=f90,
+        time_centres_us=time,
         observed=table["observed"].reshape(shape).astype(float),
         pdfs={name: table[name].reshape(shape).astype(float) for name in PDF_NAMES},
         efficiency=_read_csv("coherent_lar_2020_efficiency.csv"),

@@ -13,7 +13,6 @@ couplings only (:func:`nucleon_charge_factors`), the basis of the event template
 from __future__ import annotations
 
 import cmath
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +89,8 @@ class NSI:
     Hermitian). Fields may be numpy arrays of a common broadcastable shape, for scans.
 
     Raises ValueError for a coupling that is not a finite number (NaN, inf, a string), lies beyond
-    :data:`MAX_COUPLING` in magnitude, or is a complex flavour-diagonal coupling. Constructing a scalar point costs a few microseconds.
+    :data:`MAX_COUPLING` in magnitude, or is a complex flavour-diagonal coupling. Constructing a scalar point costs
+    a few microseconds.
 
     >>> import numpy as np
     >>> NSI(ee_d=0.3).epsilon("e", "e", "d"), NSI(em_u=0.1j).epsilon("mu", "e", "u")
@@ -124,8 +124,10 @@ class NSI:
                 kind = float
             if kind is float or kind is int:
                 if not -MAX_COUPLING <= value <= MAX_COUPLING:
-                    raise ValueError(f"NSI coupling {name} = {value!r} must be a finite number in "
-                                     f"[-{MAX_COUPLING:g}, {MAX_COUPLING:g}]")
+                    raise ValueError(
+                        f"NSI coupling {name} = {value!r} must be a finite number in "
+                        f"[-{MAX_COUPLING:g}, {MAX_COUPLING:g}]"
+                    )
             elif kind is complex and name not in _DIAGONAL:
                 if not (cmath.isfinite(value) and abs(value) <= MAX_COUPLING):
                     raise ValueError(f"NSI coupling {name} = {value!r} must be finite with |value| <= {MAX_COUPLING:g}")

@@ -149,8 +149,9 @@ def _connected(client):
     try:
         from distributed import Client
     except ImportError as err:
-        raise ImportError("running toys on a Dask cluster needs dask.distributed, which is not installed: "
-                          "pip install cevnslib[dask]") from err
+        raise ImportError(
+            "running toys on a Dask cluster needs dask.distributed, which is not installed: pip install cevnslib[dask]"
+        ) from err
     with Client(client) as connected:
         yield connected
 
@@ -260,8 +261,10 @@ def _pieces(grid: np.ndarray, observed: np.ndarray, excess: np.ndarray, inside: 
         return float(x0 + (x1 - x0) * y0 / (y0 - y1)) if y0 != y1 else float(x1)
 
     pieces = tuple(
-        (float(grid[0]) if first == 0 else between(first - 1, first),
-         float(grid[-1]) if last == grid.size - 1 else between(last + 1, last))
+        (
+            float(grid[0]) if first == 0 else between(first - 1, first),
+            float(grid[-1]) if last == grid.size - 1 else between(last + 1, last),
+        )
         for first, last in found
     )
     return Interval(float(grid[int(np.argmin(observed))]), pieces)
@@ -319,8 +322,11 @@ def feldman_cousins_interval(
     else:
         chunk = validation.integer("chunk_size", chunk_size, 1)
         sizes = [min(chunk, n_toys - start) for start in range(0, n_toys, chunk)]
-        tasks = [(value, chunk_stream, size) for value, stream in zip(grid, streams)
-                 for chunk_stream, size in zip(stream.spawn(len(sizes)), sizes)]
+        tasks = [
+            (value, chunk_stream, size)
+            for value, stream in zip(grid, streams)
+            for chunk_stream, size in zip(stream.spawn(len(sizes)), sizes)
+        ]
     toys = np.concatenate(run_tasks(client, _feldman_cousins_chunk, (generate, statistic), tasks))
     toys = toys.reshape(grid.size, n_toys)
     critical = np.quantile(toys, confidence, axis=1, method="inverted_cdf")

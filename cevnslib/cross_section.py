@@ -16,7 +16,8 @@ import numpy as np
 from . import form_factors, validation
 from .constants import G_F_GEV2, HBARC_GEV_CM
 from .couplings import NSI, nucleon_couplings, weak_charge_squared
-from .nuclei import PROTON_RADIUS_CONVENTIONS, Nucleus, nucleus as nucleus_by_name
+from .nuclei import PROTON_RADIUS_CONVENTIONS, Nucleus
+from .nuclei import nucleus as nucleus_by_name
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,7 @@ class CrossSectionOptions:
         validation.flag("relativistic_q", self.relativistic_q)
         form_factors.get(self.form_factor)
         if self.proton_radius not in PROTON_RADIUS_CONVENTIONS:
-            raise ValueError(
-                f"proton_radius {self.proton_radius!r} is unknown; allowed: {PROTON_RADIUS_CONVENTIONS}"
-            )
+            raise ValueError(f"proton_radius {self.proton_radius!r} is unknown; allowed: {PROTON_RADIUS_CONVENTIONS}")
         nucleon_couplings(self.couplings, self.sin2_theta_w)
 
     @property

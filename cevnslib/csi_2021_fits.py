@@ -19,10 +19,10 @@ point and quotes Delta(-2 ln L) = -2 ln L - its minimum. One-parameter sets are 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -55,8 +55,16 @@ RN_MAP_GRID_FM = tuple(np.round(np.linspace(3.0, 10.0, 141), 12))
 EPS_MAP_GRID = tuple(np.round(np.linspace(-0.4, 0.8, 121), 12))
 #: The flavour-diagonal NSI couplings a map can scan (fields of :class:`~cevnslib.couplings.NSI`), and
 #: their names in a map's labels.
-COUPLING_NAMES = MappingProxyType({"ee_u": "eps_ee^uV", "ee_d": "eps_ee^dV", "mm_u": "eps_mumu^uV",
-                                   "mm_d": "eps_mumu^dV", "tt_u": "eps_tautau^uV", "tt_d": "eps_tautau^dV"})
+COUPLING_NAMES = MappingProxyType(
+    {
+        "ee_u": "eps_ee^uV",
+        "ee_d": "eps_ee^dV",
+        "mm_u": "eps_mumu^uV",
+        "mm_d": "eps_mumu^dV",
+        "tt_u": "eps_tautau^uV",
+        "tt_d": "eps_tautau^dV",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -200,8 +208,9 @@ def _parameter_fit(lik, name: str, unit: str, deviance, profile_at, grid) -> Par
     return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), _pulls(lik, best))
 
 
-def fit_signal_strength(likelihood: CsI2021Likelihood | None = None, grid=STRENGTH_GRID,
-                        data: CsI2021Counts | None = None) -> SignalStrengthFit:
+def fit_signal_strength(
+    likelihood: CsI2021Likelihood | None = None, grid=STRENGTH_GRID, data: CsI2021Counts | None = None
+) -> SignalStrengthFit:
     """Fit the CEvNS signal strength mu (SM couplings, R_n = R_p), the fitted count and the significance.
 
     ``grid``: signal strengths (>= 0, increasing) that locate the minimum and bracket the sets;
@@ -211,13 +220,23 @@ def fit_signal_strength(likelihood: CsI2021Likelihood | None = None, grid=STRENG
     grid = _grid("grid", grid)
     if grid[0] < 0:
         raise ValueError(f"grid must hold signal strengths >= 0, got {grid[0]}")
-    strength = _parameter_fit(lik, "signal strength", "1",
-                              lambda mu: lik.deviance(signal_strength=mu, data=data),
-                              lambda mu: lik.profile(signal_strength=mu, data=data), grid)
+    strength = _parameter_fit(
+        lik,
+        "signal strength",
+        "1",
+        lambda mu: lik.deviance(signal_strength=mu, data=data),
+        lambda mu: lik.profile(signal_strength=mu, data=data),
+        grid,
+    )
     held = ("flux",)
-    count_mu = _parameter_fit(lik, "CEvNS count", "events",
-                              lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
-                              lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held), grid)
+    count_mu = _parameter_fit(
+        lik,
+        "CEvNS count",
+        "events",
+        lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
+        lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held),
+        grid,
+    )
     # Events per unit signal strength at the count fit's response nuisances: S + theta . D, summed.
     theta = lik.profile(signal_strength=count_mu.best, data=data, fixed=held).nuisances[1:4]
     cells = lik.signal_cells().sum(axis=(-2, -1))
@@ -227,16 +246,27 @@ def fit_signal_strength(likelihood: CsI2021Likelihood | None = None, grid=STRENG
     def scaled(interval: Interval) -> Interval:
         return Interval(count, tuple((lo * per_strength, hi * per_strength) for lo, hi in interval.pieces))
 
-    count_fit = ParameterFit("CEvNS count", "events", count, scaled(count_mu.one_sigma), scaled(count_mu.ninety),
-                             count_mu.deviance_min, count_mu.pulls)
+    count_fit = ParameterFit(
+        "CEvNS count",
+        "events",
+        count,
+        scaled(count_mu.one_sigma),
+        scaled(count_mu.ninety),
+        count_mu.deviance_min,
+        count_mu.pulls,
+    )
     no_signal = float(lik.deviance(signal_strength=0.0, data=data))
     significance = float(np.sqrt(max(no_signal - strength.deviance_min, 0.0)))
     sm_count = float(cells[0])
     return SignalStrengthFit(strength, count_fit, sm_count, significance)
 
 
-def fit_rn(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None, grid=RN_GRID_FM,
-           data: CsI2021Counts | None = None) -> ParameterFit:
+def fit_rn(
+    likelihood: CsI2021Likelihood | None = None,
+    nsi: NSI | None = None,
+    grid=RN_GRID_FM,
+    data: CsI2021Counts | None = None,
+) -> ParameterFit:
     """Fit one neutron rms radius R_n (fm) for Cs and I at fixed NSI couplings ``nsi`` (default none).
 
     ``grid`` (fm, increasing, inside the templates' range) locates the minimum and brackets the sets;
@@ -244,8 +274,9 @@ def fit_rn(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None, 
     """
     lik = _likelihood(likelihood)
     grid = _grid("grid", grid)
-    return _parameter_fit(lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data),
-                          lambda rn: lik.profile(nsi, rn, data=data), grid)
+    return _parameter_fit(
+        lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data), lambda rn: lik.profile(nsi, rn, data=data), grid
+    )
 
 
 def proton_radii_fm(likelihood: CsI2021Likelihood | None = None) -> tuple[float, ...]:
@@ -257,8 +288,12 @@ def proton_radii_fm(likelihood: CsI2021Likelihood | None = None) -> tuple[float,
     return tuple(nuc.proton_radius_fm(exp.options.proton_radius) for nuc in exp.target.nuclei)
 
 
-def fit_neutron_skin(likelihood: CsI2021Likelihood | None = None, nsi: NSI | None = None,
-                     grid=SKIN_GRID_FM, data: CsI2021Counts | None = None) -> ParameterFit:
+def fit_neutron_skin(
+    likelihood: CsI2021Likelihood | None = None,
+    nsi: NSI | None = None,
+    grid=SKIN_GRID_FM,
+    data: CsI2021Counts | None = None,
+) -> ParameterFit:
     """Fit one neutron skin Delta R_np = R_n - R_p (fm), the same for Cs and I, at fixed ``nsi``.
 
     Each isotope's R_n is its own R_p (:func:`proton_radii_fm`) plus the skin; ``data``: counts to
@@ -271,8 +306,14 @@ def fit_neutron_skin(likelihood: CsI2021Likelihood | None = None, nsi: NSI | Non
     def radii(skin):
         return tuple(r + np.asarray(skin, dtype=float) for r in rp)
 
-    return _parameter_fit(lik, "Delta R_np", "fm", lambda s: lik.deviance(nsi, nucleus_rn_fm=radii(s), data=data),
-                          lambda s: lik.profile(nsi, nucleus_rn_fm=radii(s), data=data), grid)
+    return _parameter_fit(
+        lik,
+        "Delta R_np",
+        "fm",
+        lambda s: lik.deviance(nsi, nucleus_rn_fm=radii(s), data=data),
+        lambda s: lik.profile(nsi, nucleus_rn_fm=radii(s), data=data),
+        grid,
+    )
 
 
 def _map(lik, x_name, y_name, x, y, profile) -> ProfileMap:
@@ -280,13 +321,25 @@ def _map(lik, x_name, y_name, x, y, profile) -> ProfileMap:
     values = profile(x[:, None], y[None, :]).deviance
     i, j = np.unravel_index(np.argmin(values), values.shape)
     best = profile(x[i], y[j])
-    return ProfileMap(x_name, y_name, read_only(x), read_only(y), read_only(values - values[i, j]),
-                      (float(x[i]), float(y[j])), float(values[i, j]), _pulls(lik, best))
+    return ProfileMap(
+        x_name,
+        y_name,
+        read_only(x),
+        read_only(y),
+        read_only(values - values[i, j]),
+        (float(x[i]), float(y[j])),
+        float(values[i, j]),
+        _pulls(lik, best),
+    )
 
 
-def map_isotope_radii(likelihood: CsI2021Likelihood | None = None, cs_grid_fm=ISOTOPE_GRID_FM,
-                      i_grid_fm=ISOTOPE_GRID_FM, nsi: NSI | None = None,
-                      data: CsI2021Counts | None = None) -> ProfileMap:
+def map_isotope_radii(
+    likelihood: CsI2021Likelihood | None = None,
+    cs_grid_fm=ISOTOPE_GRID_FM,
+    i_grid_fm=ISOTOPE_GRID_FM,
+    nsi: NSI | None = None,
+    data: CsI2021Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) over (R_n^Cs, R_n^I) in fm at fixed ``nsi``, nuisances profiled at every point.
 
     ``data``: counts to fit (default the observed data), as in every map.
@@ -298,8 +351,13 @@ def map_isotope_radii(likelihood: CsI2021Likelihood | None = None, cs_grid_fm=IS
     return _map(lik, "R_n^Cs (fm)", "R_n^I (fm)", x, y, lambda a, b: lik.profile(nsi, nucleus_rn_fm=(a, b), data=data))
 
 
-def map_nsi(likelihood: CsI2021Likelihood | None = None, ee_grid=EPS_GRID, mm_grid=EPS_GRID,
-            rn_fm=None, data: CsI2021Counts | None = None) -> ProfileMap:
+def map_nsi(
+    likelihood: CsI2021Likelihood | None = None,
+    ee_grid=EPS_GRID,
+    mm_grid=EPS_GRID,
+    rn_fm=None,
+    data: CsI2021Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) over (eps_ee^dV, eps_mumu^dV) at one R_n ``rn_fm`` (default: each nucleus' R_p).
 
     :func:`map_couplings` with ``couplings=("ee_d", "mm_d")``. Raises ValueError for bad grids, a
@@ -308,8 +366,14 @@ def map_nsi(likelihood: CsI2021Likelihood | None = None, ee_grid=EPS_GRID, mm_gr
     return map_couplings(likelihood, ("ee_d", "mm_d"), ee_grid, mm_grid, rn_fm, data)
 
 
-def map_couplings(likelihood: CsI2021Likelihood | None = None, couplings: tuple[str, str] = ("ee_d", "mm_d"),
-                  x_grid=EPS_GRID, y_grid=EPS_GRID, rn_fm=None, data: CsI2021Counts | None = None) -> ProfileMap:
+def map_couplings(
+    likelihood: CsI2021Likelihood | None = None,
+    couplings: tuple[str, str] = ("ee_d", "mm_d"),
+    x_grid=EPS_GRID,
+    y_grid=EPS_GRID,
+    rn_fm=None,
+    data: CsI2021Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) over two NSI couplings ``couplings`` (fields of :class:`~cevnslib.couplings.NSI`, keys
     of :data:`COUPLING_NAMES`) on ``x_grid`` x ``y_grid``, every other coupling zero, at one R_n ``rn_fm``
     (default: each nucleus' R_p), nuisances profiled at every point.
@@ -320,8 +384,14 @@ def map_couplings(likelihood: CsI2021Likelihood | None = None, couplings: tuple[
     lik = _likelihood(likelihood)
     first, second = _couplings(couplings)
     x, y = _grid("x_grid", x_grid), _grid("y_grid", y_grid)
-    return _map(lik, COUPLING_NAMES[first], COUPLING_NAMES[second], x, y,
-                lambda a, b: lik.profile(NSI(**{first: a, second: b}), rn_fm, data=data))
+    return _map(
+        lik,
+        COUPLING_NAMES[first],
+        COUPLING_NAMES[second],
+        x,
+        y,
+        lambda a, b: lik.profile(NSI(**{first: a, second: b}), rn_fm, data=data),
+    )
 
 
 def _couplings(couplings) -> tuple[str, str]:
@@ -334,8 +404,12 @@ def _couplings(couplings) -> tuple[str, str]:
     return first, second
 
 
-def map_rn_nsi(likelihood: CsI2021Likelihood | None = None, rn_grid_fm=RN_MAP_GRID_FM, ee_grid=EPS_MAP_GRID,
-               data: CsI2021Counts | None = None) -> ProfileMap:
+def map_rn_nsi(
+    likelihood: CsI2021Likelihood | None = None,
+    rn_grid_fm=RN_MAP_GRID_FM,
+    ee_grid=EPS_MAP_GRID,
+    data: CsI2021Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) over (R_n in fm, eps_ee^dV), one R_n for Cs and I, nuisances profiled at every point.
 
     Raises ValueError for bad grids, radii out of range or a bad likelihood.
@@ -350,6 +424,7 @@ def _from_map(name: str, unit: str, grid: np.ndarray, delta: np.ndarray, profile
 
     The best fit is the map's grid minimum, whose deviance and pulls it takes.
     """
+
     def func(v):
         return np.interp(v, grid, delta)
 

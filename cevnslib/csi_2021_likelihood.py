@@ -52,10 +52,10 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -122,8 +122,12 @@ def csi_2021_priors() -> tuple[Prior, ...]:
         Prior("quenching_pc0", 1.0, release),
         Prior("quenching_pc1", 1.0, release),
         Prior("steady_state", steady.value, f"steady_state_prior_fraction: {steady.source}"),
-        Prior("brn", relative("brn_expected_events"), f"brn_expected_events: {published['brn_expected_events'].source}"),
-        Prior("nin", relative("nin_expected_events"), f"nin_expected_events: {published['nin_expected_events'].source}"),
+        Prior(
+            "brn", relative("brn_expected_events"), f"brn_expected_events: {published['brn_expected_events'].source}"
+        ),
+        Prior(
+            "nin", relative("nin_expected_events"), f"nin_expected_events: {published['nin_expected_events'].source}"
+        ),
     )
 
 
@@ -147,12 +151,19 @@ class CsI2021Counts:
     def __post_init__(self):
         counts = validation.real_array("observed", self.observed)
         if counts.ndim < 2 or np.any(counts < 0):
-            raise ValueError(f"observed must hold counts >= 0 with shape (..., PE bins, time bins), got shape {counts.shape}")
-        centres = np.zeros(len(NUISANCES)) if self.pull_centres is None else validation.real_array(
-            "pull_centres", self.pull_centres)
+            raise ValueError(
+                f"observed must hold counts >= 0 with shape (..., PE bins, time bins), got shape {counts.shape}"
+            )
+        centres = (
+            np.zeros(len(NUISANCES))
+            if self.pull_centres is None
+            else validation.real_array("pull_centres", self.pull_centres)
+        )
         if centres.ndim < 1 or centres.shape[-1] != len(NUISANCES):
-            raise ValueError(f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
-                             f"got {centres.shape}")
+            raise ValueError(
+                f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
+                f"got {centres.shape}"
+            )
         object.__setattr__(self, "observed", read_only(counts))
         object.__setattr__(self, "pull_centres", read_only(centres))
 
@@ -201,17 +212,36 @@ def _stacked(parts: list[EventTemplates]) -> EventTemplates:
     def cat(name):
         return np.concatenate([getattr(p, name) for p in parts], axis=-1)
 
-    return EventTemplates(first.nuclei, first.flavors, first.couplings, cat("i_zz"), cat("i_zn_default"),
-                          cat("i_nn_default"), first.rn_grid_fm, cat("i_zn_grid"), cat("i_nn_grid"))
+    return EventTemplates(
+        first.nuclei,
+        first.flavors,
+        first.couplings,
+        cat("i_zz"),
+        cat("i_zn_default"),
+        cat("i_nn_default"),
+        first.rn_grid_fm,
+        cat("i_zn_grid"),
+        cat("i_nn_grid"),
+    )
 
 
 def _half_difference(plus: EventTemplates, minus: EventTemplates) -> EventTemplates:
     """Templates of (plus - minus) / 2: the symmetric finite difference of two response variants."""
+
     def diff(name):
         return (getattr(plus, name) - getattr(minus, name)) / 2.0
 
-    return EventTemplates(plus.nuclei, plus.flavors, plus.couplings, diff("i_zz"), diff("i_zn_default"),
-                          diff("i_nn_default"), plus.rn_grid_fm, diff("i_zn_grid"), diff("i_nn_grid"))
+    return EventTemplates(
+        plus.nuclei,
+        plus.flavors,
+        plus.couplings,
+        diff("i_zz"),
+        diff("i_zn_default"),
+        diff("i_nn_default"),
+        plus.rn_grid_fm,
+        diff("i_zn_grid"),
+        diff("i_nn_grid"),
+    )
 
 
 def _response_variants(experiment: Experiment) -> list[tuple[Experiment, Experiment]]:
@@ -221,13 +251,17 @@ def _response_variants(experiment: Experiment) -> list[tuple[Experiment, Experim
     t0, t1 = quench.thetas
     variants = []
     for sign in (1.0, -1.0):
-        variants.append((
-            dataclasses.replace(detector, efficiency=dataclasses.replace(eff, theta=eff.theta + sign)),
-            dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0 + sign, t1))),
-            dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0, t1 + sign))),
-        ))
-    return [(dataclasses.replace(experiment, detector=p), dataclasses.replace(experiment, detector=m))
-            for p, m in zip(*variants)]
+        variants.append(
+            (
+                dataclasses.replace(detector, efficiency=dataclasses.replace(eff, theta=eff.theta + sign)),
+                dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0 + sign, t1))),
+                dataclasses.replace(detector, quenching=dataclasses.replace(quench, thetas=(t0, t1 + sign))),
+            )
+        )
+    return [
+        (dataclasses.replace(experiment, detector=p), dataclasses.replace(experiment, detector=m))
+        for p, m in zip(*variants)
+    ]
 
 
 class CsI2021Likelihood:
@@ -263,18 +297,27 @@ class CsI2021Likelihood:
         pe, t = experiment.detector.pe_edges, experiment.arrival_time.time_edges_us
         region = tuple(published[k].value for k in ("roi_pe_min", "roi_pe_max", "roi_time_min_us", "roi_time_max_us"))
         if (pe[0], pe[-1], t[0], t[-1]) != region:
-            raise ValueError(f"pe_edges {pe[0]}-{pe[-1]} PE and time_edges_us {t[0]}-{t[-1]} us must span the analysis "
-                             f"region {region[0]}-{region[1]} PE x {region[2]}-{region[3]} us")
+            raise ValueError(
+                f"pe_edges {pe[0]}-{pe[-1]} PE and time_edges_us {t[0]}-{t[-1]} us must span the analysis "
+                f"region {region[0]}-{region[1]} PE x {region[2]}-{region[3]} us"
+            )
         self.experiment = experiment
         data = experiment.data
         self.priors = csi_2021_priors()
         self.sigmas = read_only([p.sigma for p in self.priors])
         self.observed = data.binned("C", pe, t)
-        self.backgrounds = read_only([data.steady_state(pe, t)] + [
-            data.neutron_background(kind, pe, t, expected=_through_timing_efficiency(
-                data, kind, pe, t, published[f"{kind}_expected_events"].value))
-            for kind in ("brn", "nin")
-        ])
+        self.backgrounds = read_only(
+            [data.steady_state(pe, t)]
+            + [
+                data.neutron_background(
+                    kind,
+                    pe,
+                    t,
+                    expected=_through_timing_efficiency(data, kind, pe, t, published[f"{kind}_expected_events"].value),
+                )
+                for kind in ("brn", "nin")
+            ]
+        )
         self.shape = self.observed.shape
         self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
 
@@ -286,14 +329,26 @@ class CsI2021Likelihood:
         variants = _response_variants(exp)
 
         def build(setup, part, k):
-            return build_templates(setup.target, setup.split_source(part), setup.detector, setup.mass_kg,
-                                   setup.live_time_s, setup.options, grid, None, setup.quadrature, nucleus=k)
+            return build_templates(
+                setup.target,
+                setup.split_source(part),
+                setup.detector,
+                setup.mass_kg,
+                setup.live_time_s,
+                setup.options,
+                grid,
+                None,
+                setup.quadrature,
+                nucleus=k,
+            )
 
         out = []
         for k in range(len(exp.target.nuclei)):
             per_part = []
             for part in ("prompt", "delayed"):
-                derivatives = [_half_difference(build(plus, part, k), build(minus, part, k)) for plus, minus in variants]
+                derivatives = [
+                    _half_difference(build(plus, part, k), build(minus, part, k)) for plus, minus in variants
+                ]
                 per_part.append(_stacked([build(exp, part, k), *derivatives]))
             out.append(tuple(per_part))
         return tuple(out)
@@ -326,8 +381,9 @@ class CsI2021Likelihood:
             total = total + p[..., None] * arrival.prompt + d[..., None] * arrival.delayed
         return np.asarray(total)
 
-    def expected_counts(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None,
-                        signal_strength=1.0) -> np.ndarray:
+    def expected_counts(
+        self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None, signal_strength=1.0
+    ) -> np.ndarray:
         """mu per cell at ``nuisances`` (shape (..., 7), default all 0), shape (..., n_pe, n_time).
 
         Raises ValueError like :meth:`signal_cells`, or for nuisances without 7 entries in their last axis.
@@ -338,11 +394,20 @@ class CsI2021Likelihood:
         cells = self.signal_cells(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm)
         strength = _strength(signal_strength)[..., None, None]
         shape = morphed(cells, x[..., 1:4])
-        return (strength * (1.0 + x[..., 0, None, None]) * shape
-                + np.einsum("...j,jbt->...bt", 1.0 + x[..., 4:], self.backgrounds))
+        return strength * (1.0 + x[..., 0, None, None]) * shape + np.einsum(
+            "...j,jbt->...bt", 1.0 + x[..., 4:], self.backgrounds
+        )
 
-    def profile(self, nsi: NSI | None = None, rn_fm=None, *, nucleus_rn_fm=None, signal_strength=1.0,
-                data: CsI2021Counts | None = None, fixed: tuple[str, ...] = ()) -> CsI2021Profile:
+    def profile(
+        self,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        *,
+        nucleus_rn_fm=None,
+        signal_strength=1.0,
+        data: CsI2021Counts | None = None,
+        fixed: tuple[str, ...] = (),
+    ) -> CsI2021Profile:
         """Minimise -2 ln L over the nuisances for every physics point of a broadcast grid.
 
         ``nsi`` (fields may be arrays), ``rn_fm`` or ``nucleus_rn_fm`` (one R_n per nucleus, Cs then I)
@@ -383,41 +448,76 @@ class CsI2021Likelihood:
         start = None
         for k in range(n_batches):
             part = np.arange(k, flat, n_batches)
-            minimum = _minimise(cells[part], strength[part], counts[part], centres[part], backgrounds,
-                                np.asarray(self.sigmas), free, None if start is None else start[:part.size])
+            minimum = _minimise(
+                cells[part],
+                strength[part],
+                counts[part],
+                centres[part],
+                backgrounds,
+                np.asarray(self.sigmas),
+                free,
+                None if start is None else start[: part.size],
+            )
             x[part], values[part], converged[part] = minimum
             start = x[part]
         if not np.all(converged):
-            warnings.warn(f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         nuisances = x.reshape(batch + (len(NUISANCES),))
         signal = strength[:, None] * (1.0 + x[:, :1]) * morphed(cells, x[:, 1:4])
         expected = signal + (1.0 + x[:, 4:]) @ backgrounds
-        return CsI2021Profile(values.reshape(batch), nuisances, signal.reshape(batch + self.shape),
-                              expected.reshape(batch + self.shape), converged.reshape(batch))
+        return CsI2021Profile(
+            values.reshape(batch),
+            nuisances,
+            signal.reshape(batch + self.shape),
+            expected.reshape(batch + self.shape),
+            converged.reshape(batch),
+        )
 
-    def deviance(self, nsi: NSI | None = None, rn_fm=None, *, nucleus_rn_fm=None, signal_strength=1.0,
-                 data: CsI2021Counts | None = None, fixed: tuple[str, ...] = ()) -> np.ndarray:
+    def deviance(
+        self,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        *,
+        nucleus_rn_fm=None,
+        signal_strength=1.0,
+        data: CsI2021Counts | None = None,
+        fixed: tuple[str, ...] = (),
+    ) -> np.ndarray:
         """-2 ln(L / L_saturated), profiled over the nuisances (see :meth:`profile`); arrays broadcast.
 
         Raises ValueError like :meth:`profile`.
         """
-        return self.profile(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength, data=data,
-                            fixed=fixed).deviance
+        return self.profile(
+            nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength, data=data, fixed=fixed
+        ).deviance
 
-    def asimov(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None,
-               signal_strength=1.0) -> CsI2021Counts:
+    def asimov(
+        self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None, signal_strength=1.0
+    ) -> CsI2021Counts:
         """Asimov data: every cell equal to its expectation at the given point, pull centres at ``nuisances``.
 
         Raises ValueError like :meth:`expected_counts`.
         """
-        expected = self.expected_counts(nsi, rn_fm, nuisances, nucleus_rn_fm=nucleus_rn_fm,
-                                        signal_strength=signal_strength)
+        expected = self.expected_counts(
+            nsi, rn_fm, nuisances, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength
+        )
         centres = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
         return CsI2021Counts(expected, centres)
 
-    def generate(self, rng: np.random.Generator, n_toys: int, nsi: NSI | None = None, rn_fm=None,
-                 nuisances=None, *, signal_strength=1.0) -> CsI2021Counts:
+    def generate(
+        self,
+        rng: np.random.Generator,
+        n_toys: int,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        nuisances=None,
+        *,
+        signal_strength=1.0,
+    ) -> CsI2021Counts:
         """``n_toys`` pseudo-experiments: counts ~ Poisson(mu), pull centres ~ N(nuisances, sigma).
 
         Raises ValueError for a number of toys below 1, or like :meth:`expected_counts`.
@@ -497,7 +597,10 @@ def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free, start
 
     bounds = np.array([name in NORMALISATIONS for name in NUISANCES])[index_free]
     rows = np.eye(index_free.size)[bounds]
-    x0 = np.zeros((counts.shape[0], index_free.size)) if start is None else np.where(
-        bounds, np.maximum(np.asarray(start)[:, index_free], -0.99), np.asarray(start)[:, index_free])
+    x0 = (
+        np.zeros((counts.shape[0], index_free.size))
+        if start is None
+        else np.where(bounds, np.maximum(np.asarray(start)[:, index_free], -0.99), np.asarray(start)[:, index_free])
+    )
     result = minimise_bounded(fgh, x0, (rows, -np.ones(rows.shape[0])), objective=objective)
     return full(result.x, np.arange(counts.shape[0])), result.value, result.converged

@@ -38,7 +38,7 @@ from functools import cache
 
 import numpy as np
 
-from . import experiments
+from . import experiments, validation
 from .couplings import NSI
 from .coverage import minimise_on_grid
 from .experiments import CsI2017Data, Experiment
@@ -51,7 +51,6 @@ from .likelihood import (
     profile_on_off_background,
 )
 from .rates import EventTemplates, build_templates, default_rn_grid_fm
-from . import validation
 from .statistics import PULL_WIDTH_RANGE, FitData, Interval, interval_1d
 
 #: Points of the coarse R_n grid (over the templates' range) of the vectorised minimisation over R_n.
@@ -99,8 +98,16 @@ def component_templates(experiment: Experiment, labels: tuple[str, ...], rn_grid
     """
     source = SourceComponents(experiment.source, tuple(labels))
     grid = default_rn_grid_fm(experiment.options.form_factor) if rn_grid_fm is None else rn_grid_fm
-    return build_templates(experiment.target, source, experiment.detector, experiment.mass_kg,
-                           experiment.live_time_s, experiment.options, grid, quadrature=experiment.quadrature)
+    return build_templates(
+        experiment.target,
+        source,
+        experiment.detector,
+        experiment.mass_kg,
+        experiment.live_time_s,
+        experiment.options,
+        grid,
+        quadrature=experiment.quadrature,
+    )
 
 
 @cache
@@ -128,8 +135,9 @@ class PseudoData:
         for name in ("observed", "sideband"):
             counts = validation.real_array(name, getattr(self, name))
             if counts.ndim < 2 or np.any(counts < 0):
-                raise ValueError(f"{name} must hold counts >= 0 with shape (..., PE bins, time bins), "
-                                 f"got shape {counts.shape}")
+                raise ValueError(
+                    f"{name} must hold counts >= 0 with shape (..., PE bins, time bins), got shape {counts.shape}"
+                )
             setattr(self, name, counts)
         self.alpha_obs = validation.real_array("alpha_obs", self.alpha_obs)
         self.beta_obs = validation.real_array("beta_obs", self.beta_obs)
@@ -137,8 +145,9 @@ class PseudoData:
     @property
     def shape(self) -> tuple:
         """The leading (toy) shape."""
-        return np.broadcast_shapes(self.observed.shape[:-2], self.sideband.shape[:-2],
-                                   self.alpha_obs.shape, self.beta_obs.shape)
+        return np.broadcast_shapes(
+            self.observed.shape[:-2], self.sideband.shape[:-2], self.alpha_obs.shape, self.beta_obs.shape
+        )
 
 
 @dataclass
@@ -162,8 +171,7 @@ def _prompt_and_delayed(experiment: Experiment | None):
     """The setup (default: COHERENT CsI 2017) and its prompt and delayed signal templates."""
     if experiment is None:
         return (experiments.get("COHERENT-CsI-2017"), *_default_templates())
-    return (experiment, component_templates(experiment, PROMPT_LABELS),
-            component_templates(experiment, DELAYED_LABELS))
+    return (experiment, component_templates(experiment, PROMPT_LABELS), component_templates(experiment, DELAYED_LABELS))
 
 
 class CsI2017Likelihood:
@@ -187,9 +195,16 @@ class CsI2017Likelihood:
     that are not finite and > 0.
     """
 
-    def __init__(self, background: str = "per-bin", use_beam_off: bool = True, use_time: bool = True,
-                 renormalise_time: bool = False, experiment: Experiment | None = None,
-                 sigma_alpha: float | None = None, sigma_beta: float | None = None):
+    def __init__(
+        self,
+        background: str = "per-bin",
+        use_beam_off: bool = True,
+        use_time: bool = True,
+        renormalise_time: bool = False,
+        experiment: Experiment | None = None,
+        sigma_alpha: float | None = None,
+        sigma_beta: float | None = None,
+    ):
         if background not in BACKGROUND_MODELS:
             raise ValueError(f"background {background!r} is unknown; allowed: {BACKGROUND_MODELS}")
         experiment, self.prompt, self.delayed = _prompt_and_delayed(experiment)
@@ -200,10 +215,12 @@ class CsI2017Likelihood:
         self.background_model, self.use_beam_off, self.use_time = background, use_beam_off, use_time
         self.renormalise_time = renormalise_time
         d = self.data
-        self.sigma_alpha = validation.number("sigma_alpha", experiment.systematic if sigma_alpha is None else sigma_alpha,
-                                             *PULL_WIDTH_RANGE)
-        self.sigma_beta = validation.number("sigma_beta", d.brn_systematic if sigma_beta is None else sigma_beta,
-                                            *PULL_WIDTH_RANGE)
+        self.sigma_alpha = validation.number(
+            "sigma_alpha", experiment.systematic if sigma_alpha is None else sigma_alpha, *PULL_WIDTH_RANGE
+        )
+        self.sigma_beta = validation.number(
+            "sigma_beta", d.brn_systematic if sigma_beta is None else sigma_beta, *PULL_WIDTH_RANGE
+        )
         self.off_ratio = d.beam_off_live_days / d.beam_on_live_days
         self.tau = 1.0 + 2.0 * self.off_ratio if use_beam_off else 1.0
 
@@ -274,8 +291,7 @@ class CsI2017Likelihood:
         return cells if self.background_model == "per-bin" else cells.sum(axis=-1, keepdims=True)
 
     # ---------------------------------------------------------------------------------- likelihood
-    def profile(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None,
-                signal_scale=None) -> Profile:
+    def profile(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None, signal_scale=None) -> Profile:
         """Minimise -2 ln L over alpha, beta and the steady-state background (vectorised).
 
         The physics point (``nsi`` fields and ``rn_fm``, arrays) broadcasts with the leading (toy)
@@ -291,7 +307,9 @@ class CsI2017Likelihood:
         data = self.observed_data if data is None else data
         cells = self.shape
         signal = self.signal_cells(nsi, rn_fm)
-        batch = np.broadcast_shapes(signal.shape[:-2], data.shape, () if signal_scale is None else np.shape(signal_scale))
+        batch = np.broadcast_shapes(
+            signal.shape[:-2], data.shape, () if signal_scale is None else np.shape(signal_scale)
+        )
         grouped = self.background_model != "per-bin" and self.use_time
         side_shape = cells[:-1] + (1,) if grouped else cells
         flat = int(np.prod(batch, dtype=int))
@@ -299,8 +317,10 @@ class CsI2017Likelihood:
         n = np.broadcast_to(data.observed, batch + cells).reshape((flat,) + cells)
         m_cells = self._group(data.sideband) if grouped else data.sideband
         m = np.broadcast_to(m_cells, batch + side_shape).reshape((flat,) + side_shape)
-        centre = np.stack([np.broadcast_to(data.alpha_obs, batch).reshape(flat),
-                           np.broadcast_to(data.beta_obs, batch).reshape(flat)], axis=-1)
+        centre = np.stack(
+            [np.broadcast_to(data.alpha_obs, batch).reshape(flat), np.broadcast_to(data.beta_obs, batch).reshape(flat)],
+            axis=-1,
+        )
         precision = np.array([1.0 / self.sigma_alpha**2, 1.0 / self.sigma_beta**2])
         brn, tau = self.brn, self.tau
         w = np.broadcast_to(self.weights, cells)
@@ -318,8 +338,11 @@ class CsI2017Likelihood:
             d1, d2 = poisson_deviance_derivatives(n[index], mu)
             e1, e2 = poisson_deviance_derivatives(m[index], tau * b)
             delta = x - centre[index]
-            value = (poisson_deviance(n[index], mu, axis=(-2, -1)) + poisson_deviance(m[index], tau * b, axis=(-2, -1))
-                     + np.sum(precision * delta * delta, axis=-1))
+            value = (
+                poisson_deviance(n[index], mu, axis=(-2, -1))
+                + poisson_deviance(m[index], tau * b, axis=(-2, -1))
+                + np.sum(precision * delta * delta, axis=-1)
+            )
             parts = (sig, np.broadcast_to(brn, sig.shape))
             grad = np.stack([np.sum(p * d1, axis=(-2, -1)) for p in parts], axis=-1) + 2.0 * precision * delta
             hess = np.empty(x.shape + (2,))
@@ -352,18 +375,32 @@ class CsI2017Likelihood:
                 return value, grad[:, 1:], hess[:, 1:, 1:]
 
             beta_only = minimise_bounded(fgh_beta, np.zeros((flat, 1)), (np.eye(1), -np.ones(1)))
-            result = Minimum(np.stack([fixed, beta_only.x[:, 0]], axis=-1), beta_only.value, beta_only.converged,
-                             beta_only.steps, beta_only.fallbacks)
+            result = Minimum(
+                np.stack([fixed, beta_only.x[:, 0]], axis=-1),
+                beta_only.value,
+                beta_only.converged,
+                beta_only.steps,
+                beta_only.fallbacks,
+            )
         if not np.all(result.converged):
-            warnings.warn(f"profile: {np.count_nonzero(~result.converged)} of {flat} problems did not converge",
-                          RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"profile: {np.count_nonzero(~result.converged)} of {flat} problems did not converge",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         alpha, beta = result.x[:, 0], result.x[:, 1]
         s = (1.0 + alpha[:, None, None]) * signal + (1.0 + beta[:, None, None]) * brn
         bkg = background(s, np.arange(flat))
         cells_bkg = bkg * w
         mu = s + cells_bkg
-        return Profile(result.value.reshape(batch), alpha.reshape(batch), beta.reshape(batch),
-                       cells_bkg.reshape(batch + cells), mu.reshape(batch + cells), result.steps)
+        return Profile(
+            result.value.reshape(batch),
+            alpha.reshape(batch),
+            beta.reshape(batch),
+            cells_bkg.reshape(batch + cells),
+            mu.reshape(batch + cells),
+            result.steps,
+        )
 
     def deviance(self, nsi: NSI | None = None, rn_fm=None, data: PseudoData | None = None) -> np.ndarray:
         """-2 ln(L/L_saturated), profiled over alpha, beta and the background; arrays broadcast.
@@ -379,8 +416,7 @@ class CsI2017Likelihood:
         values = self.deviance(nsi, rn_fm, data)
         return values - np.min(values)
 
-    def fit_rn(self, nsi: NSI | None = None, level: float = 1.0, grid=None,
-               data: PseudoData | None = None) -> Interval:
+    def fit_rn(self, nsi: NSI | None = None, level: float = 1.0, grid=None, data: PseudoData | None = None) -> Interval:
         """Best-fit R_n (fm) and the set Delta(-2 ln L) <= ``level`` at fixed NSI couplings ``nsi``.
 
         ``grid`` (default 141 points over the template range) locates the minimum; every disjoint
@@ -421,8 +457,9 @@ class CsI2017Likelihood:
         expected = self.expected_counts(nsi, rn_fm, alpha, beta, background)
         return Profile(np.zeros(np.shape(alpha)), alpha, beta, np.asarray(background), expected)
 
-    def generate(self, truth: Profile, rng: np.random.Generator, n_toys: int,
-                 randomise_constraints: bool = True) -> PseudoData:
+    def generate(
+        self, truth: Profile, rng: np.random.Generator, n_toys: int, randomise_constraints: bool = True
+    ) -> PseudoData:
         """``n_toys`` pseudo-experiments from a model point (see :meth:`truth`).
 
         Beam-on coincidence counts ~ Poisson(expected); sideband ~ Poisson(tau x background) per cell;
@@ -484,8 +521,16 @@ class CsI2017Chi2:
         grid = np.linspace(*self.rn_range_fm, RN_COARSE_POINTS) if grid is None else grid
         return minimise_on_grid(lambda rn: self.chi2(nsi, np.asarray(rn), data), grid, shape)
 
-    def generate(self, rng: np.random.Generator, n_toys: int, rn_fm, alpha: float, beta: float,
-                 steady_state, randomise_constraints: bool = True) -> FitData:
+    def generate(
+        self,
+        rng: np.random.Generator,
+        n_toys: int,
+        rn_fm,
+        alpha: float,
+        beta: float,
+        steady_state,
+        randomise_constraints: bool = True,
+    ) -> FitData:
         """Toys: C ~ Poisson(S(1 + alpha) + B(1 + beta) + u), AC ~ Poisson(u), and constraint centres."""
         mu = self.signal(rn_fm=rn_fm) * (1.0 + alpha) + self.brn * (1.0 + beta) + steady_state
         c = rng.poisson(np.broadcast_to(mu, (n_toys, mu.size))).astype(float)

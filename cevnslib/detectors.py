@@ -8,8 +8,8 @@ given nucleus, which is where the rate integrals run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -116,8 +116,11 @@ class Detector:
         if self.observable not in OBSERVABLES:
             raise ValueError(f"observable {self.observable!r} is unknown; allowed: {OBSERVABLES}")
         object.__setattr__(self, "bin_edges", validation.edges(f"bin_edges ({self.observable})", self.bin_edges))
-        object.__setattr__(self, "acceptance_steps", tuple(
-            validation.number(f"acceptance_steps[{i}]", x, 0.0) for i, x in enumerate(self.acceptance_steps)))
+        object.__setattr__(
+            self,
+            "acceptance_steps",
+            tuple(validation.number(f"acceptance_steps[{i}]", x, 0.0) for i, x in enumerate(self.acceptance_steps)),
+        )
         if self.observable != "keVnr" and self.quenching is None:
             raise ValueError(f"observable {self.observable!r} needs a quenching model")
         if self.observable == "PE":

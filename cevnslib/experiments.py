@@ -9,18 +9,19 @@ book's Assumptions table, and every one can be overridden, e.g.
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import inspect
 import math
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property, lru_cache
 from importlib.resources import files
+from types import MappingProxyType
 
 import numpy as np
 
 from . import validation
-from .validation import freeze
+from .arrival_time import ArrivalTimeBins, ProtonPulse
+from .coherent_csi_2021 import DEFAULT_PE_EDGES, DEFAULT_TIME_EDGES_US, CsI2021Data, csi_2021_data
+from .coherent_lar_2020 import LAr2020Data, lar_2020_data
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions
@@ -31,14 +32,10 @@ from .detectors import (
     LindhardQuenching,
     coherent_2017_acceptance,
 )
-from .arrival_time import ArrivalTimeBins, ProtonPulse
-from .coherent_csi_2021 import DEFAULT_PE_EDGES, DEFAULT_TIME_EDGES_US, CsI2021Data, csi_2021_data
-from .coherent_lar_2020 import LAr2020Data, lar_2020_data
 from .fluxes import PionDecayAtRest, ReactorFlux
 from .form_factors import minimum_radius_fm
 from .nuclei import Target, nucleus, target
 from .quadrature import Quadrature
-from .response import F90Shares, GammaResolution, GaussianResolution, LinearQuenching, SmearedEnergyDetector, SmearedPEDetector
 from .rates import (
     NEUTRON_RADIUS_MODELS,
     EventTemplates,
@@ -51,6 +48,15 @@ from .rates import (
     nucleus_radii_fm,
     recoil_spectrum,
 )
+from .response import (
+    F90Shares,
+    GammaResolution,
+    GaussianResolution,
+    LinearQuenching,
+    SmearedEnergyDetector,
+    SmearedPEDetector,
+)
+from .validation import freeze
 
 
 def _read_csv(name: str) -> np.ndarray:
@@ -181,19 +187,28 @@ class Experiment:
         validation.choice("neutron_radii", self.neutron_radii, NEUTRON_RADIUS_MODELS)
         object.__setattr__(self, "mass_kg", validation.positive("mass_kg", self.mass_kg))
         object.__setattr__(self, "live_time_s", validation.positive("live_time_s", self.live_time_s))
-        object.__setattr__(self, "systematic", validation.number("systematic", self.systematic, 0.0, 1.0,
-                                                                 high_open=True))
+        object.__setattr__(
+            self, "systematic", validation.number("systematic", self.systematic, 0.0, 1.0, high_open=True)
+        )
         if not isinstance(self.quadrature, Quadrature):
             raise ValueError(f"quadrature = {self.quadrature!r} must be a cevnslib.quadrature.Quadrature")
         if not isinstance(self.options, CrossSectionOptions):
             raise ValueError(f"options = {self.options!r} must be a cevnslib.cross_section.CrossSectionOptions")
-        if self.arrival_time is not None and not (isinstance(self.arrival_time, ArrivalTimeBins)
-                                                  and isinstance(self.source, PionDecayAtRest)):
-            raise ValueError("arrival_time must be a cevnslib.arrival_time.ArrivalTimeBins, with a PionDecayAtRest source")
-        if self.pulse_shape is not None and not (isinstance(self.pulse_shape, F90Shares) and self.arrival_time is not None
-                                                 and self.pulse_shape.shares.shape[0] == self.detector.n_bins):
-            raise ValueError("pulse_shape must be a cevnslib.response.F90Shares with one row per analysis bin, "
-                             "on a setup with arrival-time bins")
+        if self.arrival_time is not None and not (
+            isinstance(self.arrival_time, ArrivalTimeBins) and isinstance(self.source, PionDecayAtRest)
+        ):
+            raise ValueError(
+                "arrival_time must be a cevnslib.arrival_time.ArrivalTimeBins, with a PionDecayAtRest source"
+            )
+        if self.pulse_shape is not None and not (
+            isinstance(self.pulse_shape, F90Shares)
+            and self.arrival_time is not None
+            and self.pulse_shape.shares.shape[0] == self.detector.n_bins
+        ):
+            raise ValueError(
+                "pulse_shape must be a cevnslib.response.F90Shares with one row per analysis bin, "
+                "on a setup with arrival-time bins"
+            )
         self._check_exposure()
         check_threshold(self.target, self.source, self.detector)
 
@@ -201,17 +216,20 @@ class Experiment:
         """Refuse masses and exposures so extreme that the counts would overflow or underflow."""
         lo, hi = _EXPOSURE_LOG10_RANGE
         exposure = self.source.exposure_scale(self.live_time_s)
-        parts = {"mass_kg": math.log10(self.mass_kg),
-                 "nuclei per kg": math.log10(float(np.max(self.target.nuclei_per_kg))),
-                 "live time (s) or run": math.log10(exposure),
-                 "flux per cm^2": math.log10(self.source.flux_scale_per_cm2)}
+        parts = {
+            "mass_kg": math.log10(self.mass_kg),
+            "nuclei per kg": math.log10(float(np.max(self.target.nuclei_per_kg))),
+            "live time (s) or run": math.log10(exposure),
+            "flux per cm^2": math.log10(self.source.flux_scale_per_cm2),
+        }
         total = sum(parts.values())
         if not lo <= total <= hi:
             terms = " x ".join(f"{name} 10^{value:.0f}" for name, value in parts.items())
             raise ValueError(
                 f"the exposure {terms} = 10^{total:.0f} is outside [1e{lo:.0f}, 1e{hi:.0f}]: its counts would "
                 f"overflow or underflow; with the other factors as they are, mass_kg must lie in "
-                f"[1e{lo - total + parts['mass_kg']:.0f}, 1e{hi - total + parts['mass_kg']:.0f}] kg")
+                f"[1e{lo - total + parts['mass_kg']:.0f}, 1e{hi - total + parts['mass_kg']:.0f}] kg"
+            )
 
     @property
     def live_time_days(self) -> float:
@@ -247,8 +265,12 @@ class Experiment:
             offsets = self.nucleus_radii_fm(0.0)  # with rn_fm = 0, each entry is R_p^k - R_p^ref
             return NeutronSkinTemplates(parts, tuple(float(r) for r in offsets))
         # no grid: only the default radii are needed, and the nuclei's integrals simply add up
-        return EventTemplates(self.target.nuclei, parts[0].flavors, parts[0].couplings,
-                              *(sum(getattr(p, name) for p in parts) for name in ("i_zz", "i_zn_default", "i_nn_default")))
+        return EventTemplates(
+            self.target.nuclei,
+            parts[0].flavors,
+            parts[0].couplings,
+            *(sum(getattr(p, name) for p in parts) for name in ("i_zz", "i_zn_default", "i_nn_default")),
+        )
 
     def _grid_templates(self, source) -> EventTemplates | NeutronSkinTemplates:
         """Templates of ``source`` on the form factor's R_n grid, in this setup's neutron-radius model."""
@@ -306,7 +328,9 @@ class Experiment:
         return prompt[..., None] * self.arrival_time.prompt + delayed[..., None] * self.arrival_time.delayed
 
     def predict_energy_f90_time(self, nsi: NSI | None = None, rn_fm=None) -> np.ndarray:
-        """Expected CEvNS counts in analysis bins x F90 bins x arrival-time bins, shape broadcast(nsi, rn_fm) + (n_bins, n_f90, n_time).
+        """Expected CEvNS counts in analysis bins x F90 bins x arrival-time bins.
+
+        Shape broadcast(nsi, rn_fm) + (n_bins, n_f90, n_time).
 
         :meth:`predict_energy_time` spread over the pulse-shape bins of :attr:`pulse_shape`:
         N_eft = (N^prompt_e p_t + N^delayed_e d_t) F_ef, where F_ef, the share of energy bin e's events
@@ -333,9 +357,17 @@ class Experiment:
         >>> spectrum.flavors, [f"{x:.3f}" for x in spectrum.total]
         (('mu', 'e'), ['86.309', '6.936'])
         """
-        return recoil_spectrum(self.target, self.source, recoil_kev, nsi, mass_kg=self.mass_kg,
-                               live_time_s=self.live_time_s, options=self.options, quadrature=self.quadrature,
-                               nucleus_rn_fm=self.nucleus_radii_fm(rn_fm))
+        return recoil_spectrum(
+            self.target,
+            self.source,
+            recoil_kev,
+            nsi,
+            mass_kg=self.mass_kg,
+            live_time_s=self.live_time_s,
+            options=self.options,
+            quadrature=self.quadrature,
+            nucleus_rn_fm=self.nucleus_radii_fm(rn_fm),
+        )
 
     def predict(self, nsi: NSI | None = None, rn_fm=None, method: str = "templates") -> np.ndarray:
         """Expected CEvNS counts per analysis bin over the exposure.
@@ -367,10 +399,20 @@ class Experiment:
             radii = self.nucleus_radii_fm(rn_fm)
             for nuc, rn in zip(self.target.nuclei, radii):
                 if rn is not None and rn <= smallest:
-                    raise ValueError(f"rn_fm = {rn_fm} fm gives {nuc.name} R_n = {rn:.3f} fm with neutron_radii="
-                                     f"{self.neutron_radii!r}: it must exceed the form factor's {smallest:.3f} fm")
-            return counts_quad(self.target, self.source, self.detector, self.mass_kg, self.live_time_s, self.options,
-                               nsi, nucleus_rn_fm=radii)
+                    raise ValueError(
+                        f"rn_fm = {rn_fm} fm gives {nuc.name} R_n = {rn:.3f} fm with neutron_radii="
+                        f"{self.neutron_radii!r}: it must exceed the form factor's {smallest:.3f} fm"
+                    )
+            return counts_quad(
+                self.target,
+                self.source,
+                self.detector,
+                self.mass_kg,
+                self.live_time_s,
+                self.options,
+                nsi,
+                nucleus_rn_fm=radii,
+            )
         raise ValueError(f"method {method!r} is unknown; allowed: ('templates', 'quad')")
 
 
@@ -388,8 +430,10 @@ def _first_bin(threshold, bin_edges, default_threshold: float, unit: str) -> tup
     if edges[0] <= 0:
         raise ValueError(f"{name_e}[0] = {edges[0]} is the threshold and must be > 0")
     if threshold is not None and validation.number(name_t, threshold) != edges[0]:
-        raise ValueError(f"{name_t} = {threshold!r} disagrees with {name_e}[0] = {edges[0]}: "
-                         f"give {name_e} alone (its first edge is the threshold), or make them equal")
+        raise ValueError(
+            f"{name_t} = {threshold!r} disagrees with {name_e}[0] = {edges[0]}: "
+            f"give {name_e} alone (its first edge is the threshold), or make them equal"
+        )
     return edges
 
 
@@ -442,16 +486,35 @@ def connie(
     return _reactor_experiment("CONNIE", "Si", 0.028, **locals())
 
 
-def _reactor_experiment(name, material, default_threshold, *, mass_kg, threshold_kevee, quenching_k, power_gw,
-                        distance_m, live_time_days, systematic, bin_edges_kevee, fission_fractions, spectrum,
-                        low_energy, reactor_e_max_mev, options, quadrature):
+def _reactor_experiment(
+    name,
+    material,
+    default_threshold,
+    *,
+    mass_kg,
+    threshold_kevee,
+    quenching_k,
+    power_gw,
+    distance_m,
+    live_time_days,
+    systematic,
+    bin_edges_kevee,
+    fission_fractions,
+    spectrum,
+    low_energy,
+    reactor_e_max_mev,
+    options,
+    quadrature,
+):
     edges = _first_bin(threshold_kevee, bin_edges_kevee, default_threshold, "keVee")
-    source = ReactorFlux(power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy,
-                         e_max_mev=reactor_e_max_mev)
+    source = ReactorFlux(
+        power_gw, distance_m, fission_fractions, spectrum=spectrum, low_energy=low_energy, e_max_mev=reactor_e_max_mev
+    )
     detector = Detector("keVee", edges, quenching=LindhardQuenching(quenching_k))
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
-    return Experiment(name, target(material), mass_kg, source, detector, live_time_s, systematic, options,
-                      quadrature=quadrature)
+    return Experiment(
+        name, target(material), mass_kg, source, detector, live_time_s, systematic, options, quadrature=quadrature
+    )
 
 
 def coherent_csi_2017(
@@ -489,12 +552,26 @@ def coherent_csi_2017(
         efficiencies = {"prompt nu_mu": min(prompt, 1.0), "delayed nu_e": delayed, "delayed anti-nu_mu": delayed}
     source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m, prompt_line_mev, efficiencies)
     detector = Detector(
-        "PE", tuple(data.pe_edges), ConstantQuenching(quenching_factor), light_yield_pe_per_kevee,
-        coherent_2017_acceptance, COHERENT_2017_ACCEPTANCE_STEPS_PE,
+        "PE",
+        tuple(data.pe_edges),
+        ConstantQuenching(quenching_factor),
+        light_yield_pe_per_kevee,
+        coherent_2017_acceptance,
+        COHERENT_2017_ACCEPTANCE_STEPS_PE,
     )
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
-    return Experiment("COHERENT-CsI-2017", target("CsI"), mass_kg, source, detector, live_time_s, systematic,
-                      options, data, quadrature)
+    return Experiment(
+        "COHERENT-CsI-2017",
+        target("CsI"),
+        mass_kg,
+        source,
+        detector,
+        live_time_s,
+        systematic,
+        options,
+        data,
+        quadrature,
+    )
 
 
 def coherent_csi_2021(
@@ -532,13 +609,26 @@ def coherent_csi_2021(
     data = csi_2021_data()
     source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
     detector = SmearedPEDetector(
-        pe_edges, data.quenching(quenching_theta0, quenching_theta1),
-        GammaResolution(resolution_a_kevee, resolution_b_per_kevee), data.efficiency(efficiency_theta),
+        pe_edges,
+        data.quenching(quenching_theta0, quenching_theta1),
+        GammaResolution(resolution_a_kevee, resolution_b_per_kevee),
+        data.efficiency(efficiency_theta),
     )
     arrival = ArrivalTimeBins(time_edges_us, timing_efficiency=timing_efficiency)
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
-    return Experiment("COHERENT-CsI-2021", target("CsI"), mass_kg, source, detector, live_time_s, systematic,
-                      options, data, quadrature, arrival)
+    return Experiment(
+        "COHERENT-CsI-2021",
+        target("CsI"),
+        mass_kg,
+        source,
+        detector,
+        live_time_s,
+        systematic,
+        options,
+        data,
+        quadrature,
+        arrival,
+    )
 
 
 def coherent_lar_2020(
@@ -557,7 +647,7 @@ def coherent_lar_2020(
     options: CrossSectionOptions = CrossSectionOptions(),
     quadrature: Quadrature = Quadrature(),
 ) -> Experiment:
-    """COHERENT CENNS-10 liquid argon, Analysis A: 24.4 kg of Ar40 at 27.5 m from the SNS, 13.8e22 POT, 0.09 nu/flavour/POT.
+    """COHERENT CENNS-10 liquid argon, Analysis A: 24.4 kg of Ar40 at 27.5 m, 13.8e22 POT, 0.09 nu/flavour/POT.
 
     COHERENT, PRL 126 (2021) 012002, arXiv:2003.10630, and its data release arXiv:2006.12659
     (``LArParametersAnlA.yaml``): the quenching factor QF = a + b T[keVnr] (a = 0.246 +- 0.006,
@@ -581,13 +671,29 @@ def coherent_lar_2020(
     material = validation.choice("material", material, ("Ar40", "Ar"))
     argon = Target("Ar40", (nucleus("Ar40"),), (1.0,)) if material == "Ar40" else target("Ar")
     source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
-    detector = SmearedEnergyDetector(data.energy_edges_kevee, LinearQuenching(quenching_a, quenching_b_per_kevnr),
-                                     GaussianResolution(resolution_a_sqrt_kevee), data.acceptance())
+    detector = SmearedEnergyDetector(
+        data.energy_edges_kevee,
+        LinearQuenching(quenching_a, quenching_b_per_kevnr),
+        GaussianResolution(resolution_a_sqrt_kevee),
+        data.acceptance(),
+    )
     pulse = ProtonPulse(mean_us=validation.number("pulse_mean_us", pulse_mean_us))
     arrival = ArrivalTimeBins(data.time_edges_us, pulse, timing_efficiency=False)
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
-    return Experiment("COHERENT-LAr-2020", argon, mass_kg, source, detector, live_time_s, systematic, options, data,
-                      quadrature, arrival, data.cevns_f90_shares(f90_variant))
+    return Experiment(
+        "COHERENT-LAr-2020",
+        argon,
+        mass_kg,
+        source,
+        detector,
+        live_time_s,
+        systematic,
+        options,
+        data,
+        quadrature,
+        arrival,
+        data.cevns_f90_shares(f90_variant),
+    )
 
 
 def coherent_nai(
@@ -616,23 +722,36 @@ def coherent_nai(
     years = validation.positive("years", years)
     pot = validation.positive("protons_on_target_per_year", protons_on_target_per_year) * years
     if not math.isfinite(pot):
-        raise ValueError(f"protons_on_target_per_year = {protons_on_target_per_year!r} x years = {years!r} "
-                         "overflows: give a smaller number of years or protons")
+        raise ValueError(
+            f"protons_on_target_per_year = {protons_on_target_per_year!r} x years = {years!r} "
+            "overflows: give a smaller number of years or protons"
+        )
     source = PionDecayAtRest(pot, nu_per_proton, distance_m)
-    return Experiment("COHERENT-NaI", target("NaI"), mass_kg, source, Detector("keVnr", edges),
-                      years * DAYS_PER_YEAR * SECONDS_PER_DAY, systematic, options, quadrature=quadrature,
-                      neutron_radii=neutron_radii)
+    return Experiment(
+        "COHERENT-NaI",
+        target("NaI"),
+        mass_kg,
+        source,
+        Detector("keVnr", edges),
+        years * DAYS_PER_YEAR * SECONDS_PER_DAY,
+        systematic,
+        options,
+        quadrature=quadrature,
+        neutron_radii=neutron_radii,
+    )
 
 
 #: The setups by name: the factory that :func:`get` calls for each (read-only).
-SETUPS = MappingProxyType({
-    "CONUS": conus,
-    "CONNIE": connie,
-    "COHERENT-CsI-2017": coherent_csi_2017,
-    "COHERENT-NaI": coherent_nai,
-    "COHERENT-CsI-2021": coherent_csi_2021,
-    "COHERENT-LAr-2020": coherent_lar_2020,
-})
+SETUPS = MappingProxyType(
+    {
+        "CONUS": conus,
+        "CONNIE": connie,
+        "COHERENT-CsI-2017": coherent_csi_2017,
+        "COHERENT-NaI": coherent_nai,
+        "COHERENT-CsI-2021": coherent_csi_2021,
+        "COHERENT-LAr-2020": coherent_lar_2020,
+    }
+)
 #: The paper's four setups (arXiv:1911.09831), in the order of its tables: the chapters' setups.
 PAPER_SETUPS = ("CONUS", "CONNIE", "COHERENT-CsI-2017", "COHERENT-NaI")
 

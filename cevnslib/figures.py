@@ -17,8 +17,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import experiments, fits, validation
-from . import style
+from . import experiments, fits, style, validation
 from .couplings import NSI
 from .statistics import delta_chi2_level
 
@@ -70,12 +69,17 @@ def _region(ax, x, y, dchi2, level, color, linestyle="-", fill=False, linewidth=
     """
     if fill:
         ax.contourf(x, y, dchi2.T, levels=[-1.0, level], colors=[color], alpha=0.40)
-    ax.contour(x, y, dchi2.T, levels=[level], colors=[color], linestyles=[linestyle],
-               linewidths=max(linewidth, MIN_LINE_WIDTH))
+    ax.contour(
+        x, y, dchi2.T, levels=[level], colors=[color], linestyles=[linestyle], linewidths=max(linewidth, MIN_LINE_WIDTH)
+    )
 
 
-def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float] = (-1.0, 1.0), confidence: float = 0.90,
-            systematics: fits.ReactorSystematics = fits.ReactorSystematics()) -> FigureResult:
+def figure1(
+    n_grid: tuple[int, int] = (401, 2001),
+    eps_range: tuple[float, float] = (-1.0, 1.0),
+    confidence: float = 0.90,
+    systematics: fits.ReactorSystematics = fits.ReactorSystematics(),
+) -> FigureResult:
     """Expected (eps_ee^uV, eps_ee^dV) regions of CONNIE (dotted), CONUS (solid) and their combination (red).
 
     ``n_grid`` is the number of (eps_u, eps_d) grid points: the bands are narrow in eps_d.
@@ -91,11 +95,14 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
     ax.plot(0, 0, "k+", ms=10)
     ax.set(xlabel=EPS_U_LABEL, ylabel=EPS_D_LABEL, xlim=eps_range, ylim=eps_range)
     cl = _cl_text(confidence, None)
-    ax.legend(handles=[
-        Line2D([], [], color=C["blue"], ls=":", lw=2.0, label=f"CONNIE ({cl})"),
-        Line2D([], [], color=C["black"], ls="-", lw=MIN_LINE_WIDTH, label=f"CONUS ({cl})"),
-        Patch(color=C["vermillion"], alpha=0.40, label=f"CONUS + CONNIE ({cl})"),
-    ], loc="upper right")
+    ax.legend(
+        handles=[
+            Line2D([], [], color=C["blue"], ls=":", lw=2.0, label=f"CONNIE ({cl})"),
+            Line2D([], [], color=C["black"], ls="-", lw=MIN_LINE_WIDTH, label=f"CONUS ({cl})"),
+            Patch(color=C["vermillion"], alpha=0.40, label=f"CONUS + CONNIE ({cl})"),
+        ],
+        loc="upper right",
+    )
     caption = (
         f"The paper's Fig. 1: expected {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in the "
         "($\\varepsilon_{ee}^{uV}$, $\\varepsilon_{ee}^{dV}$) plane for one year of CONNIE (Si, 1 kg, 28 eVee) and "
@@ -106,8 +113,11 @@ def figure1(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float
     return _result(fig, {"eps_u": eps_u, "eps_d": eps_d}, level, scans, caption)
 
 
-def reactor_scans(n_grid: tuple[int, int] = (401, 2001), eps_range: tuple[float, float] = (-1.0, 1.0),
-                  systematics: fits.ReactorSystematics = fits.ReactorSystematics()) -> tuple[np.ndarray, np.ndarray, dict]:
+def reactor_scans(
+    n_grid: tuple[int, int] = (401, 2001),
+    eps_range: tuple[float, float] = (-1.0, 1.0),
+    systematics: fits.ReactorSystematics = fits.ReactorSystematics(),
+) -> tuple[np.ndarray, np.ndarray, dict]:
     """The Delta chi^2 grids of the paper's Fig. 1: (eps_u, eps_d, {"CONNIE", "CONUS", "CONUS + CONNIE": grid}).
 
     SM Asimov data for one year of each reactor experiment, grids indexed [eps_u, eps_d] (see :func:`figure1`).
@@ -157,13 +167,24 @@ def figure1_data(confidence: float = 0.90, joint=None, reactor_grid: tuple[int, 
         axis.plot(0, 0, "k+", ms=9)
         axis.set(xlabel=EPS_U_LABEL, xlim=span, ylim=span, title=title)
     ax.set(ylabel=EPS_D_LABEL)
-    cl = _cl_text(confidence, None)
-    ax.legend(handles=[Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CsI 2021"),
-                       Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="argon"),
-                       Patch(color=C["vermillion"], alpha=0.40, label="CsI + argon")], loc="upper right", fontsize=8)
-    bx.legend(handles=[Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CONUS"),
-                       Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
-                       Patch(color=C["vermillion"], alpha=0.40, label="CONUS + CONNIE")], loc="upper right", fontsize=8)
+    ax.legend(
+        handles=[
+            Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CsI 2021"),
+            Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="argon"),
+            Patch(color=C["vermillion"], alpha=0.40, label="CsI + argon"),
+        ],
+        loc="upper right",
+        fontsize=8,
+    )
+    bx.legend(
+        handles=[
+            Line2D([], [], color=C["black"], lw=MIN_LINE_WIDTH, label="CONUS"),
+            Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
+            Patch(color=C["vermillion"], alpha=0.40, label="CONUS + CONNIE"),
+        ],
+        loc="upper right",
+        fontsize=8,
+    )
     caption = figure1_data_caption(confidence)
     data = {"eps_u": x, "eps_d": y, "reactor_eps_u": reactor_u, "reactor_eps_d": reactor_d}
     scans = {"CsI 2021": maps["CsI"].delta, "argon": maps["argon"].delta, "CsI 2021 + argon": maps["combined"].delta}
@@ -177,7 +198,8 @@ def figure1_data_caption(confidence: float = 0.90) -> str:
     level = delta_chi2_level(confidence, dof=2)
     return (
         f"The paper's Fig. 1 with real data: {_cl_text(confidence, None)} regions (two parameters, "
-        f"$\\Delta(-2\\ln L) = {level:.2f}$) in ($\\varepsilon_{{ee}}^{{uV}}$, $\\varepsilon_{{ee}}^{{dV}}$), every other "
+        f"$\\Delta(-2\\ln L) = {level:.2f}$) in ($\\varepsilon_{{ee}}^{{uV}}$, $\\varepsilon_{{ee}}^{{dV}}$), "
+        "every other "
         "coupling zero and $R_n = R_p$. (a) The COHERENT CsI[Na] full data set (solid), the CENNS-10 argon data "
         "(dotted) and their combination (filled): Poisson likelihoods with their nuisances profiled, the two "
         "deviances added. (b) The paper's reactor forecasts of one year of CONUS (solid), CONNIE (dotted) and their "
@@ -185,9 +207,13 @@ def figure1_data_caption(confidence: float = 0.90) -> str:
     )
 
 
-def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] = (3.0, 8.0),
-                 eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
-                 mode: str = "12-bin") -> FigureResult:
+def figure2_left(
+    n_grid: tuple[int, int] = (201, 1001),
+    rn_range_fm: tuple[float, float] = (3.0, 8.0),
+    eps_range: tuple[float, float] = (-0.3, 0.7),
+    sigma: float = 1.0,
+    mode: str = "12-bin",
+) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma from the COHERENT CsI 2017 data (blue) and CsI + CONUS (magenta)."""
     rn = np.linspace(*rn_range_fm, n_grid[0])
     eps_d = np.linspace(*eps_range, n_grid[1])
@@ -204,10 +230,13 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float
     _region(ax, rn, eps_d, scans["COHERENT CsI + CONUS"], level, C["reddish purple"], fill=True, linewidth=2.2)
     ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
-    ax.legend(handles=[
-        Patch(color=C["sky blue"], alpha=0.40, label=f"COHERENT CsI 2017 ({cl})"),
-        Patch(color=C["reddish purple"], alpha=0.40, label=f"COHERENT CsI + CONUS ({cl})"),
-    ], loc="upper left")  # above the band, which rises to the right: the legend covers no region
+    ax.legend(
+        handles=[
+            Patch(color=C["sky blue"], alpha=0.40, label=f"COHERENT CsI 2017 ({cl})"),
+            Patch(color=C["reddish purple"], alpha=0.40, label=f"COHERENT CsI + CONUS ({cl})"),
+        ],
+        loc="upper left",
+    )  # above the band, which rises to the right: the legend covers no region
     caption = (
         f"The paper's Fig. 2 (left): {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
         "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = \\varepsilon_{\\mu\\mu} = 0$, from the "
@@ -217,10 +246,15 @@ def figure2_left(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[float, float] | None = None,
-                  eps_range: tuple[float, float] = (-0.3, 0.7), sigma: float = 1.0,
-                  deviation: float = 0.30, nai_systematic: float = 0.10,
-                  nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM) -> FigureResult:
+def figure2_right(
+    n_grid: tuple[int, int] = (201, 1001),
+    rn_range_fm: tuple[float, float] | None = None,
+    eps_range: tuple[float, float] = (-0.3, 0.7),
+    sigma: float = 1.0,
+    deviation: float = 0.30,
+    nai_systematic: float = 0.10,
+    nai_truth_rn_fm: float = fits.NAI_TRUTH_RN_FM,
+) -> FigureResult:
     """(R_n, eps_ee^dV) at 1 sigma for NaI, CONNIE and NaI + CONNIE, with CONNIE at SM and (1 +- deviation) x SM.
 
     ``deviation`` and its negative are both drawn, so its sign does not matter. ``rn_range_fm``
@@ -251,12 +285,21 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     for label, color in colors.items():
         _region(ax, rn, eps_d, scans[f"CONNIE {label}"], level, color, ":")
         _region(ax, rn, eps_d, scans[f"NaI + CONNIE {label}"], level, color, fill=True, linewidth=2.2)
-        handles += [Line2D([], [], color=color, ls=":", lw=MIN_LINE_WIDTH, label=f"CONNIE {label}"),
-                    Patch(color=color, alpha=0.40, label=f"NaI + CONNIE {label}")]
+        handles += [
+            Line2D([], [], color=color, ls=":", lw=MIN_LINE_WIDTH, label=f"CONNIE {label}"),
+            Patch(color=color, alpha=0.40, label=f"NaI + CONNIE {label}"),
+        ]
     ax.set(xlabel=RN_LABEL, ylabel=EPS_D_LABEL, xlim=rn_range_fm, ylim=eps_range)
     cl = _cl_text(None, sigma)
-    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=3, fontsize=9,
-              title=f"all regions {cl}", title_fontsize=9)
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.01),
+        ncol=3,
+        fontsize=9,
+        title=f"all regions {cl}",
+        title_fontsize=9,
+    )
     caption = (
         f"The paper's Fig. 2 (right): expected {cl} regions (two parameters, $\\Delta\\chi^2 = {level:.2f}$) in "
         "($R_n$, $\\varepsilon_{ee}^{dV}$), with $\\varepsilon_{ee}^{uV} = 0$, for one year of COHERENT NaI (2 t, "
@@ -267,5 +310,6 @@ def figure2_right(n_grid: tuple[int, int] = (201, 1001), rn_range_fm: tuple[floa
     return _result(fig, {"rn_fm": rn, "eps_d": eps_d}, level, scans, caption)
 
 
-FIGURES = MappingProxyType({"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right,
-                            "figure1_data": figure1_data})
+FIGURES = MappingProxyType(
+    {"figure1": figure1, "figure2_left": figure2_left, "figure2_right": figure2_right, "figure1_data": figure1_data}
+)

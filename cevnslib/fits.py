@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-
 from dataclasses import dataclass
+
 import numpy as np
 
 from . import experiments, validation
@@ -105,15 +105,17 @@ def asimov_measurement(
                 f"systematic = {experiment.systematic!r} of {experiment.name} is below the reactor-flux part "
                 f"{ReactorSystematics.flux} that the reactor forecasts share: a forecast needs systematic in "
                 f"[{ReactorSystematics.flux}, 1), or pass systematics=ReactorSystematics(total=..., flux=...) "
-                "with flux <= total")
+                "with flux <= total"
+            )
         syst = systematics or ReactorSystematics(total=experiment.systematic)
         pulls = {"reactor-flux": syst.flux}
         if syst.detector > 0:
             pulls[f"{experiment.name}-detector"] = syst.detector
     else:
         pulls = {f"{experiment.name}-signal": experiment.systematic}
-    measurement = Measurement(experiment.name, templates, observed, observed, signal_pulls=tuple(pulls),
-                              depends_on_rn=not reactor)
+    measurement = Measurement(
+        experiment.name, templates, observed, observed, signal_pulls=tuple(pulls), depends_on_rn=not reactor
+    )
     return measurement, pulls
 
 
@@ -132,13 +134,25 @@ def csi2017_measurement(
         raise ValueError(f"experiment {experiment.name} carries no data")
     observed, anti, brn = data.excess.astype(float), data.anticoincidence.astype(float), data.brn_expected()
     if mode == "1-bin":
-        observed, anti, brn, templates = observed.sum(keepdims=True), anti.sum(keepdims=True), brn.sum(keepdims=True), templates.summed()
+        observed, anti, brn, templates = (
+            observed.sum(keepdims=True),
+            anti.sum(keepdims=True),
+            brn.sum(keepdims=True),
+            templates.summed(),
+        )
     elif mode != "12-bin":
         raise ValueError(f"mode {mode!r} is unknown; allowed: {CSI_MODES}")
     pulls = {"CsI-signal": experiment.systematic, "CsI-BRN": data.brn_systematic}
     variance = observed + 2.0 * anti + brn
-    measurement = Measurement(f"{experiment.name} ({mode})", templates, observed, variance, brn,
-                              signal_pulls=("CsI-signal",), background_pulls=("CsI-BRN",))
+    measurement = Measurement(
+        f"{experiment.name} ({mode})",
+        templates,
+        observed,
+        variance,
+        brn,
+        signal_pulls=("CsI-signal",),
+        background_pulls=("CsI-BRN",),
+    )
     return measurement, pulls
 
 
@@ -200,8 +214,10 @@ def setup_flipped_eps_ee_d(name: str, nsi: NSI | None = None, bracket: tuple[flo
 
     lo, hi = (validation.number("bracket", x) for x in bracket)
     if excess(lo) * excess(hi) > 0:
-        raise ValueError(f"bracket = {tuple(bracket)} holds no flipped root of {name} at these couplings: "
-                         "move it (for eps_ee^uV < 0 the flipped root rises, e.g. (0.15, 1.0) for CsI at -0.1)")
+        raise ValueError(
+            f"bracket = {tuple(bracket)} holds no flipped root of {name} at these couplings: "
+            "move it (for eps_ee^uV < 0 the flipped root rises, e.g. (0.15, 1.0) for CsI at -0.1)"
+        )
     from scipy.optimize import brentq
 
     return brentq(excess, lo, hi, xtol=1e-12)
@@ -228,8 +244,13 @@ def csi2017_rn_interval(mode: str = "12-bin", level: float = 1.0, nsi: NSI | Non
 BRANCHES = ("sm", "flipped")
 
 
-def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 2001,
-                       nai_truth_rn_fm: float = NAI_TRUTH_RN_FM, nai_systematic: float | None = None) -> float:
+def nai_connie_best_rn(
+    connie_scale: float,
+    branch: str = "sm",
+    n_eps: int = 2001,
+    nai_truth_rn_fm: float = NAI_TRUTH_RN_FM,
+    nai_systematic: float | None = None,
+) -> float:
     """Best-fit R_n (fm) of NaI (SM Asimov) + CONNIE observing ``connie_scale`` x its SM count.
 
     Both counts can be matched exactly on each of the two eps_ee^dV branches that CONNIE allows,
@@ -241,8 +262,11 @@ def nai_connie_best_rn(connie_scale: float, branch: str = "sm", n_eps: int = 200
     """
     validation.choice("branch", branch, BRANCHES)
     n_eps = validation.integer("n_eps", n_eps, 3)
-    nai_setup = experiments.get("COHERENT-NaI") if nai_systematic is None else \
-        experiments.get("COHERENT-NaI", systematic=nai_systematic)
+    nai_setup = (
+        experiments.get("COHERENT-NaI")
+        if nai_systematic is None
+        else experiments.get("COHERENT-NaI", systematic=nai_systematic)
+    )
     nai = asimov_measurement(nai_setup, templates_for("COHERENT-NaI"), truth_rn_fm=nai_truth_rn_fm)
     connie = asimov_measurement(experiments.get("CONNIE"), templates_for("CONNIE"), connie_scale)
     fit = combine(nai, connie)

@@ -21,8 +21,8 @@ import numpy.typing as npt
 from numpy.polynomial import polynomial
 
 from . import validation
-from .validation import read_only
 from .constants import FOUR_PI, M_MUON_MEV, M_PION_MEV, MEV_J
+from .validation import read_only
 
 #: Allowed values of :attr:`FluxComponent.flavor`.
 FLAVORS = ("e", "mu", "tau")
@@ -37,22 +37,16 @@ W_PER_GW = 1e9
 ISOTOPES = ("U235", "U238", "Pu239", "Pu241")
 
 #: Fission fractions of a typical pressurised-water reactor [our choice].
-DEFAULT_FISSION_FRACTIONS = MappingProxyType(
-    {"U235": 0.58, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.05}
-)
+DEFAULT_FISSION_FRACTIONS = MappingProxyType({"U235": 0.58, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.05})
 
 #: Daya Bay average effective fission fractions [Daya Bay, PRD 100 (2019) 052004, arXiv:1808.10836].
-DAYA_BAY_FISSION_FRACTIONS = MappingProxyType(
-    {"U235": 0.564, "U238": 0.076, "Pu239": 0.304, "Pu241": 0.056}
-)
+DAYA_BAY_FISSION_FRACTIONS = MappingProxyType({"U235": 0.564, "U238": 0.076, "Pu239": 0.304, "Pu241": 0.056})
 
 #: Allowed deviation of the sum of the fission fractions from 1 [our choice].
 FISSION_FRACTION_TOLERANCE = 1e-6
 
 #: Energy released per fission in MeV [X. B. Ma et al., PRC 88 (2013) 014605].
-ENERGY_PER_FISSION_MEV = MappingProxyType(
-    {"U235": 202.36, "U238": 205.99, "Pu239": 211.12, "Pu241": 214.26}
-)
+ENERGY_PER_FISSION_MEV = MappingProxyType({"U235": 202.36, "U238": 205.99, "Pu239": 211.12, "Pu241": 214.26})
 
 #: Spectrum fit S = exp(a0 + a1 E + a2 E^2), E in MeV, per isotope, used below 2 MeV by
 #: ``low_energy="vogel-engel"`` [P. Vogel and J. Engel, PRD 39 (1989) 3378].
@@ -139,7 +133,8 @@ def _flux_scale(emitter: tuple[str, float], per_unit: float, distance_m: float, 
         raise ValueError(
             f"{name} = {x!r} and distance_m = {distance_m!r} give a {what} of 10^{log_flux:.0f} per cm^2, "
             f"outside [{_FLUX_RANGE_PER_CM2[0]:g}, {_FLUX_RANGE_PER_CM2[1]:g}]: with this {name}, distance_m must "
-            f"lie in [{l_lo}, {l_hi}] m; with this distance_m, {name} must lie in [{x_lo}, {x_hi}]")
+            f"lie in [{l_lo}, {l_hi}] m; with this distance_m, {name} must lie in [{x_lo}, {x_hi}]"
+        )
     return x * per_unit / (FOUR_PI * (distance_m * CM_PER_M) ** 2)
 
 
@@ -184,13 +179,11 @@ def _checked_fractions(fission_fractions: Mapping[str, float] | None) -> np.ndar
     unknown = sorted(set(fractions) - set(ISOTOPES))
     if unknown:
         raise ValueError(f"fission_fractions: unknown isotope(s) {unknown}; allowed: {ISOTOPES}")
-    values = np.array([validation.number(f"fission_fractions[{iso!r}]", fractions.get(iso, 0.0), 0.0, 1.0)
-                       for iso in ISOTOPES])
+    values = np.array(
+        [validation.number(f"fission_fractions[{iso!r}]", fractions.get(iso, 0.0), 0.0, 1.0) for iso in ISOTOPES]
+    )
     if abs(values.sum() - 1.0) > FISSION_FRACTION_TOLERANCE:
-        raise ValueError(
-            f"fission_fractions must sum to 1 within {FISSION_FRACTION_TOLERANCE}, "
-            f"got {values.sum()!r}"
-        )
+        raise ValueError(f"fission_fractions must sum to 1 within {FISSION_FRACTION_TOLERANCE}, got {values.sum()!r}")
     return values
 
 
@@ -240,9 +233,7 @@ class FluxComponent:
         if not (math.isfinite(self.e_min_mev) and self.e_min_mev >= 0.0):
             raise ValueError(f"e_min_mev must be finite and >= 0, got {self.e_min_mev!r}")
         if not (math.isfinite(self.e_max_mev) and self.e_max_mev > self.e_min_mev):
-            raise ValueError(
-                f"e_max_mev must be finite and > e_min_mev={self.e_min_mev}, got {self.e_max_mev!r}"
-            )
+            raise ValueError(f"e_max_mev must be finite and > e_min_mev={self.e_min_mev}, got {self.e_max_mev!r}")
         edges = (self.e_min_mev, *self.breakpoints_mev, self.e_max_mev)
         if not all(lo < hi for lo, hi in zip(edges[:-1], edges[1:])):
             raise ValueError(
@@ -253,15 +244,10 @@ class FluxComponent:
             raise ValueError("exactly one of density and line_mev must be given")
         if self.line_mev is None:
             if self.line_fluence != 0.0:
-                raise ValueError(
-                    f"line_fluence must be 0 without line_mev, got {self.line_fluence!r}"
-                )
+                raise ValueError(f"line_fluence must be 0 without line_mev, got {self.line_fluence!r}")
         else:
             if not self.e_min_mev <= self.line_mev <= self.e_max_mev:
-                raise ValueError(
-                    f"line_mev must be in [{self.e_min_mev}, {self.e_max_mev}], "
-                    f"got {self.line_mev!r}"
-                )
+                raise ValueError(f"line_mev must be in [{self.e_min_mev}, {self.e_max_mev}], got {self.line_mev!r}")
             if not (math.isfinite(self.line_fluence) and self.line_fluence >= 0.0):
                 raise ValueError(f"line_fluence must be finite and >= 0, got {self.line_fluence!r}")
 
@@ -276,9 +262,7 @@ class FluxComponent:
         if self.density is None:
             return self.line_fluence
         edges = (self.e_min_mev, *self.breakpoints_mev, self.e_max_mev)
-        return float(
-            sum(quad(self.density, lo, hi, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:]))
-        )
+        return float(sum(quad(self.density, lo, hi, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:])))
 
 
 class ReactorFlux(_Immutable):
@@ -338,9 +322,7 @@ class ReactorFlux(_Immutable):
         if spectrum not in SPECTRUM_SOURCES:
             raise ValueError(f"spectrum must be one of {tuple(SPECTRUM_SOURCES)}, got {spectrum!r}")
         if low_energy not in LOW_ENERGY_TREATMENTS:
-            raise ValueError(
-                f"low_energy must be one of {LOW_ENERGY_TREATMENTS}, got {low_energy!r}"
-            )
+            raise ValueError(f"low_energy must be one of {LOW_ENERGY_TREATMENTS}, got {low_energy!r}")
         self.spectrum = spectrum
         self.low_energy = low_energy
 
@@ -357,8 +339,13 @@ class ReactorFlux(_Immutable):
             e_max_floor_mev, e_max_ceiling_mev = first_node_mev, last_node_mev
         else:
             e_max_floor_mev, e_max_ceiling_mev = FIT_E_MIN_MEV, FIT_E_MAX_MEV
-        self.e_max_mev = e_max_ceiling_mev if e_max_mev is None else validation.number(
-            f"e_max_mev (low_energy={low_energy!r})", e_max_mev, e_max_floor_mev, e_max_ceiling_mev, low_open=True)
+        self.e_max_mev = (
+            e_max_ceiling_mev
+            if e_max_mev is None
+            else validation.number(
+                f"e_max_mev (low_energy={low_energy!r})", e_max_mev, e_max_floor_mev, e_max_ceiling_mev, low_open=True
+            )
+        )
 
         if low_energy == "kopeikin-total":
             kinks_mev = kopeikin_nodes_mev
@@ -374,12 +361,13 @@ class ReactorFlux(_Immutable):
         sources = SPECTRUM_SOURCES[spectrum]
         # shape (6, 4): column i holds a0..a5 of ISOTOPES[i], as numpy's polyval wants
         self._fit_coefficients = read_only(np.column_stack([table[(iso, sources[iso])] for iso in ISOTOPES]))
-        self._vogel_engel_coefficients = read_only(np.column_stack(
-            [VOGEL_ENGEL_COEFFICIENTS[iso] for iso in ISOTOPES]
-        ))
-        self.flux_scale_per_cm2 = _flux_scale(("power_gw", self.power_gw),
-                                              W_PER_GW / (self.mean_energy_per_fission_mev * MEV_J),
-                                              self.distance_m, "flux of fissions per second")
+        self._vogel_engel_coefficients = read_only(np.column_stack([VOGEL_ENGEL_COEFFICIENTS[iso] for iso in ISOTOPES]))
+        self.flux_scale_per_cm2 = _flux_scale(
+            ("power_gw", self.power_gw),
+            W_PER_GW / (self.mean_energy_per_fission_mev * MEV_J),
+            self.distance_m,
+            "flux of fissions per second",
+        )
         self._seal()
 
     def _weighted(self, coefficients: np.ndarray, energy_mev: np.ndarray) -> np.ndarray:
@@ -488,8 +476,14 @@ class PionDecayAtRest(_Immutable):
     efficiency label, or a fluence that is not a finite number > 0.
     """
 
-    def __init__(self, protons_on_target: float, nu_per_proton: float, distance_m: float,
-                 prompt_line_mev: float | None = None, efficiencies: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        protons_on_target: float,
+        nu_per_proton: float,
+        distance_m: float,
+        prompt_line_mev: float | None = None,
+        efficiencies: Mapping[str, float] | None = None,
+    ) -> None:
         self.protons_on_target = validation.positive("protons_on_target", protons_on_target)
         self.nu_per_proton = validation.positive("nu_per_proton", nu_per_proton)
         self.distance_m = validation.positive("distance_m", distance_m)
@@ -501,8 +495,9 @@ class PionDecayAtRest(_Immutable):
                 raise ValueError(f"efficiencies key {label!r} is unknown; allowed: {PION_DAR_LABELS}")
             kept[label] = validation.number(f"efficiencies[{label!r}]", value, 0.0, 1.0)
         self.efficiencies = MappingProxyType(kept)
-        self.flux_scale_per_cm2 = _flux_scale(("protons_on_target", self.protons_on_target), self.nu_per_proton,
-                                              self.distance_m, "fluence")
+        self.flux_scale_per_cm2 = _flux_scale(
+            ("protons_on_target", self.protons_on_target), self.nu_per_proton, self.distance_m, "fluence"
+        )
         self._seal()
 
     @property

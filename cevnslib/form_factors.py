@@ -74,9 +74,7 @@ def symmetrized_fermi(q_mev, radius_fm: float, diffuseness_fm: float = FERMI_DIF
     qs = np.where(small, 1.0, q)
     qcs, pqa = qs * c, np.pi * qs * a
     closed = (
-        3.0 / (qcs * (qcs**2 + pqa**2))
-        * (pqa / np.sinh(pqa))
-        * (pqa / np.tanh(pqa) * np.sin(qcs) - qcs * np.cos(qcs))
+        3.0 / (qcs * (qcs**2 + pqa**2)) * (pqa / np.sinh(pqa)) * (pqa / np.tanh(pqa) * np.sin(qcs) - qcs * np.cos(qcs))
     )
     r4 = 3.0 / 7.0 * c**4 + 18.0 / 7.0 * (np.pi * a * c) ** 2 + 31.0 / 7.0 * (np.pi * a) ** 4  # <r^4>
     return np.where(small, 1.0 - (q * radius) ** 2 / 6.0 + q**4 * r4 / 120.0, closed)
@@ -87,21 +85,25 @@ def unity(q_mev, radius_fm: float | None = None) -> np.ndarray:
     return np.ones_like(np.asarray(q_mev, dtype=float))
 
 
-FORM_FACTORS = MappingProxyType({
-    "helm": helm,
-    "klein-nystrand": klein_nystrand,
-    "symmetrized-fermi": symmetrized_fermi,
-    "unity": unity,
-})
+FORM_FACTORS = MappingProxyType(
+    {
+        "helm": helm,
+        "klein-nystrand": klein_nystrand,
+        "symmetrized-fermi": symmetrized_fermi,
+        "unity": unity,
+    }
+)
 
 
 #: Smallest rms radius (fm) each model can describe: its thickness parameter alone sets the radius.
-MINIMUM_RADIUS_FM = MappingProxyType({
-    "helm": float(np.sqrt(3.0) * HELM_SKIN_FM),
-    "klein-nystrand": float(np.sqrt(6.0) * KLEIN_NYSTRAND_RANGE_FM),
-    "symmetrized-fermi": float(np.sqrt(7.0 / 5.0) * np.pi * FERMI_DIFFUSENESS_FM),
-    "unity": 0.0,
-})
+MINIMUM_RADIUS_FM = MappingProxyType(
+    {
+        "helm": float(np.sqrt(3.0) * HELM_SKIN_FM),
+        "klein-nystrand": float(np.sqrt(6.0) * KLEIN_NYSTRAND_RANGE_FM),
+        "symmetrized-fermi": float(np.sqrt(7.0 / 5.0) * np.pi * FERMI_DIFFUSENESS_FM),
+        "unity": 0.0,
+    }
+)
 
 
 def minimum_radius_fm(name: str) -> float:

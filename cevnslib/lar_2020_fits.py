@@ -24,10 +24,10 @@ point and quotes Delta(-2 ln L) = -2 ln L - its minimum, with the levels and res
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
@@ -88,8 +88,9 @@ def _parameter_fit(lik, name: str, unit: str, deviance, profile_at, grid) -> Par
     return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), _pulls(lik, best))
 
 
-def fit_signal_strength(likelihood: LAr2020Likelihood | None = None, grid=STRENGTH_GRID,
-                        data: LAr2020Counts | None = None) -> SignalStrengthFit:
+def fit_signal_strength(
+    likelihood: LAr2020Likelihood | None = None, grid=STRENGTH_GRID, data: LAr2020Counts | None = None
+) -> SignalStrengthFit:
     """Fit the CEvNS signal strength (SM couplings, R_n = R_p), the CEvNS count and the significance.
 
     The strength profiles the CEvNS normalisation pull (13.3%); the count holds it at zero, a free
@@ -103,29 +104,52 @@ def fit_signal_strength(likelihood: LAr2020Likelihood | None = None, grid=STRENG
     grid = _grid("grid", grid)
     if grid[0] < 0:
         raise ValueError(f"grid must hold signal strengths >= 0, got {grid[0]}")
-    strength = _parameter_fit(lik, "signal strength", "1", lambda mu: lik.deviance(signal_strength=mu, data=data),
-                              lambda mu: lik.profile(signal_strength=mu, data=data), grid)
+    strength = _parameter_fit(
+        lik,
+        "signal strength",
+        "1",
+        lambda mu: lik.deviance(signal_strength=mu, data=data),
+        lambda mu: lik.profile(signal_strength=mu, data=data),
+        grid,
+    )
     held = ("cevns_norm",)
-    count_mu = _parameter_fit(lik, "CEvNS count", "events",
-                              lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
-                              lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held), grid)
+    count_mu = _parameter_fit(
+        lik,
+        "CEvNS count",
+        "events",
+        lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
+        lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held),
+        grid,
+    )
     theta = lik.profile(signal_strength=count_mu.best, data=data, fixed=held).nuisances[1:3]
     cells = lik.signal_cells().sum(axis=(-3, -2, -1))
     per_strength = float(cells[0] + theta @ cells[1:])
 
     def scaled(interval: Interval) -> Interval:
-        return Interval(count_mu.best * per_strength, tuple((lo * per_strength, hi * per_strength)
-                                                             for lo, hi in interval.pieces))
+        return Interval(
+            count_mu.best * per_strength, tuple((lo * per_strength, hi * per_strength) for lo, hi in interval.pieces)
+        )
 
-    count = ParameterFit("CEvNS count", "events", count_mu.best * per_strength, scaled(count_mu.one_sigma),
-                         scaled(count_mu.ninety), count_mu.deviance_min, count_mu.pulls)
+    count = ParameterFit(
+        "CEvNS count",
+        "events",
+        count_mu.best * per_strength,
+        scaled(count_mu.one_sigma),
+        scaled(count_mu.ninety),
+        count_mu.deviance_min,
+        count_mu.pulls,
+    )
     no_signal = float(lik.deviance(signal_strength=0.0, data=data))
     significance = float(np.sqrt(max(no_signal - strength.deviance_min, 0.0)))
     return SignalStrengthFit(strength, count, float(cells[0]), significance)
 
 
-def fit_rn(likelihood: LAr2020Likelihood | None = None, nsi: NSI | None = None, grid=RN_GRID_FM,
-           data: LAr2020Counts | None = None) -> ParameterFit:
+def fit_rn(
+    likelihood: LAr2020Likelihood | None = None,
+    nsi: NSI | None = None,
+    grid=RN_GRID_FM,
+    data: LAr2020Counts | None = None,
+) -> ParameterFit:
     """Fit the neutron rms radius R_n (fm) of argon at fixed NSI couplings ``nsi`` (default none).
 
     ``grid`` (fm, increasing, inside the templates' range) locates the minimum and brackets the sets;
@@ -134,8 +158,9 @@ def fit_rn(likelihood: LAr2020Likelihood | None = None, nsi: NSI | None = None, 
     """
     lik = _likelihood(likelihood)
     grid = _grid("grid", grid)
-    return _parameter_fit(lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data),
-                          lambda rn: lik.profile(nsi, rn, data=data), grid)
+    return _parameter_fit(
+        lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data), lambda rn: lik.profile(nsi, rn, data=data), grid
+    )
 
 
 def _couplings(couplings) -> tuple[str, str]:
@@ -148,8 +173,14 @@ def _couplings(couplings) -> tuple[str, str]:
     return first, second
 
 
-def map_couplings(likelihood: LAr2020Likelihood | None = None, couplings: tuple[str, str] = ("ee_d", "mm_d"),
-                  x_grid=DM_GRIDS[0], y_grid=DM_GRIDS[1], rn_fm=None, data: LAr2020Counts | None = None) -> ProfileMap:
+def map_couplings(
+    likelihood: LAr2020Likelihood | None = None,
+    couplings: tuple[str, str] = ("ee_d", "mm_d"),
+    x_grid=DM_GRIDS[0],
+    y_grid=DM_GRIDS[1],
+    rn_fm=None,
+    data: LAr2020Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) of the argon data over two NSI couplings ``couplings`` (e.g. ``("ee_u", "ee_d")``), every
     other coupling zero, at one R_n ``rn_fm`` (default R_p), nuisances profiled at every point.
 
@@ -167,13 +198,25 @@ def map_couplings(likelihood: LAr2020Likelihood | None = None, couplings: tuple[
     values = lik.deviance(nsi(x[:, None], y[None, :]), rn_fm, data=data)
     i, j = np.unravel_index(np.argmin(values), values.shape)
     best = lik.profile(nsi(x[i], y[j]), rn_fm, data=data)
-    return ProfileMap(COUPLING_NAMES[first], COUPLING_NAMES[second], read_only(x), read_only(y),
-                      read_only(values - values[i, j]), (float(x[i]), float(y[j])), float(values[i, j]),
-                      _pulls(lik, best))
+    return ProfileMap(
+        COUPLING_NAMES[first],
+        COUPLING_NAMES[second],
+        read_only(x),
+        read_only(y),
+        read_only(values - values[i, j]),
+        (float(x[i]), float(y[j])),
+        float(values[i, j]),
+        _pulls(lik, best),
+    )
 
 
-def map_nsi(likelihood: LAr2020Likelihood | None = None, ee_grid=DM_GRIDS[0], mm_grid=DM_GRIDS[1], rn_fm=None,
-            data: LAr2020Counts | None = None) -> ProfileMap:
+def map_nsi(
+    likelihood: LAr2020Likelihood | None = None,
+    ee_grid=DM_GRIDS[0],
+    mm_grid=DM_GRIDS[1],
+    rn_fm=None,
+    data: LAr2020Counts | None = None,
+) -> ProfileMap:
     """Delta(-2 ln L) of the argon data over (eps_ee^dV, eps_mumu^dV): :func:`map_couplings` with ``("ee_d", "mm_d")``.
 
     Raises ValueError for bad grids, a radius out of range or a bad likelihood.
@@ -201,8 +244,13 @@ class JointMap:
         object.__setattr__(self, "maps", MappingProxyType(dict(self.maps)))
 
 
-def joint_map(couplings: tuple[str, str] = ("ee_u", "ee_d"), x_grid=UD_GRIDS[0], y_grid=UD_GRIDS[1],
-              argon: LAr2020Likelihood | None = None, csi: CsI2021Likelihood | None = None) -> JointMap:
+def joint_map(
+    couplings: tuple[str, str] = ("ee_u", "ee_d"),
+    x_grid=UD_GRIDS[0],
+    y_grid=UD_GRIDS[1],
+    argon: LAr2020Likelihood | None = None,
+    csi: CsI2021Likelihood | None = None,
+) -> JointMap:
     """The plane ``couplings`` (every other coupling zero, R_n = R_p) for argon, CsI 2021 and their sum.
 
     ``argon``, ``csi``: the likelihoods (default: :func:`default_likelihood` and
@@ -215,16 +263,26 @@ def joint_map(couplings: tuple[str, str] = ("ee_u", "ee_d"), x_grid=UD_GRIDS[0],
     if csi is not None and not isinstance(csi, CsI2021Likelihood):
         raise ValueError(f"csi = {csi!r} must be a cevnslib.csi_2021_likelihood.CsI2021Likelihood")
     csi = csi_2021_fits.default_likelihood() if csi is None else csi
-    alone = {"argon": map_couplings(lar, (first, second), x_grid, y_grid),
-             "CsI": csi_2021_fits.map_couplings(csi, (first, second), x_grid, y_grid)}
+    alone = {
+        "argon": map_couplings(lar, (first, second), x_grid, y_grid),
+        "CsI": csi_2021_fits.map_couplings(csi, (first, second), x_grid, y_grid),
+    }
     total = sum(m.delta + m.deviance_min for m in alone.values())
     i, j = np.unravel_index(np.argmin(total), total.shape)
     x, y = alone["argon"].x, alone["argon"].y
     point = NSI(**{first: float(x[i]), second: float(y[j])})
     pulls = {f"argon: {k}": v for k, v in _pulls(lar, lar.profile(point)).items()}
     pulls |= {f"CsI: {k}": v for k, v in _pulls(csi, csi.profile(point)).items()}
-    combined = ProfileMap(COUPLING_NAMES[first], COUPLING_NAMES[second], x, y, read_only(total - total[i, j]),
-                          (float(x[i]), float(y[j])), float(total[i, j]), MappingProxyType(pulls))
+    combined = ProfileMap(
+        COUPLING_NAMES[first],
+        COUPLING_NAMES[second],
+        x,
+        y,
+        read_only(total - total[i, j]),
+        (float(x[i]), float(y[j])),
+        float(total[i, j]),
+        MappingProxyType(pulls),
+    )
     return JointMap((first, second), {**alone, "combined": combined})
 
 
@@ -282,13 +340,17 @@ def coupling_intervals(joint: JointMap) -> tuple[CouplingInterval, ...]:
                         raise ValueError(f"the grid of the other coupling holds no 0: {other_grid}")
                     curve = delta[:, k[0]]
                 for level in LEVELS_1D:
-                    out.append(CouplingInterval(coupling, other, data, level,
-                                                _profile_interval(np.asarray(grid), curve, level)))
+                    out.append(
+                        CouplingInterval(
+                            coupling, other, data, level, _profile_interval(np.asarray(grid), curve, level)
+                        )
+                    )
     return tuple(out)
 
 
-def shrink(intervals: tuple[CouplingInterval, ...], coupling: str, other: str, level: str,
-           reference: str = "CsI") -> float:
+def shrink(
+    intervals: tuple[CouplingInterval, ...], coupling: str, other: str, level: str, reference: str = "CsI"
+) -> float:
     """1 - (length combined) / (length of ``reference`` alone) for one coupling, treatment and level.
 
     NaN when either set reaches the edge of the grid (its length is not known). Raises ValueError if
@@ -304,6 +366,7 @@ def shrink(intervals: tuple[CouplingInterval, ...], coupling: str, other: str, l
 
 def format_interval(interval: Interval, digits: int = 2) -> str:
     """A set as text, e.g. ``[-0.12, 0.05] ∪ [0.31, 0.45]``; an end at the edge of the grid is written ``…``."""
+
     def end(x):
         return "…" if not math.isfinite(x) else f"{x:.{digits}f}"
 
@@ -318,14 +381,19 @@ def interval_table(joint: JointMap, level: str = "90%") -> str:
     validation.choice("level", level, tuple(LEVELS_1D))
     rows = coupling_intervals(joint)
     lines = [f"{'coupling':12s}{'other':10s}{'argon':>26s}{'CsI 2021':>30s}{'combined':>30s}{'shrink':>8s}"]
-    for axis, coupling in enumerate(joint.couplings):
+    for coupling in joint.couplings:
         for other in ("profiled", "zero"):
-            cells = {r.data: format_interval(r.interval) for r in rows
-                     if (r.coupling, r.other, r.level) == (coupling, other, level)}
+            cells = {
+                r.data: format_interval(r.interval)
+                for r in rows
+                if (r.coupling, r.other, r.level) == (coupling, other, level)
+            }
             cut = shrink(rows, coupling, other, level)
             text = "—" if math.isnan(cut) else f"{100 * cut:.0f}%"
-            lines.append(f"{COUPLING_NAMES[coupling]:12s}{other:10s}{cells['argon']:>26s}{cells['CsI']:>30s}"
-                         f"{cells['combined']:>30s}{text:>8s}")
+            lines.append(
+                f"{COUPLING_NAMES[coupling]:12s}{other:10s}{cells['argon']:>26s}{cells['CsI']:>30s}"
+                f"{cells['combined']:>30s}{text:>8s}"
+            )
     return "\n".join(lines)
 
 
@@ -355,4 +423,6 @@ def results() -> LAr2020Results:
     lik = default_likelihood()
     ud = joint_map(("ee_u", "ee_d"), *UD_GRIDS)
     dm = joint_map(("ee_d", "mm_d"), *DM_GRIDS)
-    return LAr2020Results(fit_signal_strength(lik), fit_rn(lik), ud, dm, coupling_intervals(ud) + coupling_intervals(dm))
+    return LAr2020Results(
+        fit_signal_strength(lik), fit_rn(lik), ud, dm, coupling_intervals(ud) + coupling_intervals(dm)
+    )

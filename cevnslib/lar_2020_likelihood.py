@@ -45,15 +45,15 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 
 from . import experiments, validation
-from .arrival_time import ArrivalTimeBins, ProtonPulse
+from .arrival_time import ArrivalTimeBins
 from .couplings import NSI
 from .csi_2021_likelihood import Prior
 from .experiments import Experiment
@@ -63,8 +63,17 @@ from .rates import default_rn_grid_fm
 from .validation import read_only
 
 #: The nuisances, in the order of every array of them.
-NUISANCES = ("cevns_norm", "cevns_f90", "cevns_timing", "brn_prompt", "brn_energy", "brn_timing_mean",
-             "brn_timing_width", "brn_delayed", "steady_state")
+NUISANCES = (
+    "cevns_norm",
+    "cevns_f90",
+    "cevns_timing",
+    "brn_prompt",
+    "brn_energy",
+    "brn_timing_mean",
+    "brn_timing_width",
+    "brn_delayed",
+    "steady_state",
+)
 #: The nuisances that morph the CEvNS cells, and those that morph the prompt BRN (theta, in sigma units).
 CEVNS_MORPHS = NUISANCES[1:3]
 BRN_MORPHS = NUISANCES[4:7]
@@ -125,13 +134,19 @@ class LAr2020Counts:
     def __post_init__(self):
         counts = validation.real_array("observed", self.observed)
         if counts.ndim < 3 or np.any(counts < 0):
-            raise ValueError(f"observed must hold counts >= 0 with shape (..., energy, F90, time bins), got shape "
-                             f"{counts.shape}")
-        centres = np.zeros(len(NUISANCES)) if self.pull_centres is None else validation.real_array(
-            "pull_centres", self.pull_centres)
+            raise ValueError(
+                f"observed must hold counts >= 0 with shape (..., energy, F90, time bins), got shape {counts.shape}"
+            )
+        centres = (
+            np.zeros(len(NUISANCES))
+            if self.pull_centres is None
+            else validation.real_array("pull_centres", self.pull_centres)
+        )
         if centres.ndim < 1 or centres.shape[-1] != len(NUISANCES):
-            raise ValueError(f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
-                             f"got {centres.shape}")
+            raise ValueError(
+                f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
+                f"got {centres.shape}"
+            )
         object.__setattr__(self, "observed", read_only(counts))
         object.__setattr__(self, "pull_centres", read_only(centres))
 
@@ -233,23 +248,36 @@ class LAr2020Likelihood:
         published = lar_2020_published()
         self.priors = lar_2020_priors()
         if cevns_norm_sigma is not None:
-            chosen = Prior("cevns_norm", validation.positive("cevns_norm_sigma", cevns_norm_sigma), "chosen by the caller")
+            chosen = Prior(
+                "cevns_norm", validation.positive("cevns_norm_sigma", cevns_norm_sigma), "chosen by the caller"
+            )
             self.priors = (chosen, *self.priors[1:])
         self.sigmas = read_only([p.sigma for p in self.priors])
         self.observed = data.observed
         self.shape = self.observed.shape
-        brn = {k: data.pdf(f"brn_prompt{k}") for k in ("", "_energy_plus_1sigma", "_energy_minus_1sigma",
-                                                         "_timing_mean_plus_1sigma", "_timing_mean_minus_1sigma",
-                                                         "_timing_width")}
-        self.brn_cells = read_only([
-            brn[""],
-            (brn["_energy_plus_1sigma"] - brn["_energy_minus_1sigma"]) / 2.0,
-            (brn["_timing_mean_plus_1sigma"] - brn["_timing_mean_minus_1sigma"]) / 2.0,
-            brn["_timing_width"] - brn[""],
-        ])
+        brn = {
+            k: data.pdf(f"brn_prompt{k}")
+            for k in (
+                "",
+                "_energy_plus_1sigma",
+                "_energy_minus_1sigma",
+                "_timing_mean_plus_1sigma",
+                "_timing_mean_minus_1sigma",
+                "_timing_width",
+            )
+        }
+        self.brn_cells = read_only(
+            [
+                brn[""],
+                (brn["_energy_plus_1sigma"] - brn["_energy_minus_1sigma"]) / 2.0,
+                (brn["_timing_mean_plus_1sigma"] - brn["_timing_mean_minus_1sigma"]) / 2.0,
+                brn["_timing_width"] - brn[""],
+            ]
+        )
         ss = data.pdf("steady_state")
-        self.backgrounds = read_only([data.pdf("brn_delayed"),
-                                      ss * (published["steady_state_predicted_events"].value / ss.sum())])
+        self.backgrounds = read_only(
+            [data.pdf("brn_delayed"), ss * (published["steady_state_predicted_events"].value / ss.sum())]
+        )
         self.timing_shift_us = 1e-3 * published["pulse_mean_ns"].minus
         self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
 
@@ -262,9 +290,11 @@ class LAr2020Likelihood:
         f90 = exp.pulse_shape.shares
         delta_f90 = (data.cevns_f90_shares("plus_1sigma").shares - data.cevns_f90_shares("minus_1sigma").shares) / 2.0
         pulse = exp.arrival_time.pulse
-        later = ArrivalTimeBins(exp.arrival_time.time_edges_us,
-                                dataclasses.replace(pulse, mean_us=pulse.mean_us + self.timing_shift_us),
-                                exp.arrival_time.timing_efficiency)
+        later = ArrivalTimeBins(
+            exp.arrival_time.time_edges_us,
+            dataclasses.replace(pulse, mean_us=pulse.mean_us + self.timing_shift_us),
+            exp.arrival_time.timing_efficiency,
+        )
         delta_prompt = later.prompt - exp.arrival_time.prompt
         delta_delayed = later.delayed - exp.arrival_time.delayed
         return f90, read_only(delta_f90), read_only(delta_prompt), read_only(delta_delayed)
@@ -277,9 +307,14 @@ class LAr2020Likelihood:
         """
         energy_time, energy_shift = self._energy_time(nsi, rn_fm)
         f90, delta_f90, _, _ = self._shapes
-        return np.stack([energy_time[..., :, None, :] * f90[:, :, None],
-                         energy_time[..., :, None, :] * delta_f90[:, :, None],
-                         energy_shift[..., :, None, :] * f90[:, :, None]], axis=-4)
+        return np.stack(
+            [
+                energy_time[..., :, None, :] * f90[:, :, None],
+                energy_time[..., :, None, :] * delta_f90[:, :, None],
+                energy_shift[..., :, None, :] * f90[:, :, None],
+            ],
+            axis=-4,
+        )
 
     def expected_counts(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, signal_strength=1.0) -> np.ndarray:
         """mu per cell at ``nuisances`` (shape (..., 9), default all 0), shape (..., 12, 8, 10).
@@ -292,7 +327,7 @@ class LAr2020Likelihood:
             raise ValueError(f"nuisances must have shape (..., {len(NUISANCES)}), got {x.shape}")
         strength = _strength(signal_strength)[..., None, None, None]
         cells = self.signal_cells(nsi, rn_fm)
-        norm = (1.0 + x[..., :1, None, None])
+        norm = 1.0 + x[..., :1, None, None]
         signal = strength * norm * morph(cells, x[..., 1:3], 3)
         brn = (1.0 + x[..., 3:4, None, None]) * morph(self.brn_cells, x[..., 4:7], 3)
         rest = np.einsum("...j,jeft->...eft", 1.0 + x[..., 7:], self.backgrounds)
@@ -304,8 +339,10 @@ class LAr2020Likelihood:
         prompt, delayed = (t.counts(nsi, rn_fm) for t in exp.cached_time_templates)
         _, _, delta_prompt, delta_delayed = self._shapes
         arrival = exp.arrival_time
-        return (prompt[..., None] * arrival.prompt + delayed[..., None] * arrival.delayed,
-                prompt[..., None] * delta_prompt + delayed[..., None] * delta_delayed)
+        return (
+            prompt[..., None] * arrival.prompt + delayed[..., None] * arrival.delayed,
+            prompt[..., None] * delta_prompt + delayed[..., None] * delta_delayed,
+        )
 
     def _solve(self, nsi, rn_fm, signal_strength, data, fixed):
         """The minimisation behind :meth:`profile`: (batch shape, flat arrays of nuisances, values, converged,
@@ -313,8 +350,9 @@ class LAr2020Likelihood:
         are spread over F90 only when the batch is solved, so that a large grid never holds them all."""
         data = LAr2020Counts(self.observed) if data is None else data
         if not isinstance(data, LAr2020Counts) or data.observed.shape[-3:] != self.shape:
-            raise ValueError(f"data must be LAr2020Counts whose observed counts end in the {self.shape} energy x F90 "
-                             f"x time bins")
+            raise ValueError(
+                f"data must be LAr2020Counts whose observed counts end in the {self.shape} energy x F90 x time bins"
+            )
         for name in fixed:
             validation.choice("fixed nuisance", name, NUISANCES)
         free = np.array([name not in fixed for name in NUISANCES])
@@ -333,8 +371,9 @@ class LAr2020Likelihood:
 
         def cells(part):  # (m, 3, cells): S, D^F90, D^t of the points ``part``
             et, shift = energy_time[part][:, :, None, :], energy_shift[part][:, :, None, :]
-            return np.stack([et * f90[:, :, None], et * delta_f90[:, :, None], shift * f90[:, :, None]],
-                            axis=1).reshape(-1, 3, n_cells)
+            return np.stack(
+                [et * f90[:, :, None], et * delta_f90[:, :, None], shift * f90[:, :, None]], axis=1
+            ).reshape(-1, 3, n_cells)
 
         x = np.zeros((flat, len(NUISANCES)))
         values = np.empty(flat)
@@ -349,18 +388,36 @@ class LAr2020Likelihood:
         for k in range(n_batches):
             part = np.arange(k, flat, n_batches)
             if start is not None:
-                start = start[:part.size]
+                start = start[: part.size]
             x[part], values[part], converged[part] = _minimise(
-                cells(part), strength[part], counts[part], centres[part], brn, rest, np.asarray(self.sigmas), free,
-                start)
+                cells(part),
+                strength[part],
+                counts[part],
+                centres[part],
+                brn,
+                rest,
+                np.asarray(self.sigmas),
+                free,
+                start,
+            )
             start = x[part]
         if not np.all(converged):
-            warnings.warn(f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         return batch, x, values, converged, cells, strength
 
-    def profile(self, nsi: NSI | None = None, rn_fm=None, *, signal_strength=1.0, data: LAr2020Counts | None = None,
-                fixed: tuple[str, ...] = ()) -> LAr2020Profile:
+    def profile(
+        self,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        *,
+        signal_strength=1.0,
+        data: LAr2020Counts | None = None,
+        fixed: tuple[str, ...] = (),
+    ) -> LAr2020Profile:
         """Minimise -2 ln L over the nuisances for every physics point of a broadcast grid.
 
         ``nsi`` (fields may be arrays), ``rn_fm`` and ``signal_strength`` (s >= 0, an array for a scan
@@ -378,14 +435,26 @@ class LAr2020Likelihood:
         every = np.arange(x.shape[0])
         brn = self.brn_cells.reshape(4, -1)
         signal = strength[:, None] * (1.0 + x[:, :1]) * morph(cells(every), x[:, 1:3], 1)
-        expected = signal + (1.0 + x[:, 3:4]) * morph(brn, x[:, 4:7], 1) + (1.0 + x[:, 7:]) @ self.backgrounds.reshape(
-            2, -1)
-        return LAr2020Profile(values.reshape(batch), x.reshape(batch + (len(NUISANCES),)),
-                              signal.reshape(batch + self.shape), expected.reshape(batch + self.shape),
-                              converged.reshape(batch))
+        expected = (
+            signal + (1.0 + x[:, 3:4]) * morph(brn, x[:, 4:7], 1) + (1.0 + x[:, 7:]) @ self.backgrounds.reshape(2, -1)
+        )
+        return LAr2020Profile(
+            values.reshape(batch),
+            x.reshape(batch + (len(NUISANCES),)),
+            signal.reshape(batch + self.shape),
+            expected.reshape(batch + self.shape),
+            converged.reshape(batch),
+        )
 
-    def deviance(self, nsi: NSI | None = None, rn_fm=None, *, signal_strength=1.0, data: LAr2020Counts | None = None,
-                 fixed: tuple[str, ...] = ()) -> np.ndarray:
+    def deviance(
+        self,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        *,
+        signal_strength=1.0,
+        data: LAr2020Counts | None = None,
+        fixed: tuple[str, ...] = (),
+    ) -> np.ndarray:
         """-2 ln(L / L_saturated), profiled over the nuisances (see :meth:`profile`); arrays broadcast.
 
         The same minimisation as :meth:`profile`, without the fitted cells (a large map never holds
@@ -403,8 +472,16 @@ class LAr2020Likelihood:
         centres = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
         return LAr2020Counts(expected, centres)
 
-    def generate(self, rng: np.random.Generator, n_toys: int, nsi: NSI | None = None, rn_fm=None, nuisances=None, *,
-                 signal_strength=1.0) -> LAr2020Counts:
+    def generate(
+        self,
+        rng: np.random.Generator,
+        n_toys: int,
+        nsi: NSI | None = None,
+        rn_fm=None,
+        nuisances=None,
+        *,
+        signal_strength=1.0,
+    ) -> LAr2020Counts:
         """``n_toys`` pseudo-experiments: counts ~ Poisson(mu), pull centres ~ N(nuisances, sigma).
 
         Raises ValueError for a number of toys below 1, or like :meth:`expected_counts`.
@@ -476,8 +553,12 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
     rows = np.eye(index_free.size)[bounds]
     constraints = (rows, -np.ones(rows.shape[0]))
     if start is None:  # the first problem alone from zero, then every problem from its minimum
-        first = minimise_bounded(lambda v, i: fgh(v, i * 0), np.zeros((1, index_free.size)), constraints,
-                                 objective=lambda v, i: value(v, i * 0))
+        first = minimise_bounded(
+            lambda v, i: fgh(v, i * 0),
+            np.zeros((1, index_free.size)),
+            constraints,
+            objective=lambda v, i: value(v, i * 0),
+        )
         x0 = np.broadcast_to(first.x, (counts.shape[0], index_free.size))
     else:
         x0 = np.asarray(start)[:, index_free]
@@ -491,7 +572,9 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
     moved = np.flatnonzero(np.any(centres[:, index_free] != 0.0, axis=1))
     if moved.size:
         x1 = np.where(bounds, np.maximum(centres[moved][:, index_free], -0.99), centres[moved][:, index_free])
-        again = minimise_bounded(lambda v, i: fgh(v, moved[i]), x1, constraints, objective=lambda v, i: value(v, moved[i]))
+        again = minimise_bounded(
+            lambda v, i: fgh(v, moved[i]), x1, constraints, objective=lambda v, i: value(v, moved[i])
+        )
         better = again.value < values[moved]
         x[moved[better]], values[moved[better]] = again.x[better], again.value[better]
         converged[moved[better]] = again.converged[better]

@@ -24,8 +24,8 @@ of precision P.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -58,8 +58,13 @@ def poisson_deviance(observed, expected, axis=-1) -> np.ndarray:
         if np.any(below):
             dx = mu - mu0
             # f(mu0) + f'(mu0) dx + f''(mu0) dx^2 / 2 with f = mu - n + n ln(n/mu)
-            taylor = (mu0 - n + n * np.log(1.0 / _TAYLOR_FRACTION)
-                      + (1.0 - 1.0 / _TAYLOR_FRACTION) * dx + 0.5 * dx * dx / (_TAYLOR_FRACTION**2 * np.where(n > 0, n, 1.0)))
+            taylor = (
+                mu0
+                - n
+                + n * np.log(1.0 / _TAYLOR_FRACTION)
+                + (1.0 - 1.0 / _TAYLOR_FRACTION) * dx
+                + 0.5 * dx * dx / (_TAYLOR_FRACTION**2 * np.where(n > 0, n, 1.0))
+            )
             term = np.where(below, taylor, term)
     terms = 2.0 * term
     return terms if axis is None else np.sum(terms, axis=axis)
@@ -127,8 +132,11 @@ def minimise_bounded(
     if x.ndim != 2:
         raise ValueError(f"x0 must have shape (problems, parameters), got {x.shape}")
     n_problems, k = x.shape
-    a_mat, b_vec = (np.zeros((0, k)), np.zeros(0)) if constraints is None else (
-        np.asarray(constraints[0], dtype=float).reshape(-1, k), np.asarray(constraints[1], dtype=float))
+    a_mat, b_vec = (
+        (np.zeros((0, k)), np.zeros(0))
+        if constraints is None
+        else (np.asarray(constraints[0], dtype=float).reshape(-1, k), np.asarray(constraints[1], dtype=float))
+    )
     lower, upper, general = _split_constraints(a_mat, b_vec, k)
     if np.any(x < lower - 1e-12) or np.any(x > upper + 1e-12) or np.any(x @ general[0].T < general[1] - 1e-9):
         raise ValueError("x0 violates the constraints")
@@ -136,7 +144,7 @@ def minimise_bounded(
     converged = np.zeros(n_problems, dtype=bool)
     todo = np.arange(n_problems)
     steps = 0
-    for steps in range(1, max_steps + 1):
+    for steps in range(1, max_steps + 1):  # noqa: B007 (the count is returned in Minimum.steps)
         if todo.size == 0:
             break
         xs = x[todo]
@@ -157,8 +165,9 @@ def minimise_bounded(
         if todo.size == 0:
             break
         step_max = _ratio_test(xs, direction, general)
-        x_new, f_new, ok = _line_search(objective or (lambda v, i: fgh(v, i)[0]), todo, xs, f, g, direction, lower,
-                                        upper, step_max)
+        x_new, f_new, ok = _line_search(
+            objective or (lambda v, i: fgh(v, i)[0]), todo, xs, f, g, direction, lower, upper, step_max
+        )
         x[todo[ok]] = x_new[ok]
         value[todo[ok]] = f_new[ok]
         todo = todo[ok]  # a failed line search is a stall: the scipy fallback below takes the problem
@@ -247,8 +256,15 @@ def _fallback(fgh, x, value, converged, problems, lower, upper, general) -> None
             f, g, _ = fgh(v.reshape(1, k), index)
             return float(f[0]), g[0]
 
-        result = minimize(fun, x[i], jac=True, method="SLSQP", bounds=bounds, constraints=extra,
-                          options={"ftol": 1e-15, "maxiter": 1000})
+        result = minimize(
+            fun,
+            x[i],
+            jac=True,
+            method="SLSQP",
+            bounds=bounds,
+            constraints=extra,
+            options={"ftol": 1e-15, "maxiter": 1000},
+        )
         x_new = _feasible(result.x, lower, upper, general)
         f_new = fun(x_new)[0]
         if f_new <= value[i]:
@@ -281,7 +297,7 @@ def profile_on_off_background(signal, observed, sideband, tau):
     a = 1.0 + tau
     lin = a * s - n - m
     root = np.sqrt(lin * lin + 4.0 * a * m * s)
-    b = np.array((root - lin) / (2.0 * a), dtype=float)   # fine where lin <= 0
+    b = np.array((root - lin) / (2.0 * a), dtype=float)  # fine where lin <= 0
     np.divide(2.0 * m * s, lin + root, out=b, where=lin > 0)  # no cancellation where lin > 0
     return b
 
@@ -317,7 +333,9 @@ def profile_grouped_background(signal, observed, weights, sideband, tau, max_ste
     hi = (np.sum(n, axis=-1, keepdims=True) + m) / np.where(total_w + tau > 0, total_w + tau, 1.0) + 1.0
     lo = np.zeros_like(hi)
     with np.errstate(divide="ignore", invalid="ignore"):
-        at_zero = np.where(m > 0, -np.inf, np.sum(w * (1.0 - np.where(n > 0, n / s, 0.0)), axis=-1, keepdims=True) + tau)
+        at_zero = np.where(
+            m > 0, -np.inf, np.sum(w * (1.0 - np.where(n > 0, n / s, 0.0)), axis=-1, keepdims=True) + tau
+        )
     pinned = at_zero >= 0
     b = np.where(pinned, 0.0, 0.5 * (lo + hi))
     for _ in range(max_steps):

@@ -7,12 +7,11 @@ each kind one kilogram contains. Data: ``cevnslib/data/nuclei.csv`` (sources in 
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from types import MappingProxyType
 
 import numpy as np
 
@@ -75,9 +74,7 @@ class Nucleus:
                 - DARWIN_FOLDY_FM2
             )
             return math.sqrt(r2)
-        raise ValueError(
-            f"proton_radius convention {convention!r} is unknown; allowed: {PROTON_RADIUS_CONVENTIONS}"
-        )
+        raise ValueError(f"proton_radius convention {convention!r} is unknown; allowed: {PROTON_RADIUS_CONVENTIONS}")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ arXiv:2006.12659): the parameters of the release's LArParametersAnlA.yaml and th
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Mapping
 
 from . import validation
 
@@ -99,9 +99,16 @@ def _read(name: str) -> dict[str, PublishedValue]:
     rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
     values = {}
     for row in rows:
-        value = PublishedValue(key=row["key"], value=float(row["value"]), minus=_optional(row["minus"]),
-                               plus=_optional(row["plus"]), unit=row["unit"], cl=row["cl"],
-                               source=row["source"], note=row["note"])
+        value = PublishedValue(
+            key=row["key"],
+            value=float(row["value"]),
+            minus=_optional(row["minus"]),
+            plus=_optional(row["plus"]),
+            unit=row["unit"],
+            cl=row["cl"],
+            source=row["source"],
+            note=row["note"],
+        )
         values[value.key] = value
     return values
 
@@ -132,7 +139,6 @@ def csi_2021_published() -> Mapping[str, PublishedValue]:
     (165.0, 140.0, 195.0, '1e-40 cm^2')
     """
     return _PublishedTable("csi_2021_published", _read(_CSI_2021_FILE))
-
 
 
 @cache

@@ -73,8 +73,9 @@ def refine(points: np.ndarray, max_length: float | None = None, max_ratio: float
     return np.array(out)
 
 
-def piecewise_nodes(lo: float, hi: float, breaks, n_nodes: int, max_length: float | None = None,
-                    max_ratio: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def piecewise_nodes(
+    lo: float, hi: float, breaks, n_nodes: int, max_length: float | None = None, max_ratio: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of Gauss-Legendre rules on [lo, hi], split at the ``breaks`` inside it and
     refined by :func:`refine`; empty arrays if hi <= lo."""
     if hi <= lo:

@@ -58,8 +58,9 @@ RN_GRID_MAX_FM = 10.0
 RN_SPLINE_DEGREE = 5
 
 
-def default_rn_grid_fm(form_factor: str, spacing_fm: float = RN_GRID_SPACING_FM,
-                       max_fm: float = RN_GRID_MAX_FM) -> np.ndarray:
+def default_rn_grid_fm(
+    form_factor: str, spacing_fm: float = RN_GRID_SPACING_FM, max_fm: float = RN_GRID_MAX_FM
+) -> np.ndarray:
     """R_n grid (fm) for templates with ``form_factor``: from just above its smallest radius to ``max_fm``.
 
     Every form factor of :mod:`cevnslib.form_factors` has a smallest rms radius (its thickness
@@ -71,8 +72,9 @@ def default_rn_grid_fm(form_factor: str, spacing_fm: float = RN_GRID_SPACING_FM,
     return np.linspace(lo, max_fm, max(n, RN_SPLINE_DEGREE + 1))
 
 
-def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool = False,
-                quadrature: Quadrature = Quadrature()) -> np.ndarray:
+def folded_flux(
+    component, recoil_kev, mass_gev: float, include_t_over_e: bool = False, quadrature: Quadrature = Quadrature()
+) -> np.ndarray:
     """G(T) = int dE phi(E) K(E, T): the flux folded with the kinematic factor, nu/cm^2 [/s].
 
     ``recoil_kev``: recoil energies T (keV, array of shape (n,)); returns shape (n,). A line of
@@ -82,8 +84,9 @@ def folded_flux(component, recoil_kev, mass_gev: float, include_t_over_e: bool =
     if component.line_mev is not None:
         return component.line_fluence * kinematic_factor(component.line_mev, t, mass_gev, include_t_over_e)
     inner = [p for p in component.breakpoints_mev if component.e_min_mev < p < component.e_max_mev]
-    edges = refine(np.unique([component.e_min_mev, *inner, component.e_max_mev]),
-                   max_length=quadrature.max_energy_segment_mev)
+    edges = refine(
+        np.unique([component.e_min_mev, *inner, component.e_max_mev]), max_length=quadrature.max_energy_segment_mev
+    )
     a, b = edges[:-1], edges[1:]
     lower = np.clip(e_min_mev(t, mass_gev)[:, None], a, b)
     x, w = gauss_legendre(quadrature.energy_nodes)
@@ -111,8 +114,16 @@ def _flavors(source) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.flavor for c in source.components))
 
 
-def _spectrum_factors(target: Target, source, mass_kg: float, live_time_s: float, options: CrossSectionOptions,
-                      quadrature: Quadrature, k: int, recoil_kev: np.ndarray) -> np.ndarray:
+def _spectrum_factors(
+    target: Target,
+    source,
+    mass_kg: float,
+    live_time_s: float,
+    options: CrossSectionOptions,
+    quadrature: Quadrature,
+    k: int,
+    recoil_kev: np.ndarray,
+) -> np.ndarray:
     """N_k t G_F^2 M/pi G_alpha(T) for nucleus k: dN_k/dT per unit Q^2, shape (flavours, n), per keVnr.
 
     The one place where a recoil spectrum is assembled: :func:`recoil_spectrum` multiplies it by
@@ -125,8 +136,9 @@ def _spectrum_factors(target: Target, source, mass_kg: float, live_time_s: float
 
 
 @lru_cache(maxsize=64)
-def _folded_by_flavor(source, mass_gev: float, recoil_bytes: bytes, include_t_over_e: bool,
-                      quadrature: Quadrature) -> np.ndarray:
+def _folded_by_flavor(
+    source, mass_gev: float, recoil_bytes: bytes, include_t_over_e: bool, quadrature: Quadrature
+) -> np.ndarray:
     """G_alpha(T) summed over the source's components of each flavour, shape (flavours, n); cached.
 
     Sources and quadrature settings are immutable, so the cache (keyed by the source object, the
@@ -134,11 +146,16 @@ def _folded_by_flavor(source, mass_gev: float, recoil_bytes: bytes, include_t_ov
     An explorer that redraws a spectrum for every slider move folds the flux once.
     """
     recoil_kev = np.frombuffer(recoil_bytes, dtype=float)
-    return read_only([
-        sum(folded_flux(c, recoil_kev, mass_gev, include_t_over_e, quadrature)
-            for c in source.components if c.flavor == flavor)
-        for flavor in _flavors(source)
-    ])
+    return read_only(
+        [
+            sum(
+                folded_flux(c, recoil_kev, mass_gev, include_t_over_e, quadrature)
+                for c in source.components
+                if c.flavor == flavor
+            )
+            for flavor in _flavors(source)
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -165,10 +182,19 @@ class RecoilSpectrum:
         return {nuc.name: self.dn_dt[k].sum(axis=0) for k, nuc in enumerate(self.nuclei)}
 
 
-def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, rn_fm=None, *,
-                    mass_kg: float = 1.0, live_time_s: float = SECONDS_PER_DAY,
-                    options: CrossSectionOptions = CrossSectionOptions(),
-                    quadrature: Quadrature = Quadrature(), nucleus_rn_fm: tuple | None = None) -> RecoilSpectrum:
+def recoil_spectrum(
+    target: Target,
+    source,
+    recoil_kev,
+    nsi: NSI | None = None,
+    rn_fm=None,
+    *,
+    mass_kg: float = 1.0,
+    live_time_s: float = SECONDS_PER_DAY,
+    options: CrossSectionOptions = CrossSectionOptions(),
+    quadrature: Quadrature = Quadrature(),
+    nucleus_rn_fm: tuple | None = None,
+) -> RecoilSpectrum:
     """The recoil spectrum dN/dT (events per keVnr) of ``target`` in the flux of ``source``.
 
     ``recoil_kev``: nuclear recoil energies T (keVnr, 1-D, >= 0); ``nsi``, ``rn_fm``: the physics
@@ -207,8 +233,11 @@ def recoil_spectrum(target: Target, source, recoil_kev, nsi: NSI | None = None, 
             c_zz, c_zn, c_nn = charge_coefficients(nuc.Z, nuc.N, flavor, nsi, options.nucleon_couplings)
             out[k, j] = factors[j] * (c_zz * f_z**2 + 2.0 * c_zn * f_z * f_n + c_nn * f_n**2)
     days = live_time_s / SECONDS_PER_DAY
-    unit = (f"events / keVnr over {mass_kg:g} kg x {days:g} d" if source.exposure_scale(live_time_s) != 1.0
-            else f"events / keVnr over {mass_kg:g} kg x the source's run")
+    unit = (
+        f"events / keVnr over {mass_kg:g} kg x {days:g} d"
+        if source.exposure_scale(live_time_s) != 1.0
+        else f"events / keVnr over {mass_kg:g} kg x the source's run"
+    )
     return RecoilSpectrum(read_only(t), tuple(target.nuclei), flavors, read_only(out), unit)
 
 
@@ -269,16 +298,25 @@ class EventTemplates:
         """Number of analysis bins."""
         return self.i_zz.shape[-1]
 
-    def summed(self) -> "EventTemplates":
+    def summed(self) -> EventTemplates:
         """The same templates with all analysis bins merged into one (counts are linear in them)."""
+
         def merge(a):
             return None if a is None else a.sum(axis=-1, keepdims=True)
+
         return EventTemplates(
-            self.nuclei, self.flavors, self.couplings, merge(self.i_zz), merge(self.i_zn_default),
-            merge(self.i_nn_default), self.rn_grid_fm, merge(self.i_zn_grid), merge(self.i_nn_grid),
+            self.nuclei,
+            self.flavors,
+            self.couplings,
+            merge(self.i_zz),
+            merge(self.i_zn_default),
+            merge(self.i_nn_default),
+            self.rn_grid_fm,
+            merge(self.i_zn_grid),
+            merge(self.i_nn_grid),
         )
 
-    def of_flavor(self, flavor: str) -> "EventTemplates":
+    def of_flavor(self, flavor: str) -> EventTemplates:
         """The part that one incident flavour (``"e"``, ``"mu"``, ...) contributes: its counts are that
         flavour's expected events per bin. Raises ValueError for a flavour the templates do not hold.
         """
@@ -289,9 +327,17 @@ class EventTemplates:
         def cut(a, axis):
             return None if a is None else np.take(a, [j], axis=axis)
 
-        return EventTemplates(self.nuclei, (flavor,), self.couplings, cut(self.i_zz, 0), cut(self.i_zn_default, 0),
-                              cut(self.i_nn_default, 0), self.rn_grid_fm, cut(self.i_zn_grid, 1),
-                              cut(self.i_nn_grid, 1))
+        return EventTemplates(
+            self.nuclei,
+            (flavor,),
+            self.couplings,
+            cut(self.i_zz, 0),
+            cut(self.i_zn_default, 0),
+            cut(self.i_nn_default, 0),
+            self.rn_grid_fm,
+            cut(self.i_zn_grid, 1),
+            cut(self.i_nn_grid, 1),
+        )
 
     @property
     def rn_range_fm(self) -> tuple[float, float] | None:
@@ -320,8 +366,11 @@ class EventTemplates:
         zn, nn = self._radius_terms(rn_fm)
         if (nsi is None or nsi.is_scalar) and zn.ndim == 2:  # one point: a single matrix product
             factors = [nucleon_charge_factors(flavor, nsi, self.couplings) for flavor in self.flavors]
-            weights = [p_zz for p_zz, _, _ in factors] + [2.0 * p_zn for _, p_zn, _ in factors] + \
-                [p_nn for _, _, p_nn in factors]
+            weights = (
+                [p_zz for p_zz, _, _ in factors]
+                + [2.0 * p_zn for _, p_zn, _ in factors]
+                + [p_nn for _, _, p_nn in factors]
+            )
             return np.dot(weights, np.concatenate((self.i_zz, zn, nn)))
         total = 0.0
         for j, flavor in enumerate(self.flavors):
@@ -344,8 +393,9 @@ def reference_nucleus(nuclei) -> int:
     return int(np.argmax([nuc.mass_gev for nuc in nuclei]))
 
 
-def nucleus_radii_fm(nuclei, rn_fm, model: str = "common",
-                     options: CrossSectionOptions = CrossSectionOptions()) -> tuple:
+def nucleus_radii_fm(
+    nuclei, rn_fm, model: str = "common", options: CrossSectionOptions = CrossSectionOptions()
+) -> tuple:
     """The neutron radius (fm) of each nucleus for one fitted ``rn_fm`` under ``model``.
 
     ``model``: one of :data:`NEUTRON_RADIUS_MODELS`; R_p in the proton-radius convention of
@@ -429,11 +479,11 @@ class NeutronSkinTemplates:
         hi = min(p.rn_range_fm[1] - off for p, off in zip(self.parts, self.skin_offsets_fm))
         return float(lo), float(hi)
 
-    def summed(self) -> "NeutronSkinTemplates":
+    def summed(self) -> NeutronSkinTemplates:
         """The same templates with all analysis bins merged into one."""
         return NeutronSkinTemplates(tuple(p.summed() for p in self.parts), self.skin_offsets_fm)
 
-    def of_flavor(self, flavor: str) -> "NeutronSkinTemplates":
+    def of_flavor(self, flavor: str) -> NeutronSkinTemplates:
         """The part one incident flavour contributes (see :meth:`EventTemplates.of_flavor`).
 
         Raises ValueError for a flavour the templates do not hold.
@@ -450,8 +500,9 @@ class NeutronSkinTemplates:
         check_broadcast(nsi, rn_fm)
         if rn_fm is None:
             return sum(p.counts(nsi) for p in self.parts)
-        rn = check_radius_array("rn_fm (the reference nucleus' R_n; the others share its skin)", rn_fm,
-                                self.rn_range_fm)
+        rn = check_radius_array(
+            "rn_fm (the reference nucleus' R_n; the others share its skin)", rn_fm, self.rn_range_fm
+        )
         # np.clip only absorbs the last-bit rounding of rn + offset at the ends of the range checked above
         return sum(p.counts(nsi, np.clip(rn + off, *p.rn_range_fm)) for p, off in zip(self.parts, self.skin_offsets_fm))
 
@@ -464,9 +515,11 @@ def check_broadcast(nsi, rn_fm) -> None:
         try:
             np.broadcast_shapes(nsi.shape, np.shape(rn_fm))
         except ValueError:
-            raise ValueError(f"the NSI couplings (shape {nsi.shape}) and rn_fm (shape {np.shape(rn_fm)}) must "
-                             "broadcast: e.g. couplings on one axis and radii on another, NSI(ee_d=eps[None, :]) "
-                             "with rn_fm=radii[:, None]") from None
+            raise ValueError(
+                f"the NSI couplings (shape {nsi.shape}) and rn_fm (shape {np.shape(rn_fm)}) must "
+                "broadcast: e.g. couplings on one axis and radii on another, NSI(ee_d=eps[None, :]) "
+                "with rn_fm=radii[:, None]"
+            ) from None
 
 
 def check_radius_array(name: str, value, allowed: tuple[float, float]) -> np.ndarray:
@@ -510,8 +563,11 @@ def build_templates(
     the kinematic maximum.
     """
     check_threshold(target, source, detector)
-    chosen = range(len(target.nuclei)) if nucleus is None else (
-        validation.integer("nucleus", nucleus, 0, len(target.nuclei) - 1),)
+    chosen = (
+        range(len(target.nuclei))
+        if nucleus is None
+        else (validation.integer("nucleus", nucleus, 0, len(target.nuclei) - 1),)
+    )
     flavors = _flavors(source)
     grid = None if rn_grid_fm is None else np.asarray(rn_grid_fm, dtype=float)
     if grid is not None and (grid.ndim != 1 or grid.size <= RN_SPLINE_DEGREE or np.any(np.diff(grid) <= 0)):
@@ -525,11 +581,16 @@ def build_templates(
         nuc = target.nuclei[k]
         lo, hi = detector.recoil_support_kev(nuc)
         breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
-        t, w = piecewise_nodes(lo, min(hi, max_recoil_kev(source, nuc)), breaks, quadrature.recoil_nodes,
-                               max_ratio=quadrature.max_recoil_ratio)
+        t, w = piecewise_nodes(
+            lo,
+            min(hi, max_recoil_kev(source, nuc)),
+            breaks,
+            quadrature.recoil_nodes,
+            max_ratio=quadrature.max_recoil_ratio,
+        )
         if t.size == 0:
             continue
-        response = detector.response_matrix(t, nuc)                      # (bins, nodes)
+        response = detector.response_matrix(t, nuc)  # (bins, nodes)
         weighted = w * _spectrum_factors(target, source, mass_kg, live_time_s, options, quadrature, k, t)
         f_z, f_n = nuclear_form_factors(nuc, t, rn_fm, options)
         zz, zn, nn = nuc.Z * nuc.Z, nuc.Z * nuc.N, nuc.N * nuc.N
@@ -538,12 +599,19 @@ def build_templates(
         i_nn0 += nn * (weighted * f_n**2) @ response.T
         if grid is not None:
             q = momentum_transfer_mev(t, nuc.mass_gev, options.relativistic_q)
-            f_n_grid = ff(q[None, :], grid[:, None])                      # (radii, nodes)
+            f_n_grid = ff(q[None, :], grid[:, None])  # (radii, nodes)
             i_zn_g += zn * np.einsum("rn,fn,bn->rfb", f_z * f_n_grid, weighted, response)
             i_nn_g += nn * np.einsum("rn,fn,bn->rfb", f_n_grid**2, weighted, response)
     return EventTemplates(
-        tuple(target.nuclei[k] for k in chosen), flavors, options.nucleon_couplings, i_zz, i_zn0, i_nn0,
-        grid, None if grid is None else i_zn_g, None if grid is None else i_nn_g,
+        tuple(target.nuclei[k] for k in chosen),
+        flavors,
+        options.nucleon_couplings,
+        i_zz,
+        i_zn0,
+        i_nn0,
+        grid,
+        None if grid is None else i_zn_g,
+        None if grid is None else i_nn_g,
     )
 
 
@@ -553,8 +621,11 @@ def _per_nucleus_radii(target: Target, rn_fm, nucleus_rn_fm) -> tuple:
         return (rn_fm,) * len(target.nuclei)
     if rn_fm is not None:
         raise ValueError("give rn_fm (one R_n for every nucleus) or nucleus_rn_fm (one per nucleus), not both")
-    if isinstance(nucleus_rn_fm, (str, bytes)) or not hasattr(nucleus_rn_fm, "__len__") or \
-            len(nucleus_rn_fm) != len(target.nuclei):
+    if (
+        isinstance(nucleus_rn_fm, (str, bytes))
+        or not hasattr(nucleus_rn_fm, "__len__")
+        or len(nucleus_rn_fm) != len(target.nuclei)
+    ):
         names = tuple(nuc.name for nuc in target.nuclei)
         raise ValueError(f"nucleus_rn_fm must hold one R_n (fm) per nucleus {names}, got {nucleus_rn_fm!r}")
     return tuple(nucleus_rn_fm)
@@ -591,8 +662,10 @@ def counts_quad(
     def spectrum_integral(t: float, nuc: Nucleus, rn_fm) -> float:
         total = 0.0
         for c in source.components:
+
             def xsec(e):
                 return float(dsigma_dT(e, t, nuc, c.flavor, nsi, rn_fm, options=options))
+
             if c.line_mev is not None:
                 total += c.line_fluence * xsec(c.line_mev) if t < t_max_kev(c.line_mev, nuc.mass_gev) else 0.0
                 continue
@@ -600,8 +673,15 @@ def counts_quad(
             if lo >= c.e_max_mev:
                 continue
             pts = [p for p in c.breakpoints_mev if lo < p < c.e_max_mev]
-            total += quad(lambda e: float(c.density(np.array(e))) * xsec(e), lo, c.e_max_mev,
-                          points=pts or None, epsabs=0.0, epsrel=epsrel, limit=400)[0]
+            total += quad(
+                lambda e: float(c.density(np.array(e))) * xsec(e),
+                lo,
+                c.e_max_mev,
+                points=pts or None,
+                epsabs=0.0,
+                epsrel=epsrel,
+                limit=400,
+            )[0]
         return total
 
     for nuc, per_kg, rn in zip(target.nuclei, target.nuclei_per_kg, radii):
@@ -610,6 +690,7 @@ def counts_quad(
         breaks = np.concatenate([detector.recoil_breaks_kev(nuc), _flux_kinks_kev(source, nuc)])
         points = sorted({float(x) for x in breaks if lo < x < hi}) or None
         for i in range(detector.n_bins):
+
             def integrand(t, i=i):
                 probability = float(detector.response_matrix(np.array([t]), nuc)[i, 0])
                 return probability * spectrum_integral(t, nuc, rn) if probability > 0 else 0.0
@@ -641,8 +722,10 @@ def rate_per_kg_day(
     """
     threshold_kevnr = validation.number("threshold_kevnr", threshold_kevnr, 0.0)
     if source.exposure_scale(SECONDS_PER_DAY) == 1.0:
-        raise ValueError("rate_per_kg_day needs a steady source (counts grow with live time); this source's "
-                         "fluence covers a whole run: use experiments.Experiment(...).predict() for its counts")
+        raise ValueError(
+            "rate_per_kg_day needs a steady source (counts grow with live time); this source's "
+            "fluence covers a whole run: use experiments.Experiment(...).predict() for its counts"
+        )
     detector = Detector("keVnr", (threshold_kevnr, np.inf))
     templates = build_templates(target, source, detector, 1.0, SECONDS_PER_DAY, options, rn_fm=rn_fm)
     return float(templates.counts(nsi)[0])

@@ -231,12 +231,14 @@ class SmearedPEDetector:
         if self.efficiency is not None and not isinstance(self.efficiency, LogisticEfficiency):
             raise ValueError(f"efficiency = {self.efficiency!r} must be a cevnslib.response.LogisticEfficiency or None")
         if self.efficiency is not None:  # nodes and weights of the PE integral, efficiency included
-            x, w = piecewise_nodes(edges[0], edges[-1], [*edges[1:-1], *self.efficiency.kinks_pe], self.pe_nodes,
-                                   max_length=2.0)
+            x, w = piecewise_nodes(
+                edges[0], edges[-1], [*edges[1:-1], *self.efficiency.kinks_pe], self.pe_nodes, max_length=2.0
+            )
             bins = np.searchsorted(edges, x, side="right") - 1
             object.__setattr__(self, "_pe_nodes", validation.read_only(x))
-            object.__setattr__(self, "_pe_weights", validation.read_only(
-                np.eye(len(edges) - 1)[:, bins] * (w * self.efficiency(x))))
+            object.__setattr__(
+                self, "_pe_weights", validation.read_only(np.eye(len(edges) - 1)[:, bins] * (w * self.efficiency(x)))
+            )
 
     @property
     def bin_edges(self) -> tuple[float, ...]:
@@ -422,7 +424,7 @@ class TabulatedAcceptance:
 
 @dataclass(frozen=True)
 class SmearedEnergyDetector:
-    """Recoils -> bins of reconstructed electron-equivalent energy through quenching, Gaussian resolution and acceptance.
+    """Recoils -> bins of reconstructed electron-equivalent energy: quenching, Gaussian resolution, acceptance.
 
     P_b(T) = A(E_ee(T)) [Phi((E_b+1 - E_ee(T)) / sigma) - Phi((E_b - E_ee(T)) / sigma)], sigma = a sqrt(E_ee(T)):
     the acceptance A is taken at the recoil's mean electron-equivalent energy, i.e. as a function of
@@ -462,7 +464,9 @@ class SmearedEnergyDetector:
             if not isinstance(getattr(self, name), kind):
                 raise ValueError(f"{name} = {getattr(self, name)!r} must be a cevnslib.response.{kind.__name__}")
         if self.acceptance is not None and not isinstance(self.acceptance, TabulatedAcceptance):
-            raise ValueError(f"acceptance = {self.acceptance!r} must be a cevnslib.response.TabulatedAcceptance or None")
+            raise ValueError(
+                f"acceptance = {self.acceptance!r} must be a cevnslib.response.TabulatedAcceptance or None"
+            )
 
     @property
     def bin_edges(self) -> tuple[float, ...]:
@@ -550,12 +554,14 @@ class F90Shares:
         return len(self.f90_edges) - 1
 
     def spread(self, counts) -> np.ndarray:
-        """Counts in energy x time bins, shape (..., n_energy, n_time), spread over F90: shape (..., n_energy, n_f90, n_time).
+        """Counts in energy x time bins, shape (..., n_energy, n_time), spread over F90: shape
+        (..., n_energy, n_f90, n_time).
 
         Raises ValueError for counts whose energy axis (second-last) does not match :attr:`shares`.
         """
         counts = np.asarray(counts, dtype=float)
         if counts.ndim < 2 or counts.shape[-2] != self.shares.shape[0]:
-            raise ValueError(f"counts must have shape (..., {self.shares.shape[0]} energy bins, time bins), "
-                             f"got {counts.shape}")
+            raise ValueError(
+                f"counts must have shape (..., {self.shares.shape[0]} energy bins, time bins), got {counts.shape}"
+            )
         return counts[..., :, None, :] * self.shares[:, :, None]

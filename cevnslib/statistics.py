@@ -18,9 +18,10 @@ import numpy as np
 
 from . import validation
 from .couplings import NSI
-from .validation import freeze
 from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
 from .rates import EventTemplates
+from .validation import freeze
+
 
 def delta_chi2_level(confidence: float | None = None, sigma: float | None = None, dof: int = 2) -> float:
     """Delta chi^2 that bounds a region of ``dof`` parameters at a confidence level.
@@ -184,8 +185,9 @@ class Fit:
         centres = np.zeros(len(self.pulls))
         if data is not None:
             if data.observed.shape[-1] != observed.size:
-                raise ValueError(f"data.observed must have {observed.size} bins in its last axis, "
-                                 f"got shape {data.observed.shape}")
+                raise ValueError(
+                    f"data.observed must have {observed.size} bins in its last axis, got shape {data.observed.shape}"
+                )
             observed = data.observed
             variance = variance if data.variance is None else data.variance
             centres = centres if data.pull_centres is None else data.pull_centres
@@ -239,8 +241,9 @@ class Fit:
         a_mat = np.array([[1.0 if p in key else 0.0 for p in self.pulls] for key in sets]).reshape(-1, len(self.pulls))
         return a_mat, -np.ones(len(sets))
 
-    def poisson_deviance(self, nsi: NSI | None = None, rn_fm=None, data: FitData | None = None,
-                         return_pulls: bool = False):
+    def poisson_deviance(
+        self, nsi: NSI | None = None, rn_fm=None, data: FitData | None = None, return_pulls: bool = False
+    ):
         """-2 ln(L/L_sat) for Poisson bins plus Gaussian pull priors, profiled over the pulls.
 
         Suited to low counts, where the Gaussian chi^2 is poor. Exact at the boundaries: bins with

@@ -10,16 +10,18 @@ from __future__ import annotations
 from types import MappingProxyType
 
 #: Okabe-Ito colours by name.
-COLORS = MappingProxyType({
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-})
+COLORS = MappingProxyType(
+    {
+        "black": "#000000",
+        "orange": "#E69F00",
+        "sky blue": "#56B4E9",
+        "bluish green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish purple": "#CC79A7",
+    }
+)
 
 #: The colour cycle of line plots: the palette without yellow (too pale on white) and black.
 CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -28,18 +30,20 @@ CYCLE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000
 FULL_WIDTH_IN = 7.4
 
 #: Matplotlib settings of the book's figures.
-RC = MappingProxyType({
-    "axes.prop_cycle": None,  # filled in by apply(), from CYCLE
-    "font.size": 11,
-    "axes.labelsize": 12,
-    "axes.titlesize": 11,
-    "legend.fontsize": 10,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "lines.linewidth": 1.8,
-    "savefig.dpi": 200,
-    "svg.hashsalt": "cevnslib",
-})
+RC = MappingProxyType(
+    {
+        "axes.prop_cycle": None,  # filled in by apply(), from CYCLE
+        "font.size": 11,
+        "axes.labelsize": 12,
+        "axes.titlesize": 11,
+        "legend.fontsize": 10,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "lines.linewidth": 1.8,
+        "savefig.dpi": 200,
+        "svg.hashsalt": "cevnslib",
+    }
+)
 
 
 def apply() -> None:

@@ -22,8 +22,15 @@ def _range_text(low, high, low_open: bool, high_open: bool) -> str:
     return f"{left}{lo}, {hi}{right}"
 
 
-def number(name: str, value, low: float | None = None, high: float | None = None, *,
-           low_open: bool = False, high_open: bool = False) -> float:
+def number(
+    name: str,
+    value,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """``value`` as a float if it is a real number in the range; ValueError naming ``name`` otherwise.
 
     ``low``/``high`` bound the range (None: unbounded), ``low_open``/``high_open`` exclude the

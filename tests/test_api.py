@@ -22,8 +22,11 @@ import pytest
 
 import cevnslib
 
-MODULES = [importlib.import_module(f"cevnslib.{m.name}") for m in pkgutil.iter_modules(cevnslib.__path__)
-           if not m.name.startswith("_")]
+MODULES = [
+    importlib.import_module(f"cevnslib.{m.name}")
+    for m in pkgutil.iter_modules(cevnslib.__path__)
+    if not m.name.startswith("_")
+]
 LOOSE_COUPLING = re.compile(r"^eps(ilon)?(_(ee|mm|tt|em|et|mt|e|mu|tau))?_[ud](v)?$")
 #: A neutron radius named without its unit, or in another spelling than rn_fm.
 NEUTRON_RADIUS = re.compile(r"^(r_n|radius_n|neutron_radius)(_fm)?$|(^|_)rn(_[a-z]+)*$(?<!_fm)|rn_true")
@@ -112,7 +115,9 @@ def _raising_functions():
 @pytest.mark.parametrize("name, obj", sorted(_raising_functions()), ids=lambda x: x if isinstance(x, str) else "")
 def test_every_function_that_raises_says_so(name, obj):
     doc = inspect.getdoc(obj) or ""
-    assert re.search(r"\bRaises?\b|\braise[sd]?\b|\b[A-Z]\w*Error\b", doc), f"{name} raises but its docstring does not say which error"
+    assert re.search(r"\bRaises?\b|\braise[sd]?\b|\b[A-Z]\w*Error\b", doc), (
+        f"{name} raises but its docstring does not say which error"
+    )
 
 
 def test_every_module_is_on_the_api_page():

@@ -19,12 +19,15 @@ def csi_templates():
     return fits.templates_for("COHERENT-CsI-2017")
 
 
-@pytest.mark.parametrize("observed, match", [
-    ([np.nan] + [1.0] * 11, "observed"),
-    ([np.inf] + [1.0] * 11, "observed"),
-    ([-1.0] + [1.0] * 11, "observed"),
-    (["3"] * 12, "observed"),
-])
+@pytest.mark.parametrize(
+    "observed, match",
+    [
+        ([np.nan] + [1.0] * 11, "observed"),
+        ([np.inf] + [1.0] * 11, "observed"),
+        ([-1.0] + [1.0] * 11, "observed"),
+        (["3"] * 12, "observed"),
+    ],
+)
 def test_measurement_refuses_nan_infinite_or_negative_data(csi_templates, observed, match):
     with pytest.raises(ValueError, match=match):
         Measurement("x", csi_templates, observed, np.ones(12))
@@ -55,25 +58,38 @@ def test_too_few_bin_edges_are_refused(name, unit, edges):
         experiments.get(name, **{f"bin_edges_{unit}": edges})
 
 
-@pytest.mark.parametrize("name, parameter", [
-    ("CONUS", "mass_kg"), ("CONUS", "threshold_kevee"), ("COHERENT-NaI", "threshold_kevnr"), ("CONUS", "distance_m"), ("CONNIE", "power_gw"),
-    ("CONNIE", "quenching_k"), ("CONNIE", "live_time_days"), ("COHERENT-NaI", "years"),
-    ("COHERENT-CsI-2017", "light_yield_pe_per_kevee"), ("COHERENT-CsI-2017", "protons_on_target"),
-    ("COHERENT-NaI", "systematic"),
-])
+@pytest.mark.parametrize(
+    "name, parameter",
+    [
+        ("CONUS", "mass_kg"),
+        ("CONUS", "threshold_kevee"),
+        ("COHERENT-NaI", "threshold_kevnr"),
+        ("CONUS", "distance_m"),
+        ("CONNIE", "power_gw"),
+        ("CONNIE", "quenching_k"),
+        ("CONNIE", "live_time_days"),
+        ("COHERENT-NaI", "years"),
+        ("COHERENT-CsI-2017", "light_yield_pe_per_kevee"),
+        ("COHERENT-CsI-2017", "protons_on_target"),
+        ("COHERENT-NaI", "systematic"),
+    ],
+)
 def test_numbers_given_as_strings_are_refused(name, parameter):
     with pytest.raises(ValueError, match=parameter):
         experiments.get(name, **{parameter: "4"})
 
 
-@pytest.mark.parametrize("name, parameter, value", [
-    ("CONUS", "mass_kg", 1e300),
-    ("CONUS", "mass_kg", 1e-300),
-    ("CONUS", "distance_m", 1e-200),
-    ("CONNIE", "distance_m", 1e200),
-    ("COHERENT-NaI", "distance_m", 1e-170),
-    ("COHERENT-CsI-2017", "protons_on_target", 1e300),
-])
+@pytest.mark.parametrize(
+    "name, parameter, value",
+    [
+        ("CONUS", "mass_kg", 1e300),
+        ("CONUS", "mass_kg", 1e-300),
+        ("CONUS", "distance_m", 1e-200),
+        ("CONNIE", "distance_m", 1e200),
+        ("COHERENT-NaI", "distance_m", 1e-170),
+        ("COHERENT-CsI-2017", "protons_on_target", 1e300),
+    ],
+)
 def test_extreme_exposures_are_refused_before_counts_overflow(name, parameter, value):
     with pytest.raises(ValueError, match=r"must lie in \[") as info:
         experiments.get(name, **{parameter: value})
@@ -86,26 +102,34 @@ def test_nan_radius_is_called_not_finite(rn_fm):
         experiments.get("CONUS").predict(rn_fm=rn_fm)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"light_yield_pe_per_kevee": np.inf}, "light_yield_pe_per_kevee"),
-    ({"light_yield_pe_per_kevee": np.nan}, "light_yield_pe_per_kevee"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"light_yield_pe_per_kevee": np.inf}, "light_yield_pe_per_kevee"),
+        ({"light_yield_pe_per_kevee": np.nan}, "light_yield_pe_per_kevee"),
+    ],
+)
 def test_infinite_light_yield_is_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         experiments.get("COHERENT-CsI-2017", **kwargs)
 
 
-@pytest.mark.parametrize("name, kwargs", [
-    ("CONUS", {"threshold_kevee": np.inf}),
-    ("COHERENT-NaI", {"threshold_kevnr": np.inf}),
-    ("CONUS", {"bin_edges_kevee": (0.1, np.inf, np.inf)}),
-    ("COHERENT-NaI", {"bin_edges_kevnr": (13.0, np.inf, 100.0)}),
-    ("CONNIE", {"bin_edges_kevee": (np.inf, 1.0)}),
-])
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("CONUS", {"threshold_kevee": np.inf}),
+        ("COHERENT-NaI", {"threshold_kevnr": np.inf}),
+        ("CONUS", {"bin_edges_kevee": (0.1, np.inf, np.inf)}),
+        ("COHERENT-NaI", {"bin_edges_kevnr": (13.0, np.inf, 100.0)}),
+        ("CONNIE", {"bin_edges_kevee": (np.inf, 1.0)}),
+    ],
+)
 def test_only_the_last_bin_edge_may_be_infinite(name, kwargs):
     with pytest.raises(ValueError, match="threshold_kev|bin_edges_kev"):
         experiments.get(name, **kwargs)
-    edges = {"bin_edges_kevnr": (13.0, 40.0, np.inf)} if name == "COHERENT-NaI" else {"bin_edges_kevee": (0.3, 0.5, np.inf)}
+    edges = (
+        {"bin_edges_kevnr": (13.0, 40.0, np.inf)} if name == "COHERENT-NaI" else {"bin_edges_kevee": (0.3, 0.5, np.inf)}
+    )
     assert experiments.get(name, **edges).detector.n_bins == 2
 
 
@@ -142,10 +166,13 @@ def test_delta_chi2_level_far_in_the_tail():
         delta_chi2_level(confidence=1.0)
 
 
-@pytest.mark.parametrize("deviation, labels", [
-    (-0.3, ("CONNIE -30%", "CONNIE +30%")),
-    (0.3, ("CONNIE +30%", "CONNIE -30%")),
-])
+@pytest.mark.parametrize(
+    "deviation, labels",
+    [
+        (-0.3, ("CONNIE -30%", "CONNIE +30%")),
+        (0.3, ("CONNIE +30%", "CONNIE -30%")),
+    ],
+)
 def test_figure2_right_labels_carry_one_sign(deviation, labels):
     result = figures.figure2_right(n_grid=(21, 41), deviation=deviation)
     for label in labels:
@@ -175,8 +202,13 @@ def test_cli_outdir_error_is_fast_and_one_line(tmp_path):
     """Through a real process: exit status 2 and one line on stderr, with no figure computed."""
     a_file = tmp_path / "f"
     a_file.write_text("x")
-    run = subprocess.run([sys.executable, "-m", "cevnslib", "figures", "--outdir", str(a_file / "x")],
-                         capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    run = subprocess.run(
+        [sys.executable, "-m", "cevnslib", "figures", "--outdir", str(a_file / "x")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and "is a file" in run.stderr
 
@@ -189,6 +221,7 @@ def test_fit_with_unknown_pull_width_names_it(csi_templates):
 
 # ------------------------------------------------- cases found by a reviewer trying to break the library
 
+
 @pytest.mark.parametrize("observed", [0.5, 1.0, 2.0, 10.0, 100.0])
 def test_reactor_poisson_fit_with_two_pulls_on_one_signal_is_right_far_from_the_model(observed):
     """CONNIE observing far fewer events than expected: its signal carries a shared flux pull and its
@@ -197,8 +230,9 @@ def test_reactor_poisson_fit_with_two_pulls_on_one_signal_is_right_far_from_the_
     from scipy.optimize import minimize_scalar
 
     measurement, pulls = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"))
-    zero = Measurement(measurement.name, measurement.templates, [observed], [1.0],
-                       signal_pulls=measurement.signal_pulls)
+    zero = Measurement(
+        measurement.name, measurement.templates, [observed], [1.0], signal_pulls=measurement.signal_pulls
+    )
     value = float(Fit([zero], pulls).poisson_deviance())
     s_total = float(measurement.templates.counts().sum())
     variance = sum(s**2 for s in pulls.values())
@@ -207,8 +241,9 @@ def test_reactor_poisson_fit_with_two_pulls_on_one_signal_is_right_far_from_the_
         mu = s_total * (1 + u)
         return 2 * (mu - observed + observed * np.log(observed / mu)) + u * u / variance
 
-    reference = minimize_scalar(one_dimensional, bounds=(-1 + 1e-15, 1.0), method="bounded",
-                                options={"xatol": 1e-14}).fun
+    reference = minimize_scalar(
+        one_dimensional, bounds=(-1 + 1e-15, 1.0), method="bounded", options={"xatol": 1e-14}
+    ).fun
     assert value == pytest.approx(reference, rel=1e-7, abs=1e-7)
 
 
@@ -220,35 +255,54 @@ def test_reactor_poisson_scan_far_from_the_data_runs():
     assert np.all(np.isfinite(values)) and values.min() == pytest.approx(0.0, abs=1e-6)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: __import__("cevnslib.coverage", fromlist=["x"]).coverage_of_interval(
-        lambda rng, n: np.zeros(n), lambda t: t, 10, batch_size=0), "batch_size"),
-    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).spectrum_data(
-        "CsI", list(__import__("cevnslib.widgets", fromlist=["x"]).SOURCES)[1], n_points=10**8), "n_points"),
-    (lambda: experiments.get("CONUS", include_t_over_e="no"), "include_t_over_e"),
-    (lambda: experiments.get("CONUS", relativistic_q="no"), "relativistic_q"),
-    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(reactor="no"), "reactor"),
-    (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(n_grid=(0, 5)), "n_grid"),
-    (lambda: experiments.get("CONUS", sin2_theta_w="0.2"), "sin2_theta_w"),
-    (lambda: experiments.get("CONUS", quadrature=None), "quadrature"),
-    (lambda: experiments.get("CONUS", quadrature="fast"), "quadrature"),
-    (lambda: experiments.get(["CONUS"]), "experiment"),
-    (lambda: __import__("cevnslib.nuclei", fromlist=["x"]).target(["Ge"]), "target"),
-    (lambda: Fit([]), "at least one"),
-    (lambda: fits.combine(), "at least one"),
-    (lambda: fits.nai_connie_best_rn(1.0, n_eps=1), "n_eps"),
-    (lambda: fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017", __import__("cevnslib.couplings", fromlist=["x"]).NSI(ee_u=-0.1)), "bracket"),
-    (lambda: experiments.get("COHERENT-NaI", years=1e300), "years"),
-    (lambda: experiments.get("CONUS", live_time_days=1e300), "live time"),
-    (lambda: experiments.get("CONUS", fission_fractions={"U235": "1"}), "fission_fractions"),
-    (lambda: __import__("cevnslib.csi_likelihood", fromlist=["x"]).CsI2017Likelihood(sigma_alpha="0.3"), "sigma_alpha"),
-    (lambda: __import__("cevnslib.cross_section", fromlist=["x"]).dsigma_dT("10", 1.0, "Cs133"), "energy_mev"),
-    (lambda: experiments.get("CONUS").source.flux_per_mev("3"), "energy_mev"),
-    (lambda: __import__("cevnslib.form_factors", fromlist=["x"]).helm(10.0, "4"), "radius_fm"),
-    (lambda: delta_chi2_level(sigma=1, dof=True), "dof"),
-    (lambda: delta_chi2_level(sigma=37.5), "sigma"),
-    (lambda: __import__("cevnslib.notebook", fromlist=["x"]).scientific(float("nan")), "value"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda: __import__("cevnslib.coverage", fromlist=["x"]).coverage_of_interval(
+                lambda rng, n: np.zeros(n), lambda t: t, 10, batch_size=0
+            ),
+            "batch_size",
+        ),
+        (
+            lambda: __import__("cevnslib.widgets", fromlist=["x"]).spectrum_data(
+                "CsI", list(__import__("cevnslib.widgets", fromlist=["x"]).SOURCES)[1], n_points=10**8
+            ),
+            "n_points",
+        ),
+        (lambda: experiments.get("CONUS", include_t_over_e="no"), "include_t_over_e"),
+        (lambda: experiments.get("CONUS", relativistic_q="no"), "relativistic_q"),
+        (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(reactor="no"), "reactor"),
+        (lambda: __import__("cevnslib.widgets", fromlist=["x"]).designer_data(n_grid=(0, 5)), "n_grid"),
+        (lambda: experiments.get("CONUS", sin2_theta_w="0.2"), "sin2_theta_w"),
+        (lambda: experiments.get("CONUS", quadrature=None), "quadrature"),
+        (lambda: experiments.get("CONUS", quadrature="fast"), "quadrature"),
+        (lambda: experiments.get(["CONUS"]), "experiment"),
+        (lambda: __import__("cevnslib.nuclei", fromlist=["x"]).target(["Ge"]), "target"),
+        (lambda: Fit([]), "at least one"),
+        (lambda: fits.combine(), "at least one"),
+        (lambda: fits.nai_connie_best_rn(1.0, n_eps=1), "n_eps"),
+        (
+            lambda: fits.setup_flipped_eps_ee_d(
+                "COHERENT-CsI-2017", __import__("cevnslib.couplings", fromlist=["x"]).NSI(ee_u=-0.1)
+            ),
+            "bracket",
+        ),
+        (lambda: experiments.get("COHERENT-NaI", years=1e300), "years"),
+        (lambda: experiments.get("CONUS", live_time_days=1e300), "live time"),
+        (lambda: experiments.get("CONUS", fission_fractions={"U235": "1"}), "fission_fractions"),
+        (
+            lambda: __import__("cevnslib.csi_likelihood", fromlist=["x"]).CsI2017Likelihood(sigma_alpha="0.3"),
+            "sigma_alpha",
+        ),
+        (lambda: __import__("cevnslib.cross_section", fromlist=["x"]).dsigma_dT("10", 1.0, "Cs133"), "energy_mev"),
+        (lambda: experiments.get("CONUS").source.flux_per_mev("3"), "energy_mev"),
+        (lambda: __import__("cevnslib.form_factors", fromlist=["x"]).helm(10.0, "4"), "radius_fm"),
+        (lambda: delta_chi2_level(sigma=1, dof=True), "dof"),
+        (lambda: delta_chi2_level(sigma=37.5), "sigma"),
+        (lambda: __import__("cevnslib.notebook", fromlist=["x"]).scientific(float("nan")), "value"),
+    ],
+)
 def test_reviewer_cases_raise_naming_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -318,8 +372,9 @@ def test_figure2_right_caption_and_colours_do_not_depend_on_the_sign_of_the_devi
     a = figures.figure2_right(n_grid=(21, 41), deviation=-0.3)
     b = figures.figure2_right(n_grid=(21, 41), deviation=0.3)
     assert a.caption == b.caption and "+- -" not in a.caption
-    assert [h.get_label() for h in a.figure.axes[0].get_legend().legend_handles] == \
-        [h.get_label() for h in b.figure.axes[0].get_legend().legend_handles]
+    assert [h.get_label() for h in a.figure.axes[0].get_legend().legend_handles] == [
+        h.get_label() for h in b.figure.axes[0].get_legend().legend_handles
+    ]
 
 
 def test_outdir_problems_found_before_any_computation(tmp_path):

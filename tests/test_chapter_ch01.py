@@ -36,8 +36,9 @@ def test_four_vectors_give_the_library_cross_section(name, energy_mev, fraction)
     """The spin sum contracted from explicit four-vectors = dsigma_dT (F = 1, T/E kept), to 1e-12."""
     nuc = nuclei.nucleus(name)
     t = fraction * float(cross_section.t_max_kev(energy_mev, nuc.mass_gev))
-    library = cross_section.dsigma_dT(energy_mev, t, nuc,
-                                      options=CrossSectionOptions(form_factor="unity", include_t_over_e=True))
+    library = cross_section.dsigma_dT(
+        energy_mev, t, nuc, options=CrossSectionOptions(form_factor="unity", include_t_over_e=True)
+    )
     assert ch01.four_vector_dsigma_dT(energy_mev, t, nuc) == pytest.approx(float(library), rel=1e-12)
 
 
@@ -56,7 +57,9 @@ def test_the_quoted_event_scatters_at_about_ninety_degrees(numbers):
 def test_weak_charge_squared_is_qw_squared_over_four(name):
     """[Z g_V^p + N g_V^n]^2 = Q_W^2 / 4 with Q_W = N - (1 - 4 sin^2 theta_W) Z, to 1e-12."""
     nuc = nuclei.nucleus(name)
-    assert float(couplings.weak_charge_squared(nuc.Z, nuc.N, "e")) == pytest.approx(ch01.weak_charge(nuc) ** 2 / 4, rel=1e-12)
+    assert float(couplings.weak_charge_squared(nuc.Z, nuc.N, "e")) == pytest.approx(
+        ch01.weak_charge(nuc) ** 2 / 4, rel=1e-12
+    )
 
 
 def test_prefactor_by_hand_equals_the_library():
@@ -81,8 +84,12 @@ def test_tmax_and_emin_formulas(name):
 def test_quadrature_equals_the_closed_form_for_point_nuclei(name):
     """The 64-point Gauss-Legendre total cross section = Eq. (eq-ch1-sigma) for F = 1, to 1e-12 (1-60 MeV)."""
     nuc = nuclei.nucleus(name)
-    np.testing.assert_allclose(ch01.sigma_total_cm2(ch01.FIGURE_ENERGIES_MEV, nuc, ch01.POINT_LIKE),
-                               ch01.sigma_point_like_cm2(ch01.FIGURE_ENERGIES_MEV, nuc), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        ch01.sigma_total_cm2(ch01.FIGURE_ENERGIES_MEV, nuc, ch01.POINT_LIKE),
+        ch01.sigma_point_like_cm2(ch01.FIGURE_ENERGIES_MEV, nuc),
+        rtol=1e-12,
+        atol=0,
+    )
 
 
 @pytest.mark.parametrize("name, energy_mev", [("Cs133", ch01.prompt_energy_mev()), ("Ge74", 5.0)])
@@ -111,7 +118,7 @@ def test_weak_charge_slope_is_4z_whatever_the_proton_factor(name, sin2_theta_w):
     at angles where 1 - 4 sin^2 theta_W is 0.6, 0.05 and 0: the slope does not depend on it."""
     nuc = nuclei.nucleus(name)
 
-    def q_w(s):                                   # Q_W = -2 (Z g_V^p + N g_V^n)
+    def q_w(s):  # Q_W = -2 (Z g_V^p + N g_V^n)
         g_p, g_n = couplings.nucleon_couplings("tree", sin2_theta_w=s)
         return -2 * (nuc.Z * g_p + nuc.N * g_n)
 
@@ -124,7 +131,8 @@ def test_mixing_angle_shift_is_small_because_delta_s_is(numbers):
     assert numbers["ch1-ex-mix-lever-cs"] > 5
     assert numbers["ch1-ex-mix-ds-rel-pct"] < 3.5
     assert numbers["ch1-ex-mix-cs133-linear-pct"] == pytest.approx(
-        -numbers["ch1-ex-mix-lever-cs"] * numbers["ch1-ex-mix-ds-rel-pct"] * constants.SIN2_THETA_W, rel=1e-9)
+        -numbers["ch1-ex-mix-lever-cs"] * numbers["ch1-ex-mix-ds-rel-pct"] * constants.SIN2_THETA_W, rel=1e-9
+    )
 
 
 def test_coherence_is_lost_at_a_fixed_e_r(numbers):

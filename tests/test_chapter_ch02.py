@@ -29,13 +29,13 @@ def test_rms_radius_from_the_curvature_at_zero_q(model):
 def test_symmetrized_fermi_density_has_the_radius_and_the_transform():
     """The density of Eq. (eq-ch2-sf) integrated numerically: rms radius to 1e-6 fm, F(q) to 1e-8."""
     radius = CS.charge_radius_fm
-    r = np.linspace(0.0, 25.0, 20001)                                     # fm
+    r = np.linspace(0.0, 25.0, 20001)  # fm
     rho = ch02.symmetrized_fermi_density(r, radius)
     norm = simpson(r**2 * rho, x=r)
     assert np.sqrt(simpson(r**4 * rho, x=r) / norm) == pytest.approx(radius, abs=1e-6)
-    q = np.array([10.0, 50.0, 100.0, 150.0])                              # MeV
+    q = np.array([10.0, 50.0, 100.0, 150.0])  # MeV
     k = q / ch02.HBARC_MEV_FM
-    numeric = [simpson(r**2 * rho * np.sinc(kk * r / np.pi), x=r) / norm for kk in k]   # sinc(x) = sin(pi x)/(pi x)
+    numeric = [simpson(r**2 * rho * np.sinc(kk * r / np.pi), x=r) / norm for kk in k]  # sinc(x) = sin(pi x)/(pi x)
     np.testing.assert_allclose(numeric, form_factors.symmetrized_fermi(q, radius), rtol=0, atol=1e-8)
 
 
@@ -73,7 +73,8 @@ def test_slope_fit_with_a_quartic_term_holds_longer(numbers):
 
 
 def test_pseudo_data_widths_fall_like_one_over_sqrt_n():
-    """The half-widths follow 1/(sqrt(N) |d ln N/dR_n|) to 25%, and each best fit lies within 2 half-widths of the truth."""
+    """The half-widths follow 1/(sqrt(N) |d ln N/dR_n|) to 25%, and each best fit lies within 2 half-widths of the
+    truth."""
     for row in ch02.pseudo_data_fits():
         assert row["half_width"] == pytest.approx(row["estimate"], rel=0.25)
         assert abs(row["best"] - ch02.PSEUDO_DATA_RN_FM) < 2 * row["half_width"]

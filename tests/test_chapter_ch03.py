@@ -23,10 +23,10 @@ def test_weak_charge_with_nsi_by_hand():
     coupling equals weak_charge_squared, to 1e-12."""
     gp, gn = couplings.nucleon_couplings()
     ge = nuclei.nucleus("Ge72")
-    z, n, f_z, f_n = ge.Z, ge.N, 0.98, 0.96                          # illustrative form-factor values
+    z, n, f_z, f_n = ge.Z, ge.N, 0.98, 0.96  # illustrative form-factor values
     nsi = NSI(ee_u=0.05, ee_d=-0.10, et_u=0.02 + 0.03j, et_d=-0.04)
     diag = z * (gp + 2 * 0.05 - 0.10) * f_z + n * (gn + 0.05 - 2 * 0.10) * f_n
-    eu, ed = nsi.epsilon("tau", "e", "u"), nsi.epsilon("tau", "e", "d")   # eps_{tau e} = conj(eps_{e tau})
+    eu, ed = nsi.epsilon("tau", "e", "u"), nsi.epsilon("tau", "e", "d")  # eps_{tau e} = conj(eps_{e tau})
     offdiag = z * (2 * eu + ed) * f_z + n * (eu + 2 * ed) * f_n
     library = couplings.weak_charge_squared(z, n, "e", nsi, f_z=f_z, f_n=f_n)
     assert float(library) == pytest.approx(diag**2 + abs(offdiag) ** 2, rel=1e-12)

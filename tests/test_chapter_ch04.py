@@ -93,8 +93,9 @@ def test_same_flux_distance_gives_the_conus_flux(numbers):
 def test_below_2mev_share_of_the_number_matches_the_per_fission_count():
     for treatment in ("kopeikin-total", "frozen"):
         below = ch04.below_2mev(treatment)
-        assert below["per fission"] == pytest.approx(below["number"] * ch04.antineutrinos_per_fission(treatment),
-                                                     rel=1e-9)
+        assert below["per fission"] == pytest.approx(
+            below["number"] * ch04.antineutrinos_per_fission(treatment), rel=1e-9
+        )
 
 
 def test_conus_does_not_see_below_2mev_but_connie_does():
@@ -112,14 +113,20 @@ def test_the_region_below_2mev_stops_mattering_at_the_derived_threshold():
     assert float(e_min_mev(t_2mev, si28.mass_gev)) == pytest.approx(2.0, rel=1e-12)
     above = experiments.get("CONNIE", threshold_kevee=1.001 * ee_2mev / 1e3)
     assert above.predict().sum() == pytest.approx(
-        experiments.get("CONNIE", threshold_kevee=1.001 * ee_2mev / 1e3, low_energy="cut").predict().sum(), rel=1e-9)
+        experiments.get("CONNIE", threshold_kevee=1.001 * ee_2mev / 1e3, low_energy="cut").predict().sum(), rel=1e-9
+    )
     for row in ch04.connie_threshold_scan():
         assert (row["share"] > 0) == (row["threshold_evee"] < ee_2mev)
 
 
 def test_tables_print_every_number_formatted():
-    for table in (ch04.fit_coefficient_table(), ch04.fission_table(), ch04.reactor_flux_table(),
-                  ch04.threshold_fraction_table(), ch04.connie_threshold_table()):
+    for table in (
+        ch04.fit_coefficient_table(),
+        ch04.fission_table(),
+        ch04.reactor_flux_table(),
+        ch04.threshold_fraction_table(),
+        ch04.connie_threshold_table(),
+    ):
         assert not re.search(r"\d\.\d{8,}", table)
 
 
@@ -152,4 +159,5 @@ def test_michel_spectra_written_with_x_equal_2e_over_m_mu_are_the_library_spectr
     # the normalisation and the mean of the text, integrated over x
     assert quad(per_dx, 0, 1)[0] == pytest.approx(1.0, rel=1e-12)
     assert M_MU / 2 * quad(lambda v: v * per_dx(v), 0, 1)[0] == pytest.approx(
-        ch04.mean_energies_mev()[label], rel=1e-10)
+        ch04.mean_energies_mev()[label], rel=1e-10
+    )

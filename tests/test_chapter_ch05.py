@@ -13,13 +13,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from scipy.integrate import quad  # noqa: E402
+from test_chapter_ch04 import glue_names_in_prose  # noqa: E402  (tests/ is on sys.path under pytest)
 
 from cevnslib import constants, detectors, experiments, style  # noqa: E402
-from cevnslib.fluxes import PionDecayAtRest  # noqa: E402
 from cevnslib.chapters import ch05  # noqa: E402
-from test_chapter_ch04 import glue_names_in_prose  # noqa: E402  (tests/ is on sys.path under pytest)
+from cevnslib.fluxes import PionDecayAtRest  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "05_detectors.ipynb"
 
@@ -70,8 +69,7 @@ def test_reactor_flux_by_hand(name):
 
 @pytest.mark.parametrize("name", ["COHERENT-CsI-2017", "COHERENT-NaI"])
 def test_fluence_by_hand(name):
-    assert ch05.fluence_by_hand_per_cm2(name) == pytest.approx(experiments.get(name).source.fluence_per_cm2,
-                                                                rel=1e-14)
+    assert ch05.fluence_by_hand_per_cm2(name) == pytest.approx(experiments.get(name).source.fluence_per_cm2, rel=1e-14)
 
 
 def test_csi_count_of_every_recoil_by_hand_equals_the_quadrature():
@@ -79,9 +77,13 @@ def test_csi_count_of_every_recoil_by_hand_equals_the_quadrature():
     assert ch05.csi_point_count_by_hand() == pytest.approx(ch05.csi_point_count_library(), rel=1e-5)
 
 
-@pytest.mark.parametrize("label, per_dx, e2_over_m_mu2", [
-    ("delayed nu_e", lambda x: 12 * x**2 * (1 - x), 1 / 10),
-    ("delayed anti-nu_mu", lambda x: 2 * x**2 * (3 - 2 * x), 2 / 15)])
+@pytest.mark.parametrize(
+    "label, per_dx, e2_over_m_mu2",
+    [
+        ("delayed nu_e", lambda x: 12 * x**2 * (1 - x), 1 / 10),
+        ("delayed anti-nu_mu", lambda x: 2 * x**2 * (3 - 2 * x), 2 / 15),
+    ],
+)
 def test_mean_e2_of_the_michel_spectra(label, per_dx, e2_over_m_mu2):
     # Eq. (eq-ch5-e2): (m_mu^2/4) int_0^1 x^2 per_dx(x) dx with x = 2E/m_mu, against the library spectrum in E.
     m_mu = constants.M_MUON_MEV
@@ -119,7 +121,7 @@ def test_nai_nuclei_sum_to_predict(numbers):
 def test_csi_steps_only_ever_remove_events():
     steps = list(ch05.csi_count_steps().values())
     assert all(b < a for a, b in zip(steps[:-1], steps[1:]))
-    assert ch05.csi_n2_law_count() > steps[0]          # the proton term lowers the weak charge
+    assert ch05.csi_n2_law_count() > steps[0]  # the proton term lowers the weak charge
 
 
 def test_lindhard_fixed_point_converges_to_the_library_root():
@@ -144,8 +146,8 @@ def test_conus_count_falls_faster_with_the_threshold_than_the_flux_above_e_min()
     for lower, higher in zip(rows[:-1], rows[1:]):
         assert higher["e_min_mev"] > lower["e_min_mev"]
         assert higher["n"] / lower["n"] < higher["flux_fraction"] / lower["flux_fraction"] < 1
-        assert higher["tail"] > lower["tail"] > 0        # the end point matters more and more
-    assert rows[-1]["e_min_mev"] < 8.0 and rows[-1]["tail"] > 1     # 8-9 MeV more than doubles the count
+        assert higher["tail"] > lower["tail"] > 0  # the end point matters more and more
+    assert rows[-1]["e_min_mev"] < 8.0 and rows[-1]["tail"] > 1  # 8-9 MeV more than doubles the count
     # the flux fraction is that of chapter 4's reactor spectrum above E_min, to 1e-12
     e_min = rows[0]["e_min_mev"]
     assert rows[0]["flux_fraction"] == pytest.approx(ch05.ch04.fractions_above(e_min)["reactor"], rel=1e-12)
@@ -163,8 +165,17 @@ def test_unknown_material_and_bad_recoils_raise():
         ch05.observable_spectrum(experiments.get("CONUS"), [[0.5]])
 
 
-@pytest.mark.parametrize("draw", [ch05.quenching_figure, ch05.conus_figure, ch05.connie_figure,
-                                  ch05.csi_acceptance_figure, ch05.csi_data_figure, ch05.nai_figure])
+@pytest.mark.parametrize(
+    "draw",
+    [
+        ch05.quenching_figure,
+        ch05.conus_figure,
+        ch05.connie_figure,
+        ch05.csi_acceptance_figure,
+        ch05.csi_data_figure,
+        ch05.nai_figure,
+    ],
+)
 def test_figures_fit_the_column(draw):
     fig = draw()
     try:

@@ -38,8 +38,12 @@ def covariance_chi2(fit, nsi=None, rn_fm=None):
         signal = m.templates.counts(nsi, rn_fm if m.depends_on_rn else None)
         residuals.append(m.observed - signal - m.background)
         variances.append(m.variance)
-        rows.append([signal if p in m.signal_pulls else m.background if p in m.background_pulls
-                     else np.zeros_like(signal) for p in fit.pulls])
+        rows.append(
+            [
+                signal if p in m.signal_pulls else m.background if p in m.background_pulls else np.zeros_like(signal)
+                for p in fit.pulls
+            ]
+        )
     response = np.concatenate([np.array(r) for r in rows], axis=1)  # (pulls, bins)
     sigma2 = np.array([fit.pull_sigmas[p] ** 2 for p in fit.pulls])
     cov = np.diag(np.concatenate(variances)) + (response.T * sigma2) @ response
@@ -50,10 +54,10 @@ def covariance_chi2(fit, nsi=None, rn_fm=None):
 def test_closed_form_equals_a_numerical_minimum_over_the_pulls():
     """Eq. (eq-ch6-chi2min) against Nelder-Mead on Eq. (eq-ch6-chi2): chi^2 to 1e-7, pulls to 1e-5."""
     check = ch06.pull_check(ch06.CHECK_NSI, ch06.CHECK_RN_FM)
-    S, B, O, var, sigma = check.signal, check.background, check.observed, check.variance, check.pull_sigmas
+    S, B, N_obs, var, sigma = check.signal, check.background, check.observed, check.variance, check.pull_sigmas
 
     def chi2_of_pulls(a):
-        return np.sum((O - S * (1 + a[0]) - B * (1 + a[1])) ** 2 / var) + np.sum(a**2 / sigma**2)
+        return np.sum((N_obs - S * (1 + a[0]) - B * (1 + a[1])) ** 2 / var) + np.sum(a**2 / sigma**2)
 
     brute = minimize(chi2_of_pulls, x0=np.zeros(2), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-12})
     assert brute.success
@@ -73,8 +77,10 @@ def test_shared_pull_equals_the_covariance_form(case, correlated):
     """The four chi^2 of the correlation table are those of Eq. (eq-ch6-covariance), to 1e-10."""
     scales = ch06.correlation_cases()[case]
     syst = fits.ReactorSystematics()
-    parts = [fits.asimov_measurement(experiments.get(name), fits.templates_for(name), s, systematics=syst)
-             for name, s in zip(("CONUS", "CONNIE"), scales)]
+    parts = [
+        fits.asimov_measurement(experiments.get(name), fits.templates_for(name), s, systematics=syst)
+        for name, s in zip(("CONUS", "CONNIE"), scales)
+    ]
     if not correlated:
         parts = [ch06.uncorrelated(p, syst.total) for p in parts]
     expected = covariance_chi2(fits.combine(*parts))
@@ -105,8 +111,9 @@ def test_one_bin_formula_equals_the_library_on_a_toy_grid():
     """The toy exercise replaces Fit.chi2 by Eq. (eq-ch6-onebin): equal to 1e-10 on its grid."""
     fit = ch06.connie_fit(live_time_days=1.0)
     (asimov,) = fit.measurements
-    toy = type(asimov)(asimov.name, asimov.templates, [15.0], [15.0], signal_pulls=asimov.signal_pulls,
-                       depends_on_rn=False)
+    toy = type(asimov)(
+        asimov.name, asimov.templates, [15.0], [15.0], signal_pulls=asimov.signal_pulls, depends_on_rn=False
+    )
     eps = np.linspace(*ch06.TOY_EPS_D)
     sigma_tot = np.sqrt(sum(s**2 for s in fit.pull_sigmas.values()))
     signal = asimov.templates.counts(NSI(ee_d=eps)).sum(axis=-1)

@@ -151,8 +151,11 @@ def test_column_wide_figure1_points_to_both_islands():
 def test_figure_caption_is_the_library_caption():
     """The notebook's caption of the paper's Fig. 1 starts with figures.figure1().caption, word for word."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    (caption,) = [c["metadata"]["mystnb"]["figure"]["caption"] for c in cells
-                  if c["metadata"].get("mystnb", {}).get("figure", {}).get("name") == "fig-ch7-figure1"]
+    (caption,) = [
+        c["metadata"]["mystnb"]["figure"]["caption"]
+        for c in cells
+        if c["metadata"].get("mystnb", {}).get("figure", {}).get("name") == "fig-ch7-figure1"
+    ]
     result = figures.figure1()
     plt.close(result.figure)
     assert caption.startswith(result.caption)

@@ -37,8 +37,11 @@ def glued_names(cells) -> set:
 
 def figure_captions(cells) -> dict:
     """Figure name -> caption of every figure cell."""
-    return {c["metadata"]["mystnb"]["figure"]["name"]: c["metadata"]["mystnb"]["figure"]["caption"]
-            for c in cells if "mystnb" in c["metadata"]}
+    return {
+        c["metadata"]["mystnb"]["figure"]["name"]: c["metadata"]["mystnb"]["figure"]["caption"]
+        for c in cells
+        if "mystnb" in c["metadata"]
+    }
 
 
 def captions_with_symbols_outside_maths(captions: dict) -> list:

@@ -10,14 +10,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from scipy.integrate import quad  # noqa: E402
+from test_chapter_ch08 import (  # noqa: E402
+    api_problems,
+    captions_with_symbols_outside_maths,
+    figure_captions,
+    glued_names,
+    notebook_cells,
+)
 
 from cevnslib import cross_section, experiments, figures, fits, rates, style  # noqa: E402
 from cevnslib.chapters import ch09  # noqa: E402
 from cevnslib.couplings import NSI  # noqa: E402
-from test_chapter_ch08 import (  # noqa: E402
-    api_problems, captions_with_symbols_outside_maths, figure_captions, glued_names, notebook_cells)
 
 NAI, CONNIE = "COHERENT-NaI", "CONNIE"
 
@@ -55,7 +59,9 @@ def test_nucleus_events_add_up_to_the_target_templates():
     for name, rel in ((NAI, 1e-9), ("COHERENT-CsI-2017", 1e-6)):
         exp, t = experiments.get(name), fits.templates_for(name)
         for rn in (None, 4.0, 5.5):
-            assert sum(e.events for e in ch09.nucleus_events(exp, rn)) == pytest.approx(t.counts(rn_fm=rn).sum(), rel=rel)
+            assert sum(e.events for e in ch09.nucleus_events(exp, rn)) == pytest.approx(
+                t.counts(rn_fm=rn).sum(), rel=rel
+            )
 
 
 def test_sodium_recoils_at_smaller_momentum_transfer_than_iodine():
@@ -75,8 +81,14 @@ def test_sodium_recoils_at_smaller_momentum_transfer_than_iodine():
         line_mev = next(c.line_mev for c in nai.source.components if c.line_mev is not None)  # prompt nu_mu
         kink = float(cross_section.t_max_kev(line_mev, nuc.mass_gev))
         n = quad(spectrum, nai.detector.threshold, t_hi, points=[kink], limit=200, epsrel=1e-10)[0]
-        q2 = quad(lambda t: 2 * m_mev * t / 1000 * spectrum(t), nai.detector.threshold, t_hi, points=[kink],
-                  limit=200, epsrel=1e-10)[0]
+        q2 = quad(
+            lambda t: 2 * m_mev * t / 1000 * spectrum(t),
+            nai.detector.threshold,
+            t_hi,
+            points=[kink],
+            limit=200,
+            epsrel=1e-10,
+        )[0]
         assert events[nuc.name].events == pytest.approx(n, rel=1e-6)
         assert events[nuc.name].q_rms_mev == pytest.approx(np.sqrt(q2 / n), rel=1e-6)
     assert events["Na23"].q_rms_mev < 50 < 60 < events["I127"].q_rms_mev

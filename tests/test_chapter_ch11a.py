@@ -15,10 +15,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from test_chapter_assumptions import prose_glue_keys  # noqa: E402
 
 from cevnslib import coverage, style  # noqa: E402
 from cevnslib.chapters import ch11a  # noqa: E402
-from test_chapter_assumptions import prose_glue_keys  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "11a_likelihood.ipynb"
 
@@ -27,9 +27,13 @@ def committed_glue(path: Path) -> dict[str, str]:
     """Glue name -> its text in the committed notebook. nbval reruns the notebook and checks that a
     fresh ``ch11a.numbers()`` glues exactly these, so the test does not repeat that 30 s computation."""
     nb = json.loads(path.read_text())
-    return {output["metadata"]["scrapbook"]["name"]: output["data"]["application/papermill.record/text/plain"]
-            for cell in nb["cells"] if cell["cell_type"] == "code"
-            for output in cell.get("outputs", []) if "scrapbook" in output.get("metadata", {})}
+    return {
+        output["metadata"]["scrapbook"]["name"]: output["data"]["application/papermill.record/text/plain"]
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        if "scrapbook" in output.get("metadata", {})
+    }
 
 
 def test_numbers_hold_every_quoted_number():
@@ -87,17 +91,28 @@ def test_coverage_and_feldman_cousins_say_what_the_prose_says():
 def test_tables_format_every_number():
     """The printed tables of the committed notebook (nbval checks a fresh run prints the same)."""
     nb = json.loads(NOTEBOOK.read_text())
-    printed = ["".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
-               for cell in nb["cells"] if cell["cell_type"] == "code" for output in cell.get("outputs", [])]
+    printed = [
+        "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+    ]
     tables = [text for text in printed if "\n" in text.strip()]
     assert len(tables) >= 3, "the sample, coverage and Feldman-Cousins tables are printed"
     for table in tables:
         assert "nan" not in table and not re.search(r"\de[+-]\d", table)
 
 
-@pytest.mark.parametrize("draw", [ch11a.data_figure, ch11a.rn_profile_figure, ch11a.projections_figure,
-                                  ch11a.nsi_figure,
-                                  pytest.param(ch11a.feldman_cousins_figure, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "draw",
+    [
+        ch11a.data_figure,
+        ch11a.rn_profile_figure,
+        ch11a.projections_figure,
+        ch11a.nsi_figure,
+        pytest.param(ch11a.feldman_cousins_figure, marks=pytest.mark.slow),
+    ],
+)
 def test_figures_fit_the_column(draw):
     fig = draw()
     assert fig.get_figwidth() <= style.FULL_WIDTH_IN + 1e-9

@@ -10,11 +10,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from test_chapter_assumptions import prose_glue_keys  # noqa: E402
 
 from cevnslib import experiments, fits, style  # noqa: E402
 from cevnslib.chapters import ch11b  # noqa: E402
 from cevnslib.notebook import Quoted  # noqa: E402
-from test_chapter_assumptions import prose_glue_keys  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "book" / "11b_model_validation.ipynb"
 
@@ -35,7 +35,8 @@ def test_swapping_the_couplings_of_templates_is_a_direct_build():
     assert direct == pytest.approx(ch11b.rn_combinations()["klein-nystrand", "charge", "erler-su"], abs=1e-9)
     library = fits.csi2017_rn_interval()
     assert ch11b.rn_combinations()["helm", "charge", "tree"] == pytest.approx(
-        (library.best, *library.single_piece()), abs=1e-9)
+        (library.best, *library.single_piece()), abs=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", ch11b.REACTORS)

@@ -11,13 +11,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import integrate, stats  # noqa: E402
 from scipy.optimize import brentq, minimize_scalar  # noqa: E402
+from test_chapter_assumptions import prose_glue_keys  # noqa: E402
+from test_chapter_ch08 import api_problems, captions_with_symbols_outside_maths, figure_captions, notebook_cells  # noqa: E402
 
 from cevnslib import arrival_time, csi_2021_fits, style  # noqa: E402
 from cevnslib.chapters import ch08, ch12  # noqa: E402
 from cevnslib.couplings import NSI  # noqa: E402
 from cevnslib.notebook import Quoted  # noqa: E402
-from test_chapter_assumptions import prose_glue_keys  # noqa: E402
-from test_chapter_ch08 import api_problems, captions_with_symbols_outside_maths, figure_captions, notebook_cells  # noqa: E402
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 NOTEBOOK = BOOK / "12_csi_2021.ipynb"
@@ -71,8 +71,9 @@ def test_time_shares_against_quad(numbers):
     prompt = stats.exponnorm(tau_pi / sigma, loc=mu, scale=sigma)
 
     def delayed_pdf(t):  # prompt time plus an exponential muon lifetime: a convolution
-        return integrate.quad(lambda s: prompt.pdf(s) * np.exp(-(t - s) / tau_mu) / tau_mu, -2.0, t,
-                              points=[mu], limit=200)[0]
+        return integrate.quad(
+            lambda s: prompt.pdf(s) * np.exp(-(t - s) / tau_mu) / tau_mu, -2.0, t, points=[mu], limit=200
+        )[0]
 
     kept_prompt = integrate.quad(lambda t: prompt.pdf(t) * _efficiency(t), 0, 6, points=[0.52], limit=200)[0]
     kept_delayed = integrate.quad(lambda t: delayed_pdf(t) * _efficiency(t), 0, 6, points=[0.52], limit=200)[0]
@@ -97,7 +98,10 @@ def test_neutron_backgrounds_match_the_release_numbers(numbers):
 
 def test_published_numbers_are_the_library_records(numbers):
     assert (numbers["ch12-xs-measured"], numbers["ch12-xs-measured-minus"], numbers["ch12-xs-measured-plus"]) == (
-        165.0, 25.0, 30.0)
+        165.0,
+        25.0,
+        30.0,
+    )
     assert numbers["ch12-xs-sm"] == 189.0
     assert numbers["ch12-pot-text"] == "3.198 × 10²³"
 
@@ -152,8 +156,10 @@ def test_fit2_intervals_against_brentq(numbers):
     """R_n and skin intervals against brentq on the likelihood (0.01 fm)."""
     like = ch12.likelihood()
     cs, iodine = csi_2021_fits.proton_radii_fm()
-    routes = {"rn": lambda r: float(like.deviance(rn_fm=r)),
-              "skin": lambda d: float(like.deviance(nucleus_rn_fm=(cs + d, iodine + d)))}
+    routes = {
+        "rn": lambda r: float(like.deviance(rn_fm=r)),
+        "skin": lambda d: float(like.deviance(nucleus_rn_fm=(cs + d, iodine + d))),
+    }
     for key, deviance in routes.items():
         start = numbers[f"ch12-{key}-best"]
         best = minimize_scalar(deviance, bounds=(start - 0.3, start + 0.3), method="bounded", options={"xatol": 1e-5})
@@ -170,8 +176,9 @@ def test_fit3_maps_hold_the_2017_chapter_and_the_standard_model(numbers):
     nsi_map = ch12.results().nsi_map
     k, m = int(np.argmin(np.abs(nsi_map.x))), int(np.argmin(np.abs(nsi_map.y)))
     assert (nsi_map.x[k], nsi_map.y[m]) == pytest.approx((0.0, 0.0), abs=1e-12)
-    assert float(ch12.likelihood().deviance()) - nsi_map.deviance_min == pytest.approx(numbers["ch12-nsi-sm-dev"],
-                                                                                        abs=1e-6)
+    assert float(ch12.likelihood().deviance()) - nsi_map.deviance_min == pytest.approx(
+        numbers["ch12-nsi-sm-dev"], abs=1e-6
+    )
     old, old_rn = ch12.maps_2017()
     chi2 = ch08.fit("12-bin").chi2(NSI(ee_d=nsi_map.x[:, None], mm_d=nsi_map.y[None, :]), None)
     assert old[k, m] == pytest.approx(float(chi2[k, m] - chi2.min()), abs=1e-9)
@@ -208,11 +215,23 @@ def test_the_assumptions_page_lists_the_chapter_choices():
     from cevnslib.chapters import assumptions
 
     values = assumptions.csi2021_choice_numbers()
-    expected = {"assume-c21-pe-width": 4.0, "assume-c21-pe-max": 60.0, "assume-c21-t-max": 6.0,
-                "assume-c21-cells": 195, "assume-c21-pulse-mean": 440.0, "assume-c21-pulse-sigma": 150.0,
-                "assume-c21-tau-pi": 26.033, "assume-c21-tau-mu": 2.1969811, "assume-c21-eff-onset": 0.52,
-                "assume-c21-eff-decay": 0.0494, "assume-c21-brn": 18.4, "assume-c21-nin": 5.6,
-                "assume-c21-prior-flux": 10.0, "assume-c21-prior-ss": 2.1, "assume-c21-prior-brn": 25.0}
+    expected = {
+        "assume-c21-pe-width": 4.0,
+        "assume-c21-pe-max": 60.0,
+        "assume-c21-t-max": 6.0,
+        "assume-c21-cells": 195,
+        "assume-c21-pulse-mean": 440.0,
+        "assume-c21-pulse-sigma": 150.0,
+        "assume-c21-tau-pi": 26.033,
+        "assume-c21-tau-mu": 2.1969811,
+        "assume-c21-eff-onset": 0.52,
+        "assume-c21-eff-decay": 0.0494,
+        "assume-c21-brn": 18.4,
+        "assume-c21-nin": 5.6,
+        "assume-c21-prior-flux": 10.0,
+        "assume-c21-prior-ss": 2.1,
+        "assume-c21-prior-brn": 25.0,
+    }
     for key, value in expected.items():
         assert values[key] == pytest.approx(value, rel=1e-12), key
     assert values["assume-c21-prior-nin"] == pytest.approx(36.0, rel=1e-12)

@@ -18,13 +18,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy.optimize import brentq, minimize_scalar  # noqa: E402
+from test_chapter_assumptions import prose_glue_keys  # noqa: E402
+from test_chapter_ch08 import api_problems, captions_with_symbols_outside_maths, figure_captions, notebook_cells  # noqa: E402
 
 from cevnslib import experiments, figures, lar_2020_fits, style  # noqa: E402
 from cevnslib.chapters import ch13  # noqa: E402
 from cevnslib.couplings import NSI  # noqa: E402
 from cevnslib.published import lar_2020_published  # noqa: E402
-from test_chapter_assumptions import prose_glue_keys  # noqa: E402
-from test_chapter_ch08 import api_problems, captions_with_symbols_outside_maths, figure_captions, notebook_cells  # noqa: E402
 
 BOOK = Path(__file__).resolve().parent.parent / "book"
 NOTEBOOK = BOOK / "13_argon.ipynb"
@@ -84,8 +84,9 @@ def test_fit1_against_a_continuous_minimiser(glued):
 def test_the_count_lies_in_the_published_interval(glued):
     published = lar_2020_published()["cevns_bestfit_events"]
     assert published.low < glued["ch13-n-fit"] < published.high
-    assert glued["ch13-n-vs-pub"] == pytest.approx(abs(glued["ch13-n-fit"] - published.value) / published.minus,
-                                                   abs=1e-4)
+    assert glued["ch13-n-vs-pub"] == pytest.approx(
+        abs(glued["ch13-n-fit"] - published.value) / published.minus, abs=1e-4
+    )
     assert glued["ch13-z0"] > lar_2020_published()["significance_lower_bound_sigma"].value
 
 
@@ -116,9 +117,9 @@ def test_band_slopes_and_the_flipped_crossing(glued):
     u, d = glued["ch13-flip-u"], glued["ch13-flip-d"]
     for name in LAR_OR_CSI.values():
         exp = experiments.get(name)
-        assert exp.predict_energy_time(NSI(ee_u=u, ee_d=d)).sum() == pytest.approx(exp.predict_energy_time().sum(),
-                                                                                     rel=1e-5)
-
+        assert exp.predict_energy_time(NSI(ee_u=u, ee_d=d)).sum() == pytest.approx(
+            exp.predict_energy_time().sum(), rel=1e-5
+        )
 
 
 def test_the_shrinks_follow_from_the_lengths(glued):
@@ -166,10 +167,18 @@ def test_the_assumptions_page_lists_the_chapter_choices():
     from cevnslib.chapters import assumptions
 
     values = assumptions.lar2020_choice_numbers()
-    expected = {"assume-ar-t-lo": -0.1, "assume-ar-t-hi": 4.9, "assume-ar-t-width": 0.5,
-                "assume-ar-prior-cevns": 100 * 17 / 128, "assume-ar-prior-brn": 100 * 160 / 497,
-                "assume-ar-prior-brnd": 100.0, "assume-ar-prior-ss": 100 * 25 / 3154, "assume-ar-timing-shift": 200.0,
-                "assume-ar-ss": 3154.0, "assume-ar-acceptance-max": 39.75}
+    expected = {
+        "assume-ar-t-lo": -0.1,
+        "assume-ar-t-hi": 4.9,
+        "assume-ar-t-width": 0.5,
+        "assume-ar-prior-cevns": 100 * 17 / 128,
+        "assume-ar-prior-brn": 100 * 160 / 497,
+        "assume-ar-prior-brnd": 100.0,
+        "assume-ar-prior-ss": 100 * 25 / 3154,
+        "assume-ar-timing-shift": 200.0,
+        "assume-ar-ss": 3154.0,
+        "assume-ar-acceptance-max": 39.75,
+    }
     for key, value in expected.items():
         assert values[key] == pytest.approx(value, rel=1e-9), key
     assert {k for k in prose_glue_keys(BOOK / "assumptions.ipynb") if k.startswith("assume-ar-")} == set(values)

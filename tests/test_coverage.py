@@ -10,8 +10,9 @@ from cevnslib import coverage as cv
 # --------------------------------------------------------------------------------------- coverage
 def test_delta_chi2_one_covers_68_percent_for_a_gaussian_mean():
     truth = 2.0
-    cov = cv.coverage_of_interval(lambda rng, n: rng.normal(truth, 1.0, n), lambda x: (x - truth) ** 2,
-                                  n_toys=20000, seed=1)
+    cov = cv.coverage_of_interval(
+        lambda rng, n: rng.normal(truth, 1.0, n), lambda x: (x - truth) ** 2, n_toys=20000, seed=1
+    )
     assert cov.nominal == pytest.approx(0.682689, abs=1e-6)
     assert cov.error == pytest.approx(np.sqrt(cov.fraction * (1 - cov.fraction) / 20000))
     assert abs(cov.fraction - cov.nominal) < 3.5 * cov.error
@@ -21,8 +22,9 @@ def test_delta_chi2_one_covers_68_percent_for_a_gaussian_mean():
 
 def test_an_underestimated_error_undercovers_by_the_predicted_amount():
     """Data with sigma = 1.25 fitted with sigma = 1: coverage P(|z| < 1/1.25) = 2 Phi(0.8) - 1."""
-    cov = cv.coverage_of_interval(lambda rng, n: rng.normal(0.0, 1.25, n), lambda x: x**2,
-                                  n_toys=20000, seed=2, batch_size=3000)
+    cov = cv.coverage_of_interval(
+        lambda rng, n: rng.normal(0.0, 1.25, n), lambda x: x**2, n_toys=20000, seed=2, batch_size=3000
+    )
     expected = 2 * stats.norm.cdf(0.8) - 1
     assert abs(cov.fraction - expected) < 3.5 * cov.error
     assert cov.n_toys == 20000
@@ -31,6 +33,7 @@ def test_an_underestimated_error_undercovers_by_the_predicted_amount():
 def test_coverage_is_reproducible_with_its_seed():
     def run(seed):
         return cv.coverage_of_interval(lambda rng, n: rng.normal(0, 1, n), lambda x: x**2, 500, seed=seed)
+
     np.testing.assert_array_equal(run(3).statistics, run(3).statistics)
     assert not np.array_equal(run(3).statistics, run(4).statistics)
 

@@ -133,8 +133,14 @@ def test_total_cross_section_with_t_over_e():
     e, m = 30.0, M_CS * 1e3
     tmax = 2 * e**2 / (m + 2 * e)
     closed = (
-        G_F**2 * M_CS / math.pi * Q_W_CS**2 / 4
-        * (tmax - m * tmax**2 / (4 * e**2) - tmax**2 / (2 * e)) * 1e-3 * HBARC_GEV_CM**2
+        G_F**2
+        * M_CS
+        / math.pi
+        * Q_W_CS**2
+        / 4
+        * (tmax - m * tmax**2 / (4 * e**2) - tmax**2 / (2 * e))
+        * 1e-3
+        * HBARC_GEV_CM**2
     )
     options = CrossSectionOptions(include_t_over_e=True)
     assert _sigma_quad(e, options=options) == pytest.approx(closed, rel=1e-9, abs=0)
@@ -164,7 +170,9 @@ def test_include_t_over_e_subtracts_exactly_the_term():
     np.testing.assert_allclose(base - with_term, hand, rtol=1e-9)
     # with the T/E term the exact kinematic factor vanishes at T_max
     tmax = float(t_max_kev(e, M_CS))
-    near = dsigma_dT(e, tmax * (1 - 1e-6), "Cs133", form_factor="unity", options=CrossSectionOptions(include_t_over_e=True))
+    near = dsigma_dT(
+        e, tmax * (1 - 1e-6), "Cs133", form_factor="unity", options=CrossSectionOptions(include_t_over_e=True)
+    )
     assert near / dsigma_dT(e, 0.0, "Cs133", form_factor="unity") < 2e-6
 
 
@@ -196,8 +204,10 @@ def test_neutron_radius_enters_only_neutron_part():
 
 def test_form_factor_choices_differ():
     e, t = 30.0, 10.0
-    values = {ff: float(dsigma_dT(e, t, "Cs133", form_factor=ff)) for ff in
-              ("helm", "klein-nystrand", "symmetrized-fermi", "unity")}
+    values = {
+        ff: float(dsigma_dT(e, t, "Cs133", form_factor=ff))
+        for ff in ("helm", "klein-nystrand", "symmetrized-fermi", "unity")
+    }
     assert values["klein-nystrand"] != pytest.approx(values["helm"], rel=1e-4, abs=0)
     assert values["unity"] > max(values["helm"], values["klein-nystrand"], values["symmetrized-fermi"])
     # same rms radius: the models agree to a few per cent at q ~ 50 MeV

@@ -64,8 +64,14 @@ def test_steady_state_time_shape_is_a_uniform_background_through_the_timing_effi
     edges = np.array(time_edges_us)
 
     def integral(lo, hi):
-        return quad(lambda t: float(csi_2021_timing_efficiency(t)), lo, hi, points=[0.52] if lo < 0.52 < hi else None,
-                    epsabs=0.0, epsrel=1e-12)[0]
+        return quad(
+            lambda t: float(csi_2021_timing_efficiency(t)),
+            lo,
+            hi,
+            points=[0.52] if lo < 0.52 < hi else None,
+            epsabs=0.0,
+            epsrel=1e-12,
+        )[0]
 
     expected = np.array([integral(lo, hi) for lo, hi in zip(edges[:-1], edges[1:])]) / integral(edges[0], edges[-1])
     np.testing.assert_allclose(ss.sum(axis=0) / ss.sum(), expected, rtol=1e-10)
@@ -104,9 +110,18 @@ def _direct_counts(csi, part, nsi, rn_fm):
     source = csi.split_source(part)
     total = np.zeros(csi.detector.n_bins)
     for k, nucleus in enumerate(csi.target.nuclei):
+
         def integrand(t):
-            spectrum = recoil_spectrum(csi.target, source, [t], nsi, rn_fm, mass_kg=csi.mass_kg,
-                                       live_time_s=csi.live_time_s, options=csi.options)
+            spectrum = recoil_spectrum(
+                csi.target,
+                source,
+                [t],
+                nsi,
+                rn_fm,
+                mass_kg=csi.mass_kg,
+                live_time_s=csi.live_time_s,
+                options=csi.options,
+            )
             return spectrum.dn_dt[k].sum(axis=0)[0] * csi.detector.response_matrix([t])[:, 0]
 
         t_max = max_recoil_kev(source, nucleus)
@@ -139,26 +154,37 @@ def test_sm_total_lies_in_the_collaborations_predicted_range(csi):
 
 
 def test_arrays_handed_out_are_read_only(data, csi):
-    arrays = [data.coincidence, data.anticoincidence, data.neutrons_pe, data.neutrons_time, data.binned("C"),
-              data.neutron_background("brn"), csi.arrival_time.prompt, *(t.i_zz for t in csi.cached_time_templates)]
+    arrays = [
+        data.coincidence,
+        data.anticoincidence,
+        data.neutrons_pe,
+        data.neutrons_time,
+        data.binned("C"),
+        data.neutron_background("brn"),
+        csi.arrival_time.prompt,
+        *(t.i_zz for t in csi.cached_time_templates),
+    ]
     for array in arrays:
         with pytest.raises(ValueError):
             array[0] = array[0]
     assert csi_2021_data() is data
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: experiments.get(NAME, efficiency_theta="one"), "theta"),
-    (lambda: experiments.get(NAME, mass_kg=-1.0), "mass_kg"),
-    (lambda: experiments.get(NAME, pe_edges=(10.0, 5.0)), "pe_edges"),
-    (lambda: experiments.get(NAME, time_edges_us=(0.0,)), "time_edges_us"),
-    (lambda: experiments.get(NAME, resolution_b_per_kevee=-1.0), "b_per_kevee"),
-    (lambda: experiments.get("COHERENT-CsI-2017").predict_energy_time(), "arrival_time"),
-    (lambda: experiments.get(NAME).predict_energy_time(rn_fm=50.0), "rn_fm"),
-    (lambda: csi_2021_data().binned("X"), "window"),
-    (lambda: csi_2021_data().neutron_background("gamma"), "kind"),
-    (lambda: csi_2021_data().steady_state(expected=-1.0), "expected"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: experiments.get(NAME, efficiency_theta="one"), "theta"),
+        (lambda: experiments.get(NAME, mass_kg=-1.0), "mass_kg"),
+        (lambda: experiments.get(NAME, pe_edges=(10.0, 5.0)), "pe_edges"),
+        (lambda: experiments.get(NAME, time_edges_us=(0.0,)), "time_edges_us"),
+        (lambda: experiments.get(NAME, resolution_b_per_kevee=-1.0), "b_per_kevee"),
+        (lambda: experiments.get("COHERENT-CsI-2017").predict_energy_time(), "arrival_time"),
+        (lambda: experiments.get(NAME).predict_energy_time(rn_fm=50.0), "rn_fm"),
+        (lambda: csi_2021_data().binned("X"), "window"),
+        (lambda: csi_2021_data().neutron_background("gamma"), "kind"),
+        (lambda: csi_2021_data().steady_state(expected=-1.0), "expected"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()

@@ -32,7 +32,9 @@ def test_priors_are_the_published_ones():
     sigmas = {p.name: p.sigma for p in csi_2021_priors()}
     assert tuple(sigmas) == NUISANCES
     assert sigmas["flux"] == 0.10 and sigmas["steady_state"] == 0.021
-    assert sigmas["brn"] == pytest.approx(0.25) and sigmas["nin"] == pytest.approx(0.36)  # the priors of the issue: 25% and 36%
+    assert sigmas["brn"] == pytest.approx(0.25) and sigmas["nin"] == pytest.approx(
+        0.36
+    )  # the priors of the issue: 25% and 36%
     assert published["brn_expected_events"].value == 18.4
 
 
@@ -56,8 +58,10 @@ def test_backgrounds_hold_the_published_counts(lik):
 
 def test_one_nucleus_templates_add_up_to_the_target():
     csi = experiments.get("COHERENT-CsI-2021")
-    parts = [build_templates(csi.target, csi.source, csi.detector, csi.mass_kg, csi.live_time_s, nucleus=k).counts()
-             for k in (0, 1)]
+    parts = [
+        build_templates(csi.target, csi.source, csi.detector, csi.mass_kg, csi.live_time_s, nucleus=k).counts()
+        for k in (0, 1)
+    ]
     np.testing.assert_allclose(parts[0] + parts[1], csi.templates().counts(), rtol=1e-12)
     with pytest.raises(ValueError, match="nucleus"):
         build_templates(csi.target, csi.source, csi.detector, csi.mass_kg, csi.live_time_s, nucleus=2)
@@ -69,8 +73,10 @@ def test_signal_is_the_setup_prediction_and_isotopes_share_one_radius(lik):
     np.testing.assert_allclose(lik.signal_cells(rn_fm=5.3), lik.signal_cells(nucleus_rn_fm=(5.3, 5.3)), rtol=1e-12)
 
 
-@pytest.mark.parametrize("k, override, tolerance", [(1, "efficiency_theta", 0.15), (2, "quenching_theta0", 0.03),
-                                                   (3, "quenching_theta1", 0.03)])
+@pytest.mark.parametrize(
+    "k, override, tolerance",
+    [(1, "efficiency_theta", 0.15), (2, "quenching_theta0", 0.03), (3, "quenching_theta1", 0.03)],
+)
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_response_morph_follows_rebuilt_templates(lik, k, override, tolerance, sign):
     """The linear morph at +-1 sigma against the setup rebuilt there. The symmetric difference cancels
@@ -122,8 +128,12 @@ def _scipy_minimum(lik, cells, counts, centres, strength):
 
     bounds = [(-1.0, None) if name in ("flux", "steady_state", "brn", "nin") else (None, None) for name in NUISANCES]
     starts = [np.zeros(7), centres, np.full(7, 0.05)]
-    return min(minimize(objective, s, method="L-BFGS-B", bounds=bounds,
-                        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}).fun for s in starts)
+    return min(
+        minimize(
+            objective, s, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}
+        ).fun
+        for s in starts
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -163,8 +173,12 @@ def test_zero_counts_give_the_closed_form_minimum(lik):
 
 
 def test_intervals_contain_their_best_fit(lik):
-    for fit in (fits.fit_rn(lik), fits.fit_neutron_skin(lik), fits.fit_signal_strength(lik).strength,
-                fits.fit_signal_strength(lik).count):
+    for fit in (
+        fits.fit_rn(lik),
+        fits.fit_neutron_skin(lik),
+        fits.fit_signal_strength(lik).strength,
+        fits.fit_signal_strength(lik).count,
+    ):
         assert fit.one_sigma.contains(fit.best) and fit.ninety.contains(fit.best)
         lo1, hi1 = fit.one_sigma.hull
         lo9, hi9 = fit.ninety.hull
@@ -184,21 +198,24 @@ def test_fitted_rate_agrees_with_the_published_measurement(lik):
     assert fit.significance > 5.0
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda lik: lik.profile(signal_strength=-0.1), "signal_strength"),
-    (lambda lik: lik.profile(fixed=("flux_norm",)), "fixed nuisance"),
-    (lambda lik: lik.profile(rn_fm=5.0, nucleus_rn_fm=(5.0, 5.0)), "not both"),
-    (lambda lik: lik.profile(nucleus_rn_fm=(5.0,)), "one R_n"),
-    (lambda lik: lik.profile(rn_fm=20.0), "rn_fm"),
-    (lambda lik: lik.profile(data=CsI2021Counts(np.zeros((3, 3)))), "PE x time"),
-    (lambda lik: CsI2021Counts(-np.ones((15, 13))), "observed"),
-    (lambda lik: CsI2021Counts(np.ones((15, 13)), np.zeros(3)), "pull_centres"),
-    (lambda lik: lik.expected_counts(nuisances=[0.0, 1.0]), "nuisances"),
-    (lambda lik: fits.fit_rn(lik, grid=[5.0, 4.0, 6.0]), "grid"),
-    (lambda lik: fits.fit_signal_strength(lik, grid=[-1.0, 0.0, 1.0]), "grid"),
-    (lambda lik: fits.fit_rn("likelihood"), "likelihood"),
-    (lambda lik: fits.results().nsi_map.region("2 sigma"), "level"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda lik: lik.profile(signal_strength=-0.1), "signal_strength"),
+        (lambda lik: lik.profile(fixed=("flux_norm",)), "fixed nuisance"),
+        (lambda lik: lik.profile(rn_fm=5.0, nucleus_rn_fm=(5.0, 5.0)), "not both"),
+        (lambda lik: lik.profile(nucleus_rn_fm=(5.0,)), "one R_n"),
+        (lambda lik: lik.profile(rn_fm=20.0), "rn_fm"),
+        (lambda lik: lik.profile(data=CsI2021Counts(np.zeros((3, 3)))), "PE x time"),
+        (lambda lik: CsI2021Counts(-np.ones((15, 13))), "observed"),
+        (lambda lik: CsI2021Counts(np.ones((15, 13)), np.zeros(3)), "pull_centres"),
+        (lambda lik: lik.expected_counts(nuisances=[0.0, 1.0]), "nuisances"),
+        (lambda lik: fits.fit_rn(lik, grid=[5.0, 4.0, 6.0]), "grid"),
+        (lambda lik: fits.fit_signal_strength(lik, grid=[-1.0, 0.0, 1.0]), "grid"),
+        (lambda lik: fits.fit_rn("likelihood"), "likelihood"),
+        (lambda lik: fits.results().nsi_map.region("2 sigma"), "level"),
+    ],
+)
 def test_bad_input_raises(lik, call, match):
     with pytest.raises(ValueError, match=match):
         call(lik)

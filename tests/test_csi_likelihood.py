@@ -41,21 +41,25 @@ def test_expected_counts_summed_over_time_are_the_12_bin_prediction_times_window
     f_prompt, f_delayed = at["prompt_neutrino"][window].sum(), at["delayed_neutrino"][window].sum()
     assert f_prompt == pytest.approx(1.0, abs=1e-6) and 0.90 < f_delayed < 0.93
     s_p, s_d = lik.signal(rn_fm=rn)
-    np.testing.assert_allclose(cells.sum(axis=1), f_prompt * s_p + f_delayed * s_d + csi.data.brn_expected(),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        cells.sum(axis=1), f_prompt * s_p + f_delayed * s_d + csi.data.brn_expected(), rtol=1e-12
+    )
     # renormalised arrival times: the time-summed prediction is the 12-bin one plus the BRN
     renorm = cl.CsI2017Likelihood(renormalise_time=True)
-    np.testing.assert_allclose(renorm.expected_counts(rn_fm=rn).sum(axis=1),
-                               fits.templates_for("COHERENT-CsI-2017").counts(rn_fm=rn) + csi.data.brn_expected(),
-                               rtol=2e-6)
+    np.testing.assert_allclose(
+        renorm.expected_counts(rn_fm=rn).sum(axis=1),
+        fits.templates_for("COHERENT-CsI-2017").counts(rn_fm=rn) + csi.data.brn_expected(),
+        rtol=2e-6,
+    )
     # BRN keep their window total, and the data are the released table
     np.testing.assert_allclose(lik.brn.sum(axis=1), csi.data.brn_expected(), rtol=1e-12)
     assert lik.observed_data.observed.sum() == 547 and lik.observed_data.sideband.sum() == 405 + 209 + 207
     assert lik.tau == pytest.approx(1 + 2 * 153.5 / 308.1)
 
 
-@pytest.mark.parametrize("s, n, m, tau", [(1.3, 4, 7, 2.0), (0.2, 0, 3, 1.0), (2.0, 9, 0, 1.99), (0.7, 0, 0, 2.0),
-                                          (5.0, 1, 12, 1.5)])
+@pytest.mark.parametrize(
+    "s, n, m, tau", [(1.3, 4, 7, 2.0), (0.2, 0, 3, 1.0), (2.0, 9, 0, 1.99), (0.7, 0, 0, 2.0), (5.0, 1, 12, 1.5)]
+)
 def test_closed_form_background_profile_equals_numerical_minimum(s, n, m, tau):
     def nll(b):
         return -(stats.poisson.logpmf(n, s + b) + stats.poisson.logpmf(m, tau * b))
@@ -151,8 +155,14 @@ def test_chi2_on_toys_with_shifted_constraints_equals_brute_force(csi):
     """The 12-bin chi^2 on pseudo-data whose auxiliary measurements moved (alpha_obs, beta_obs != 0),
     against a direct minimisation over (alpha, beta) of the formula written out here."""
     chi = cl.CsI2017Chi2()
-    toys = chi.generate(np.random.default_rng(8), 5, rn_fm=5.2, alpha=0.1, beta=-0.1,
-                        steady_state=csi.data.anticoincidence.astype(float))
+    toys = chi.generate(
+        np.random.default_rng(8),
+        5,
+        rn_fm=5.2,
+        alpha=0.1,
+        beta=-0.1,
+        steady_state=csi.data.anticoincidence.astype(float),
+    )
     for rn in (4.0, 5.5):
         values, pulls = chi.chi2(rn_fm=rn, data=toys, return_pulls=True)
         signal = chi.signal(rn_fm=rn)

@@ -97,9 +97,17 @@ def test_constant_quenching_bad_factor_raises(bad):
 def test_coherent_acceptance_steps_and_logistic():
     pe = np.array([0.0, 3.0, 4.999, 5.0, 5.5, 5.999, 6.0, 8.0, 10.8507, 15.0, 30.0])
     expected = [
-        0.0, 0.0, 0.0,
-        0.5 * logistic_by_hand(5.0), 0.5 * logistic_by_hand(5.5), 0.5 * logistic_by_hand(5.999),
-        logistic_by_hand(6.0), logistic_by_hand(8.0), 0.6655 / 2, logistic_by_hand(15.0), logistic_by_hand(30.0),
+        0.0,
+        0.0,
+        0.0,
+        0.5 * logistic_by_hand(5.0),
+        0.5 * logistic_by_hand(5.5),
+        0.5 * logistic_by_hand(5.999),
+        logistic_by_hand(6.0),
+        logistic_by_hand(8.0),
+        0.6655 / 2,
+        logistic_by_hand(15.0),
+        logistic_by_hand(30.0),
     ]
     np.testing.assert_allclose(coherent_2017_acceptance(pe), expected, rtol=1e-14, atol=0)
     # numbers: a(6) = 0.6655 / (1 + exp(0.4942 * 4.8507)) = 0.6655 / 11.99 ~ 0.0555
@@ -144,15 +152,23 @@ def test_detector_configuration_errors():
 def test_csi_pe_edges_to_recoil():
     """PE = 13.348 PE/keVee * 0.0878 * T  =>  T = PE / 1.1719544 keVnr."""
     pe_edges = (6.0, 8.0, 10.0, 20.0, 30.0, float("inf"))
-    det = Detector("PE", pe_edges, ConstantQuenching(0.0878), light_yield_pe_per_kevee=13.348,
-                   acceptance=coherent_2017_acceptance, acceptance_steps=(5.0, 6.0))
+    det = Detector(
+        "PE",
+        pe_edges,
+        ConstantQuenching(0.0878),
+        light_yield_pe_per_kevee=13.348,
+        acceptance=coherent_2017_acceptance,
+        acceptance_steps=(5.0, 6.0),
+    )
     pe_per_kevnr = 13.348 * 0.0878
     assert pe_per_kevnr == pytest.approx(1.1719544, rel=1e-12)
     edges = det.recoil_edges_kev(CS133)
     np.testing.assert_allclose(edges[:-1], np.array(pe_edges[:-1]) / pe_per_kevnr, rtol=1e-13)
     assert edges[-1] == np.inf
     np.testing.assert_allclose(det.recoil_steps_kev(CS133), [5.0 / pe_per_kevnr, 6.0 / pe_per_kevnr], rtol=1e-13)
-    np.testing.assert_allclose(det.observable_of([10.0, 20.0], CS133), [10 * pe_per_kevnr, 20 * pe_per_kevnr], rtol=1e-13)
+    np.testing.assert_allclose(
+        det.observable_of([10.0, 20.0], CS133), [10 * pe_per_kevnr, 20 * pe_per_kevnr], rtol=1e-13
+    )
     # the efficiency is the acceptance at the PE the recoil produces
     assert float(det.efficiency(10.0, CS133)) == pytest.approx(logistic_by_hand(10 * pe_per_kevnr), rel=1e-13)
     assert float(det.efficiency(4.0, CS133)) == 0.0  # 4.69 PE, below the 5 PE step

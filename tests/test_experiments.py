@@ -68,16 +68,19 @@ def test_nsi_changes_electron_flavour_only_for_reactors():
     assert conus.predict(NSI(ee_u=0.3)).sum() != pytest.approx(conus.predict().sum(), rel=1e-3)
 
 
-@pytest.mark.parametrize("name, kwargs, match", [
-    ("CONUS", {"mass_kg": -1.0}, "mass_kg"),
-    ("CONUS", {"distance_m": 0.0}, "distance_m"),
-    ("CONNIE", {"power_gw": float("nan")}, "power_gw"),
-    ("CONUS", {"systematic": float("nan")}, "systematic"),
-    ("CONUS", {"threshold_kevee": -0.1}, "threshold_kevee"),
-    ("CONUS", {"colour": "red"}, "allowed"),
-    ("COHERENT-NaI", {"form_factor": "gaussian"}, "form_factor"),
-    ("COHERENT-CsI-2017", {"quenching_factor": 1.5}, "quenching"),
-])
+@pytest.mark.parametrize(
+    "name, kwargs, match",
+    [
+        ("CONUS", {"mass_kg": -1.0}, "mass_kg"),
+        ("CONUS", {"distance_m": 0.0}, "distance_m"),
+        ("CONNIE", {"power_gw": float("nan")}, "power_gw"),
+        ("CONUS", {"systematic": float("nan")}, "systematic"),
+        ("CONUS", {"threshold_kevee": -0.1}, "threshold_kevee"),
+        ("CONUS", {"colour": "red"}, "allowed"),
+        ("COHERENT-NaI", {"form_factor": "gaussian"}, "form_factor"),
+        ("COHERENT-CsI-2017", {"quenching_factor": 1.5}, "quenching"),
+    ],
+)
 def test_bad_overrides_raise(name, kwargs, match):
     with pytest.raises(ValueError, match=match):
         experiments.get(name, **kwargs)
@@ -116,11 +119,14 @@ def test_prompt_line_energy_is_a_parameter():
     assert moved.predict().sum() < experiments.get("COHERENT-CsI-2017").predict().sum()
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"prompt_line_mev": 60.0}, "prompt_line_mev"),
-    ({"efficiencies": {"prompt nu_e": 0.5}}, "efficiencies"),
-    ({"efficiencies": {"delayed nu_e": 1.5}}, "efficiencies"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"prompt_line_mev": 60.0}, "prompt_line_mev"),
+        ({"efficiencies": {"prompt nu_e": 0.5}}, "efficiencies"),
+        ({"efficiencies": {"delayed nu_e": 1.5}}, "efficiencies"),
+    ],
+)
 def test_pion_source_rejects_bad_options(kwargs, match):
     from cevnslib.fluxes import PionDecayAtRest
 

@@ -58,7 +58,9 @@ def test_each_reactor_alone_allows_two_bands_with_the_flipped_slope(fig1, setup,
     assert count == 2
     eps_u, eps_d = fig1.data["eps_u"], fig1.data["eps_d"]
     for band in (1, 2):
-        cols = [(eps_u[i], eps_d[labels[i] == band].mean()) for i in range(0, eps_u.size, 20) if np.any(labels[i] == band)]
+        cols = [
+            (eps_u[i], eps_d[labels[i] == band].mean()) for i in range(0, eps_u.size, 20) if np.any(labels[i] == band)
+        ]
         x, y = np.array(cols).T
         slope = np.polyfit(x, y, 1)[0]
         assert slope == pytest.approx(_mean_slope_and_n(material), rel=0.01)
@@ -88,7 +90,7 @@ def test_csi_and_csi_plus_conus_regions(fig2_left):
     assert np.mean(both & ~csi) < 0.01 * np.mean(both)
     assert ndimage.label(both)[1] == 2  # the SM and the flipped eps_d stripes
     rn = fits.csi2017_rn_interval()
-    (lo, hi), = rn.pieces
+    ((lo, hi),) = rn.pieces
     assert np.isfinite(lo) and np.isfinite(hi) and lo < rn.best < hi
     j = np.abs(fig2_left.data["eps_d"]).argmin()
     rn_inside = fig2_left.data["rn_fm"][both[:, j]]

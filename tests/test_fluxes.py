@@ -34,13 +34,38 @@ HUBER_MUELLER = {**HUBER, "U238": MUELLER["U238"]}
 PWR = {"U235": 0.58, "U238": 0.07, "Pu239": 0.30, "Pu241": 0.05}
 # Kopeikin, Phys. At. Nucl. 75 (2012) 143: nodes below 2 MeV, (E/MeV, nu/(MeV fission))
 KOPEIKIN_BELOW_2_MEV = [
-    (0.010, 0.0774), (0.020, 0.301), (0.035, 0.848), (0.040, 0.354), (0.070, 0.989),
-    (0.100, 1.81), (0.130, 2.74), (0.160, 3.85), (0.165, 3.26), (0.180, 3.74),
-    (0.215, 4.66), (0.230, 4.08), (0.280, 5.03), (0.330, 5.97), (0.335, 4.30),
-    (0.350, 4.08), (0.390, 4.42), (0.400, 4.04), (0.435, 4.39), (0.440, 2.84),
-    (0.500, 3.03), (0.700, 3.14), (0.900, 3.23), (1.000, 3.11), (1.185, 2.80),
-    (1.190, 2.24), (1.250, 2.06), (1.300, 1.77), (1.500, 1.59), (1.700, 1.48),
-    (1.800, 1.42), (1.900, 1.36),
+    (0.010, 0.0774),
+    (0.020, 0.301),
+    (0.035, 0.848),
+    (0.040, 0.354),
+    (0.070, 0.989),
+    (0.100, 1.81),
+    (0.130, 2.74),
+    (0.160, 3.85),
+    (0.165, 3.26),
+    (0.180, 3.74),
+    (0.215, 4.66),
+    (0.230, 4.08),
+    (0.280, 5.03),
+    (0.330, 5.97),
+    (0.335, 4.30),
+    (0.350, 4.08),
+    (0.390, 4.42),
+    (0.400, 4.04),
+    (0.435, 4.39),
+    (0.440, 2.84),
+    (0.500, 3.03),
+    (0.700, 3.14),
+    (0.900, 3.23),
+    (1.000, 3.11),
+    (1.185, 2.80),
+    (1.190, 2.24),
+    (1.250, 2.06),
+    (1.300, 1.77),
+    (1.500, 1.59),
+    (1.700, 1.48),
+    (1.800, 1.42),
+    (1.900, 1.36),
 ]
 KOPEIKIN_ABOVE_2_MEV = [(2.000, 1.30), (3.000, 0.611), (5.000, 0.0928), (9.000, 0.0000831)]
 MEV_IN_J = 1.602176634e-13  # SI exact
@@ -135,9 +160,7 @@ def test_pion_components():
 # ---------------------------------------------------------------- reactor
 
 
-@pytest.mark.parametrize(
-    ("spectrum", "coefficients"), [("huber-mueller", HUBER_MUELLER), ("mueller", MUELLER)]
-)
+@pytest.mark.parametrize(("spectrum", "coefficients"), [("huber-mueller", HUBER_MUELLER), ("mueller", MUELLER)])
 def test_cut_spectrum_integral_matches_literal_fits(spectrum, coefficients):
     flux = ReactorFlux(1.0, 10.0, spectrum=spectrum, low_energy="cut")
     integral = quad(flux.spectrum_per_fission, 2.0, 8.0)[0]
@@ -194,12 +217,13 @@ def test_vogel_engel_below_2_mev():
     assert pure.spectrum_per_fission(1.0) == pytest.approx(u235_at_1_mev, rel=1e-12)
     mixed = ReactorFlux(1.0, 10.0, low_energy="vogel-engel")
     e = 1.5
-    ve = {"U235": (0.870, -0.160, -0.0910), "U238": (0.976, -0.162, -0.0790),
-          "Pu239": (0.896, -0.239, -0.0981), "Pu241": (0.793, -0.080, -0.1085)}
-    expected = sum(
-        PWR[iso] * math.exp(a0 + a1 * e + a2 * e * e)
-        for iso, (a0, a1, a2) in ve.items()
-    )
+    ve = {
+        "U235": (0.870, -0.160, -0.0910),
+        "U238": (0.976, -0.162, -0.0790),
+        "Pu239": (0.896, -0.239, -0.0981),
+        "Pu241": (0.793, -0.080, -0.1085),
+    }
+    expected = sum(PWR[iso] * math.exp(a0 + a1 * e + a2 * e * e) for iso, (a0, a1, a2) in ve.items())
     assert mixed.spectrum_per_fission(e) == pytest.approx(expected, rel=1e-12)
 
 
@@ -240,8 +264,14 @@ def test_reactor_component_and_exposure():
 
 
 def test_flux_component_total_splits_at_breakpoints():
-    step = FluxComponent(flavor="e", antineutrino=False, label="step", e_max_mev=3.0,
-                         breakpoints_mev=(1.0,), density=lambda e: np.where(e < 1.0, 2.0, 0.5))
+    step = FluxComponent(
+        flavor="e",
+        antineutrino=False,
+        label="step",
+        e_max_mev=3.0,
+        breakpoints_mev=(1.0,),
+        density=lambda e: np.where(e < 1.0, 2.0, 0.5),
+    )
     assert step.total() == pytest.approx(2.0 * 1.0 + 0.5 * 2.0, rel=1e-12)
 
 
@@ -306,5 +336,6 @@ def test_other_bad_input():
     with pytest.raises(ValueError, match="flavor"):
         FluxComponent(flavor="x", antineutrino=False, label="bad", e_max_mev=1.0, line_mev=0.5)
     with pytest.raises(ValueError, match="breakpoints_mev"):
-        FluxComponent(flavor="e", antineutrino=False, label="bad", e_max_mev=1.0,
-                      breakpoints_mev=(2.0,), density=np.ones_like)
+        FluxComponent(
+            flavor="e", antineutrino=False, label="bad", e_max_mev=1.0, breakpoints_mev=(2.0,), density=np.ones_like
+        )

@@ -48,8 +48,10 @@ def helm_density(r, radius):
     if r < 1e-6:  # the r -> 0 limit: P(|x| < R0) for an isotropic Gaussian
         return math.erf(r0 / (math.sqrt(2) * s)) - math.sqrt(2 / math.pi) * r0 / s * math.exp(-(r0**2) / (2 * s**2))
     erf_part = 0.5 * (math.erf((r + r0) / (math.sqrt(2) * s)) - math.erf((r - r0) / (math.sqrt(2) * s)))
-    gauss_part = s / (r * math.sqrt(2 * math.pi)) * (
-        math.exp(-((r + r0) ** 2) / (2 * s**2)) - math.exp(-((r - r0) ** 2) / (2 * s**2))
+    gauss_part = (
+        s
+        / (r * math.sqrt(2 * math.pi))
+        * (math.exp(-((r + r0) ** 2) / (2 * s**2)) - math.exp(-((r - r0) ** 2) / (2 * s**2)))
     )
     return erf_part + gauss_part
 
@@ -179,9 +181,7 @@ def test_klein_nystrand_is_sphere_times_yukawa(radius):
 @pytest.mark.parametrize("radius", (2.9936, 4.8041))
 def test_rms_radius_of_densities(radius):
     c = math.sqrt(5.0 / 3.0 * (radius**2 - 7.0 / 5.0 * math.pi**2 * DIFFUSENESS**2))
-    assert rms_from_density(lambda r: fermi_density(r, radius), c + 45 * DIFFUSENESS) == pytest.approx(
-        radius, rel=1e-8
-    )
+    assert rms_from_density(lambda r: fermi_density(r, radius), c + 45 * DIFFUSENESS) == pytest.approx(radius, rel=1e-8)
     rmax = helm_r0(radius) + 12 * SKIN
     assert rms_from_density(lambda r: helm_density(r, radius), rmax) == pytest.approx(radius, rel=1e-8)
     # Klein-Nystrand: second moments add under folding, 3/5 R_A^2 + <r^2>_Yukawa

@@ -30,7 +30,8 @@ def lar():
 
 
 def test_the_files_hold_the_released_counts(data):
-    """3,752 observed events in 12 x 8 x 10 bins; first and last rows as printed in datanobkgsub.txt and cevnspdf.txt."""
+    """3,752 observed events in 12 x 8 x 10 bins; first and last rows as printed in datanobkgsub.txt and
+    cevnspdf.txt."""
     published = lar_2020_published()
     assert data.shape == (12, 8, 10)
     assert data.observed.sum() == published["observed_events"].value == 3752
@@ -45,8 +46,11 @@ def test_the_pdfs_are_expected_counts_normalised_to_the_yaml(data):
     3154 +- 25 (0.1 sigma); every shape variant keeps its nominal's total but the BRN timing-mean +1 sigma one,
     whose later pulse moves BRN into the window (523.7)."""
     published = lar_2020_published()
-    for name, key in (("cevns", "cevns_predicted_events"), ("brn_prompt", "brn_prompt_predicted_events"),
-                      ("brn_delayed", "brn_delayed_predicted_events")):
+    for name, key in (
+        ("cevns", "cevns_predicted_events"),
+        ("brn_prompt", "brn_prompt_predicted_events"),
+        ("brn_delayed", "brn_delayed_predicted_events"),
+    ):
         assert data.pdf(name).sum() == pytest.approx(published[key].value, rel=1e-6), name
     steady = published["steady_state_predicted_events"]
     assert data.pdf("steady_state").sum() == pytest.approx(3152.0, rel=1e-7)
@@ -116,8 +120,9 @@ def _direct_counts(lar, part, nsi, rn_fm):
     nucleus = lar.target.nuclei[0]
 
     def integrand(t):
-        spectrum = recoil_spectrum(lar.target, source, [t], nsi, rn_fm, mass_kg=lar.mass_kg,
-                                   live_time_s=lar.live_time_s, options=lar.options)
+        spectrum = recoil_spectrum(
+            lar.target, source, [t], nsi, rn_fm, mass_kg=lar.mass_kg, live_time_s=lar.live_time_s, options=lar.options
+        )
         return spectrum.dn_dt[0].sum(axis=0)[0] * lar.detector.response_matrix([t])[:, 0]
 
     lo, hi = lar.detector.recoil_support_kev()[0], max_recoil_kev(source, nucleus)
@@ -125,7 +130,9 @@ def _direct_counts(lar, part, nsi, rn_fm):
     return quad_vec(integrand, lo, hi, epsrel=1e-10, epsabs=0.0, points=breaks)[0]
 
 
-@pytest.mark.parametrize("nsi, rn_fm", [pytest.param(None, None, marks=pytest.mark.slow), (NSI(ee_u=0.2, mm_d=-0.1), 3.9)])
+@pytest.mark.parametrize(
+    "nsi, rn_fm", [pytest.param(None, None, marks=pytest.mark.slow), (NSI(ee_u=0.2, mm_d=-0.1), 3.9)]
+)
 def test_prediction_with_templates_equals_a_direct_computation(lar, nsi, rn_fm):
     """Each point costs 1-2 s of adaptive quadrature (the acceptance's 80 nodes split the recoil integral):
     the default run checks one NSI point with R_n, the slow run the Standard Model too."""
@@ -185,21 +192,24 @@ def test_arrays_handed_out_are_read_only(data, lar):
     assert lar_2020_data() is data
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: experiments.get(NAME, material="Xe"), "material"),
-    (lambda: experiments.get(NAME, quenching_a=0.0), "a"),
-    (lambda: experiments.get(NAME, quenching_b_per_kevnr=-1e-3), "b_per_kevnr"),
-    (lambda: experiments.get(NAME, resolution_a_sqrt_kevee=-0.5), "a_sqrt_kevee"),
-    (lambda: experiments.get(NAME, f90_variant="plus_2sigma"), "variant"),
-    (lambda: experiments.get(NAME, pulse_mean_us="late"), "pulse_mean_us"),
-    (lambda: experiments.get(NAME).predict_energy_f90_time(rn_fm=50.0), "rn_fm"),
-    (lambda: experiments.get("COHERENT-CsI-2021").predict_energy_f90_time(), "pulse-shape"),
-    (lambda: lar_2020_data().pdf("gammas"), "pdf"),
-    (lambda: LinearQuenching().ee_kev(-1.0), "recoil_kev"),
-    (lambda: TabulatedAcceptance([0.0, 1.0], [0.0, 1.5]), "efficiency"),
-    (lambda: F90Shares((0.5, 0.7, 0.9), np.array([[0.5, 0.6]])), "shares"),
-    (lambda: SmearedEnergyDetector((10.0, 5.0)), "energy_edges_kevee"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: experiments.get(NAME, material="Xe"), "material"),
+        (lambda: experiments.get(NAME, quenching_a=0.0), "a"),
+        (lambda: experiments.get(NAME, quenching_b_per_kevnr=-1e-3), "b_per_kevnr"),
+        (lambda: experiments.get(NAME, resolution_a_sqrt_kevee=-0.5), "a_sqrt_kevee"),
+        (lambda: experiments.get(NAME, f90_variant="plus_2sigma"), "variant"),
+        (lambda: experiments.get(NAME, pulse_mean_us="late"), "pulse_mean_us"),
+        (lambda: experiments.get(NAME).predict_energy_f90_time(rn_fm=50.0), "rn_fm"),
+        (lambda: experiments.get("COHERENT-CsI-2021").predict_energy_f90_time(), "pulse-shape"),
+        (lambda: lar_2020_data().pdf("gammas"), "pdf"),
+        (lambda: LinearQuenching().ee_kev(-1.0), "recoil_kev"),
+        (lambda: TabulatedAcceptance([0.0, 1.0], [0.0, 1.5]), "efficiency"),
+        (lambda: F90Shares((0.5, 0.7, 0.9), np.array([[0.5, 0.6]])), "shares"),
+        (lambda: SmearedEnergyDetector((10.0, 5.0)), "energy_edges_kevee"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()

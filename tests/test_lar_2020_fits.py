@@ -28,8 +28,9 @@ def test_priors_are_the_release_ones():
     assert tuple(sigmas) == NUISANCES
     assert sigmas["cevns_norm"] == pytest.approx(17 / 128) and sigmas["brn_prompt"] == pytest.approx(160 / 497)
     assert sigmas["brn_delayed"] == 1.0 and sigmas["steady_state"] == pytest.approx(25 / 3154)
-    assert all(sigmas[k] == 1.0 for k in ("cevns_f90", "cevns_timing", "brn_energy", "brn_timing_mean",
-                                          "brn_timing_width"))
+    assert all(
+        sigmas[k] == 1.0 for k in ("cevns_f90", "cevns_timing", "brn_energy", "brn_timing_mean", "brn_timing_width")
+    )
 
 
 def test_backgrounds_are_the_release_pdfs(lik):
@@ -104,8 +105,12 @@ def _scipy_minimum(lik, nsi, rn_fm, strength, data):
 
     bounds = [(-1.0, None) if name in NORMALISATIONS else (None, None) for name in NUISANCES]
     starts = [np.zeros(9), data.pull_centres, np.full(9, 0.05)]
-    return min(minimize(objective, s, method="L-BFGS-B", bounds=bounds,
-                        options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}).fun for s in starts)
+    return min(
+        minimize(
+            objective, s, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}
+        ).fun
+        for s in starts
+    )
 
 
 @pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
@@ -127,8 +132,9 @@ def test_profiled_minimum_agrees_with_scipy_on_many_toys(lik):
     for _ in range(24):
         truth = rng.normal(0.0, np.asarray(lik.sigmas)) * 0.8
         rn = float(rng.uniform(2.5, 5.0))
-        toy = lik.generate(rng, 1, NSI(ee_d=float(rng.uniform(-0.3, 0.5))), rn, truth,
-                           signal_strength=float(rng.uniform(0.0, 2.0)))
+        toy = lik.generate(
+            rng, 1, NSI(ee_d=float(rng.uniform(-0.3, 0.5))), rn, truth, signal_strength=float(rng.uniform(0.0, 2.0))
+        )
         data = LAr2020Counts(toy.observed[0], toy.pull_centres[0])
         nsi, strength = NSI(ee_u=float(rng.uniform(-0.3, 0.3))), float(rng.uniform(0.0, 2.0))
         ours = float(lik.deviance(nsi, rn, signal_strength=strength, data=data))
@@ -145,8 +151,11 @@ def test_zero_counts_give_the_closed_form_minimum(lik):
     profile = lik.profile(signal_strength=0.0, data=empty, fixed=held)
     sigmas = dict(zip(NUISANCES, lik.sigmas))
     expected = 0.0
-    for name, total in (("brn_prompt", lik.brn_cells[0].sum()), ("brn_delayed", lik.backgrounds[0].sum()),
-                        ("steady_state", lik.backgrounds[1].sum())):
+    for name, total in (
+        ("brn_prompt", lik.brn_cells[0].sum()),
+        ("brn_delayed", lik.backgrounds[0].sum()),
+        ("steady_state", lik.backgrounds[1].sum()),
+    ):
         b = max(-total * sigmas[name] ** 2, -1.0)
         expected += 2.0 * total * (1.0 + b) + (b / sigmas[name]) ** 2
     assert float(profile.deviance) == pytest.approx(expected, rel=1e-9)
@@ -220,23 +229,26 @@ def test_coupling_intervals_and_the_shrink(joint):
     assert "eps_ee^dV" in table and "shrink" in table.splitlines()[0]
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda lik: lik.profile(signal_strength=-0.1), "signal_strength"),
-    (lambda lik: lik.profile(fixed=("flux",)), "fixed nuisance"),
-    (lambda lik: lik.profile(rn_fm=20.0), "rn_fm"),
-    (lambda lik: lik.profile(data=LAr2020Counts(np.zeros((3, 3, 3)))), "energy x F90"),
-    (lambda lik: LAr2020Counts(-np.ones((12, 8, 10))), "observed"),
-    (lambda lik: LAr2020Counts(np.ones((12, 8, 10)), np.zeros(3)), "pull_centres"),
-    (lambda lik: lik.expected_counts(nuisances=[0.0, 1.0]), "nuisances"),
-    (lambda lik: fits.fit_rn(lik, grid=[5.0, 4.0, 6.0]), "grid"),
-    (lambda lik: fits.fit_signal_strength(lik, grid=[-1.0, 0.0, 1.0]), "grid"),
-    (lambda lik: fits.fit_rn("likelihood"), "likelihood"),
-    (lambda lik: fits.map_couplings(lik, ("ee_u", "ee_u")), "different"),
-    (lambda lik: fits.map_couplings(lik, ("ee_u", "em_u")), "coupling"),
-    (lambda lik: fits.joint_map(csi=lik), "csi"),
-    (lambda lik: fits.interval_table(None, level="2 sigma"), "level"),
-    (lambda lik: LAr2020Likelihood(experiments.get("COHERENT-CsI-2021")), "argon data"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda lik: lik.profile(signal_strength=-0.1), "signal_strength"),
+        (lambda lik: lik.profile(fixed=("flux",)), "fixed nuisance"),
+        (lambda lik: lik.profile(rn_fm=20.0), "rn_fm"),
+        (lambda lik: lik.profile(data=LAr2020Counts(np.zeros((3, 3, 3)))), "energy x F90"),
+        (lambda lik: LAr2020Counts(-np.ones((12, 8, 10))), "observed"),
+        (lambda lik: LAr2020Counts(np.ones((12, 8, 10)), np.zeros(3)), "pull_centres"),
+        (lambda lik: lik.expected_counts(nuisances=[0.0, 1.0]), "nuisances"),
+        (lambda lik: fits.fit_rn(lik, grid=[5.0, 4.0, 6.0]), "grid"),
+        (lambda lik: fits.fit_signal_strength(lik, grid=[-1.0, 0.0, 1.0]), "grid"),
+        (lambda lik: fits.fit_rn("likelihood"), "likelihood"),
+        (lambda lik: fits.map_couplings(lik, ("ee_u", "ee_u")), "different"),
+        (lambda lik: fits.map_couplings(lik, ("ee_u", "em_u")), "coupling"),
+        (lambda lik: fits.joint_map(csi=lik), "csi"),
+        (lambda lik: fits.interval_table(None, level="2 sigma"), "level"),
+        (lambda lik: LAr2020Likelihood(experiments.get("COHERENT-CsI-2021")), "argon data"),
+    ],
+)
 def test_bad_input_raises(lik, call, match):
     with pytest.raises(ValueError, match=match):
         call(lik)

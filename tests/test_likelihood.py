@@ -39,6 +39,7 @@ def test_poisson_deviance_at_zero_counts_and_zero_expectation():
 
 # ----------------------------------------------------------------------------- the Gaussian-pull fit
 
+
 def _csi_like_fit(observed):
     exp = experiments.get("COHERENT-CsI-2017")
     t = fits.templates_for("COHERENT-CsI-2017")
@@ -53,8 +54,13 @@ def _scipy_pull_fit(observed, signal, background):
         dev = 2 * np.sum(mu - observed + xlogy(observed, observed) - xlogy(observed, mu))
         return dev + x[0] ** 2 / 0.28**2 + x[1] ** 2 / 0.25**2
 
-    best = minimize(objective, [0.0, 0.0], method="L-BFGS-B", bounds=[(-1, None), (-1, None)],
-                    options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000})
+    best = minimize(
+        objective,
+        [0.0, 0.0],
+        method="L-BFGS-B",
+        bounds=[(-1, None), (-1, None)],
+        options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000},
+    )
     return best.fun
 
 
@@ -111,6 +117,7 @@ def test_shared_and_private_pulls_meet_their_joint_bound():
 
 # ------------------------------------------------------------------------- the energy x time likelihood
 
+
 def _scipy_energy_time(lik, signal, observed, sideband, alpha_obs, beta_obs):
     """-2 ln L minimised over alpha, beta and every steady-state background at once (L-BFGS-B)."""
     grouped = lik.background_model != "per-bin"
@@ -130,14 +137,22 @@ def _scipy_energy_time(lik, signal, observed, sideband, alpha_obs, beta_obs):
         grad_b = grad_cells.sum(axis=1, keepdims=True) if grouped else grad_cells
         grad_b = grad_b + 2 * (tau - np.where(m > 0, m / bk, 0.0))
         value += pa * (a - alpha_obs) ** 2 + pb * (b - beta_obs) ** 2
-        grad = [2 * np.sum(signal * (1 - ratio)) + 2 * pa * (a - alpha_obs),
-                2 * np.sum(brn * (1 - ratio)) + 2 * pb * (b - beta_obs)]
+        grad = [
+            2 * np.sum(signal * (1 - ratio)) + 2 * pa * (a - alpha_obs),
+            2 * np.sum(brn * (1 - ratio)) + 2 * pb * (b - beta_obs),
+        ]
         return value, np.concatenate([grad, grad_b.ravel()])
 
     start = np.concatenate([[0.0, 0.0], np.maximum(m / tau, 0.05).ravel()])
     bounds = [(-1, None), (-1, None)] + [(1e-12, None)] * (start.size - 2)
-    best = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds,
-                    options={"maxiter": 50000, "ftol": 1e-16, "gtol": 1e-12, "maxcor": 50})
+    best = minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 50000, "ftol": 1e-16, "gtol": 1e-12, "maxcor": 50},
+    )
     return best.fun
 
 
@@ -145,25 +160,41 @@ def _energy_time_toys(lik, rng, n_sm=100, n_none=60, n_zero=40):
     """Toys at R_n = 5 fm: with CEvNS, without CEvNS, and with zero beam-on counts (half of them
     with an empty side sample too)."""
     truth = lik.truth(rn_fm=5.0)
-    no_signal = cl.Profile(truth.deviance, np.asarray(-1.0), truth.beta, truth.background,
-                           lik.expected_counts(rn_fm=5.0, alpha=-1.0, beta=truth.beta, background=truth.background))
+    no_signal = cl.Profile(
+        truth.deviance,
+        np.asarray(-1.0),
+        truth.beta,
+        truth.background,
+        lik.expected_counts(rn_fm=5.0, alpha=-1.0, beta=truth.beta, background=truth.background),
+    )
     parts = [lik.generate(truth, rng, n_sm), lik.generate(no_signal, rng, n_none), lik.generate(truth, rng, n_zero)]
     parts[2].observed[:] = 0.0
     parts[2].sideband[: n_zero // 2] = 0.0
-    return cl.PseudoData(*(np.concatenate([getattr(p, k) for p in parts])
-                           for k in ("observed", "sideband", "alpha_obs", "beta_obs")))
+    return cl.PseudoData(
+        *(np.concatenate([getattr(p, k) for p in parts]) for k in ("observed", "sideband", "alpha_obs", "beta_obs"))
+    )
 
 
-@pytest.mark.parametrize("background, n_toys", [
-    pytest.param("per-bin", 200, marks=pytest.mark.slow), pytest.param("time-profile", 60, marks=pytest.mark.slow),
-    ("per-bin", 20), ("time-profile", 10)])
+@pytest.mark.parametrize(
+    "background, n_toys",
+    [
+        pytest.param("per-bin", 200, marks=pytest.mark.slow),
+        pytest.param("time-profile", 60, marks=pytest.mark.slow),
+        ("per-bin", 20),
+        ("time-profile", 10),
+    ],
+)
 def test_energy_time_profile_agrees_with_scipy_on_seeded_toys(background, n_toys):
     lik = cl.CsI2017Likelihood(background=background)
     toys = _energy_time_toys(lik, np.random.default_rng(11), n_toys // 2, n_toys * 3 // 10, n_toys // 5)
     ours = lik.deviance(rn_fm=5.0, data=toys)
     signal = lik.signal_cells(rn_fm=5.0)
-    reference = np.array([_scipy_energy_time(lik, signal, toys.observed[i], toys.sideband[i],
-                                             toys.alpha_obs[i], toys.beta_obs[i]) for i in range(toys.shape[0])])
+    reference = np.array(
+        [
+            _scipy_energy_time(lik, signal, toys.observed[i], toys.sideband[i], toys.alpha_obs[i], toys.beta_obs[i])
+            for i in range(toys.shape[0])
+        ]
+    )
     assert toys.shape == (n_toys,)
     assert np.max(np.abs(ours - reference)) < TOLERANCE
 
@@ -188,6 +219,7 @@ def test_energy_time_likelihood_follows_the_form_factor_domain():
 
 
 # ----------------------------------------------------------------------------------- intervals
+
 
 def test_interval_returns_both_branches_of_a_flipped_coupling():
     """CONNIE alone over eps_ee^dV in [-0.3, 0.9]: the SM and the flipped minimum are both allowed,

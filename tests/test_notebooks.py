@@ -15,7 +15,7 @@ ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(home|root|tmp|Users|work|private|var/fo
 
 # A float written out in text: 3.98, .5, 2., 1e-05, 2.1442546116187354e+25 (not digits inside a longer number).
 FLOAT_LITERAL = re.compile(r"(?<![\w.])(?:\d+\.\d*|\.\d+|\d+(?=[eE]))(?:[eE][-+]?\d+)?(?![\w.])")
-MAX_SIGNIFICANT = 10       # a float's last digits differ between CPUs; cevnslib.notebook glues 6
+MAX_SIGNIFICANT = 10  # a float's last digits differ between CPUs; cevnslib.notebook glues 6
 TEXT_MIMES = ("text/plain", "text/html", "text/markdown")
 GLUE_MIME_PREFIX = "application/papermill.record/"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -68,8 +68,12 @@ def _widget_state_long_floats(obj, where="state") -> list[str]:
     if isinstance(obj, str):
         return [f"{where}: {x}" for x in long_floats(obj)]
     if isinstance(obj, dict):
-        return [hit for key, value in obj.items() if not key.startswith("image/")
-                for hit in _widget_state_long_floats(value, f"{where}.{key}")]
+        return [
+            hit
+            for key, value in obj.items()
+            if not key.startswith("image/")
+            for hit in _widget_state_long_floats(value, f"{where}.{key}")
+        ]
     if isinstance(obj, list):
         return [hit for i, value in enumerate(obj) for hit in _widget_state_long_floats(value, f"{where}[{i}]")]
     return []
@@ -100,12 +104,16 @@ def notebook_long_floats(nb: dict) -> list[str]:
 
 def test_long_floats_are_found():
     assert long_floats("10369.430857412613 and 2.1442546116187354e+25 and 3.9810717055349722") == [
-        "10369.430857412613", "2.1442546116187354e+25", "3.9810717055349722"]
+        "10369.430857412613",
+        "2.1442546116187354e+25",
+        "3.9810717055349722",
+    ]
     assert long_floats("0.0000123456789 1e-05 12345678901234 0.1234567890 v3.11.7 0x7f3a2c1d9e50") == []
     assert long_floats("21468000000000.0 2.1468e+25 10369.4 0.00012345678901") == ["0.00012345678901"]
     assert long_floats("[0.12345678901, -0.00012345678901]") == ["0.12345678901", "0.00012345678901"]
     assert _widget_state_long_floats({"value": 3.9810717055349722, "max": 2.0, "n": 3}) == [
-        "state.value: 3.9810717055349722"]
+        "state.value: 3.9810717055349722"
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -115,8 +123,9 @@ def test_no_float_noise_in_outputs(path):
     Glue numbers with cevnslib.notebook.glue, print with a format, and give widgets values they can hold.
     """
     found = notebook_long_floats(json.loads(path.read_text()))
-    assert not found, (f"floats with more than {MAX_SIGNIFICANT} significant digits in {path.name}: "
-                       + "; ".join(found[:10]))
+    assert not found, f"floats with more than {MAX_SIGNIFICANT} significant digits in {path.name}: " + "; ".join(
+        found[:10]
+    )
 
 
 def _install_cell_module():
@@ -141,6 +150,7 @@ def test_every_notebook_starts_with_the_hidden_install_cell(path):
     install_cell = _install_cell_module()
     first = nbformat.read(path, as_version=4).cells[0]
     assert first.cell_type == "code" and first.source == install_cell.install_cell_source(), (
-        "run python tools/install_cell.py, then tools/regen_outputs.py")
+        "run python tools/install_cell.py, then tools/regen_outputs.py"
+    )
     assert "remove-cell" in first.metadata.get("tags", [])
     assert not first.outputs  # where cevnslib is installed it does nothing

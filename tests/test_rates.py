@@ -7,8 +7,8 @@ from scipy.integrate import quad
 from cevnslib import experiments, rates
 from cevnslib.couplings import NSI
 from cevnslib.cross_section import CrossSectionOptions
-from cevnslib.fluxes import PionDecayAtRest, ReactorFlux
 from cevnslib.detectors import Detector
+from cevnslib.fluxes import PionDecayAtRest, ReactorFlux
 from cevnslib.nuclei import Target, nucleus
 
 G_F = 1.1663787e-5  # GeV^-2
@@ -32,8 +32,12 @@ CASES = [(name, k) for name in experiments.PAPER_SETUPS for k in range(2 if name
 def templates_by_setup():
     grid = np.linspace(4.0, 6.0, 41)
     # one R_n common to the nuclei (NaI's default shares a skin instead: checked through predict below)
-    return {name: experiments.get(name, **({"neutron_radii": "common"} if name == "COHERENT-NaI" else {}))
-            .templates(rn_grid_fm=grid) for name in experiments.PAPER_SETUPS}
+    return {
+        name: experiments.get(name, **({"neutron_radii": "common"} if name == "COHERENT-NaI" else {})).templates(
+            rn_grid_fm=grid
+        )
+        for name in experiments.PAPER_SETUPS
+    }
 
 
 @pytest.mark.parametrize("name, point", CASES)
@@ -52,8 +56,9 @@ def test_nai_common_radius_option_agrees_with_direct_quad(templates_by_setup, po
     # The old choice, one R_n for Na and I, stays available and exact.
     exp = experiments.get("COHERENT-NaI", neutron_radii="common")
     nsi, rn = POINTS[point]
-    np.testing.assert_allclose(templates_by_setup["COHERENT-NaI"].counts(nsi, rn),
-                               exp.predict(nsi, rn, method="quad"), rtol=1e-4)
+    np.testing.assert_allclose(
+        templates_by_setup["COHERENT-NaI"].counts(nsi, rn), exp.predict(nsi, rn, method="quad"), rtol=1e-4
+    )
     np.testing.assert_allclose(exp.predict(nsi, rn), exp.predict(nsi, rn, method="quad"), rtol=1e-4)
 
 
@@ -64,8 +69,9 @@ def test_nai_skin_model_is_each_nucleus_with_its_own_radius():
     na, iodine = exp.target.nuclei
     skin = 0.3
     radii = (na.charge_radius_fm + skin, iodine.charge_radius_fm + skin)
-    slow = rates.counts_quad(exp.target, exp.source, exp.detector, exp.mass_kg, exp.live_time_s, exp.options,
-                             nucleus_rn_fm=radii)
+    slow = rates.counts_quad(
+        exp.target, exp.source, exp.detector, exp.mass_kg, exp.live_time_s, exp.options, nucleus_rn_fm=radii
+    )
     np.testing.assert_allclose(exp.predict(rn_fm=iodine.charge_radius_fm + skin), slow, rtol=1e-4)
     # the skin, not the radius, is common; and at R_n = R_p both models are the SM default
     r_na, r_i = exp.nucleus_radii_fm(5.2)
@@ -110,7 +116,8 @@ def test_rate_without_threshold_is_flux_times_total_cross_section():
     m_mu = 105.6583755
     prompt = source.fluence_per_cm2 * _sigma_total_cm2(source.prompt_energy_mev, na, q2)
     delayed = sum(
-        source.fluence_per_cm2 * quad(lambda e: PionDecayAtRest.spectrum(lab, e) * _sigma_total_cm2(e, na, q2), 0, m_mu / 2)[0]
+        source.fluence_per_cm2
+        * quad(lambda e: PionDecayAtRest.spectrum(lab, e) * _sigma_total_cm2(e, na, q2), 0, m_mu / 2)[0]
         for lab in ("delayed nu_e", "delayed anti-nu_mu")
     )
     counts = rates.build_templates(target, source, Detector("keVnr", (0.0, np.inf)), 1.0, 86400.0, opts).counts()
@@ -176,8 +183,10 @@ def test_recoil_spectrum_integrates_to_the_templates_of_a_keVnr_bin():
     spectrum = exp.recoil_spectrum(t, NSI(ee_d=0.1), 4.6)
     first = t <= 40.0
     by_trapezoid = [np.trapezoid(spectrum.total[first], t[first]), np.trapezoid(spectrum.total[~first], t[~first])]
-    gap = np.trapezoid(spectrum.total[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]],
-                       t[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]])
+    gap = np.trapezoid(
+        spectrum.total[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]],
+        t[[np.flatnonzero(first)[-1], np.flatnonzero(~first)[0]]],
+    )
     assert sum(by_trapezoid) + gap == pytest.approx(exp.predict(NSI(ee_d=0.1), 4.6).sum(), rel=1e-7)
     assert spectrum.dn_dt.shape == (len(exp.target.nuclei), 2, t.size)
     assert set(spectrum.per_nucleus()) == {n.name for n in exp.target.nuclei}

@@ -49,8 +49,9 @@ def test_scintillation_polynomial_and_its_principal_components(quenching):
     plus0 = csi_2021_data().quenching(1.0, 0.0)
     np.testing.assert_allclose(plus0.ee_kev(t), ee_by_hand_kev(t, (0.0613632, 3.51547, -85.5548, 595.562)), rtol=1e-12)
     minus1 = csi_2021_data().quenching(0.0, -1.0)
-    np.testing.assert_allclose(minus1.ee_kev(t), ee_by_hand_kev(t, (0.0555126, 4.67765, -130.309, 1050.68)),
-                               rtol=3e-5)  # 6 printed digits: -1 sigma = nominal - shift to that precision
+    np.testing.assert_allclose(
+        minus1.ee_kev(t), ee_by_hand_kev(t, (0.0555126, 4.67765, -130.309, 1050.68)), rtol=3e-5
+    )  # 6 printed digits: -1 sigma = nominal - shift to that precision
 
 
 def test_gamma_mean_is_light_yield_times_ee_and_variance_shrinks_with_energy():
@@ -85,8 +86,14 @@ def test_response_with_efficiency_is_the_integral_of_gamma_times_efficiency(quen
     for j, ee in enumerate(ee_by_hand_kev(t)):
         dist = gamma_by_hand(ee)
         for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:])):
-            expected = quad(lambda x: dist.pdf(x) * eff_by_hand(x), lo, hi, points=[kink] if lo < kink < hi else None,
-                            epsabs=0.0, epsrel=1e-12)[0]
+            expected = quad(
+                lambda x: dist.pdf(x) * eff_by_hand(x),
+                lo,
+                hi,
+                points=[kink] if lo < kink < hi else None,
+                epsabs=0.0,
+                epsrel=1e-12,
+            )[0]
             assert matrix[k, j] == pytest.approx(expected, rel=1e-10, abs=1e-300)
 
 
@@ -97,8 +104,9 @@ def test_efficiency_clips_to_zero_below_its_kink_and_shifts_with_theta():
     pe = np.array([0.0, 5.0, kink + 0.1, 10.0, 30.0, 100.0])
     np.testing.assert_allclose(eff(pe), [eff_by_hand(x) for x in pe], rtol=1e-13)
     plus = csi_2021_data().efficiency(1.0)
-    np.testing.assert_allclose(plus(pe), [eff_by_hand(x, (1.3439, 0.285366, 9.84596, -0.356364)) for x in pe],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        plus(pe), [eff_by_hand(x, (1.3439, 0.285366, 9.84596, -0.356364)) for x in pe], rtol=1e-12
+    )
 
 
 def test_prompt_shape_is_the_convolution_of_the_pulse_with_the_pion_decay():
@@ -119,8 +127,14 @@ def test_delayed_shape_is_the_convolution_with_both_decays():
 
     for t in (0.3, 0.8, 2.0, 5.0):
         # prompt(t - u) vanishes (< 1e-40) for u > t + 2 us: the muon-decay integral ends there
-        direct = quad(lambda u: prompt(t - u) * np.exp(-u / tau_mu) / tau_mu, 0, t + 2.0,
-                      points=[max(t - 0.44, 1e-3)], epsabs=1e-14, limit=200)[0]
+        direct = quad(
+            lambda u: prompt(t - u) * np.exp(-u / tau_mu) / tau_mu,
+            0,
+            t + 2.0,
+            points=[max(t - 0.44, 1e-3)],
+            epsabs=1e-14,
+            limit=200,
+        )[0]
         assert pulse.delayed_pdf(t) == pytest.approx(direct, rel=1e-6)
 
 
@@ -141,8 +155,17 @@ def test_time_bins_hold_the_shapes_times_the_timing_efficiency():
     pulse = ProtonPulse()
     for kind in ("prompt", "delayed"):
         pdf = getattr(pulse, f"{kind}_pdf")
-        expected = [quad(lambda t: pdf(t) * csi_2021_timing_efficiency(t), a, b, points=[0.52] if a < 0.52 < b else None,
-                         epsabs=1e-13, limit=200)[0] for a, b in zip(edges[:-1], edges[1:])]
+        expected = [
+            quad(
+                lambda t: pdf(t) * csi_2021_timing_efficiency(t),
+                a,
+                b,
+                points=[0.52] if a < 0.52 < b else None,
+                epsabs=1e-13,
+                limit=200,
+            )[0]
+            for a, b in zip(edges[:-1], edges[1:])
+        ]
         np.testing.assert_allclose(getattr(bins, kind), expected, rtol=1e-9, atol=1e-14)
     without = ArrivalTimeBins(edges, timing_efficiency=False)
     np.testing.assert_allclose(without.prompt, np.diff(pulse.prompt_cdf(edges)), rtol=1e-14)
@@ -152,8 +175,10 @@ def test_timing_efficiency_values_and_bin_means():
     assert csi_2021_timing_efficiency(0.3) == 1.0
     assert csi_2021_timing_efficiency(1.52) == pytest.approx(np.exp(-0.0494))
     edges = [0.0, 0.4, 0.6, 2.0, 6.0]
-    expected = [quad(csi_2021_timing_efficiency, a, b, points=[0.52] if a < 0.52 < b else None)[0] / (b - a)
-                for a, b in zip(edges[:-1], edges[1:])]
+    expected = [
+        quad(csi_2021_timing_efficiency, a, b, points=[0.52] if a < 0.52 < b else None)[0] / (b - a)
+        for a, b in zip(edges[:-1], edges[1:])
+    ]
     np.testing.assert_allclose(csi_2021_timing_efficiency_mean(edges), expected, rtol=1e-12)
 
 
@@ -167,19 +192,22 @@ def test_arrays_handed_out_are_read_only(quenching):
         detector.min_recoil_kev = 0.1
 
 
-@pytest.mark.parametrize("build, name", [
-    (lambda: GammaResolution(a_kevee=-1.0), "a_kevee"),
-    (lambda: GammaResolution().shape_scale([0.0]), "ee_kev"),
-    (lambda: PolynomialQuenching((1.0, 2.0, 3.0)), "nominal"),
-    (lambda: PolynomialQuenching(SCINT, ((0.0,) * 4,), (float("nan"),)), "theta[0]"),
-    (lambda: LogisticEfficiency(EFF, theta="one"), "theta[0]"),
-    (lambda: SmearedPEDetector((0.0, 10.0, float("inf")), PolynomialQuenching(SCINT)), "pe_edges"),
-    (lambda: SmearedPEDetector((0.0, 10.0), PolynomialQuenching(SCINT), min_recoil_kev=0.0), "min_recoil_kev"),
-    (lambda: ProtonPulse(sigma_us=0.0), "sigma_us"),
-    (lambda: ProtonPulse().prompt_pdf("0.5"), "time_us"),
-    (lambda: ArrivalTimeBins((1.0, 0.5)), "time_edges_us"),
-    (lambda: csi_2021_timing_efficiency_mean((0.0, float("inf"))), "time_edges_us"),
-])
+@pytest.mark.parametrize(
+    "build, name",
+    [
+        (lambda: GammaResolution(a_kevee=-1.0), "a_kevee"),
+        (lambda: GammaResolution().shape_scale([0.0]), "ee_kev"),
+        (lambda: PolynomialQuenching((1.0, 2.0, 3.0)), "nominal"),
+        (lambda: PolynomialQuenching(SCINT, ((0.0,) * 4,), (float("nan"),)), "theta[0]"),
+        (lambda: LogisticEfficiency(EFF, theta="one"), "theta[0]"),
+        (lambda: SmearedPEDetector((0.0, 10.0, float("inf")), PolynomialQuenching(SCINT)), "pe_edges"),
+        (lambda: SmearedPEDetector((0.0, 10.0), PolynomialQuenching(SCINT), min_recoil_kev=0.0), "min_recoil_kev"),
+        (lambda: ProtonPulse(sigma_us=0.0), "sigma_us"),
+        (lambda: ProtonPulse().prompt_pdf("0.5"), "time_us"),
+        (lambda: ArrivalTimeBins((1.0, 0.5)), "time_edges_us"),
+        (lambda: csi_2021_timing_efficiency_mean((0.0, float("inf"))), "time_edges_us"),
+    ],
+)
 def test_bad_input_raises_value_error_naming_the_parameter(build, name):
     with pytest.raises(ValueError, match=name.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         build()

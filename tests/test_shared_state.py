@@ -70,7 +70,9 @@ def test_get_shares_one_instance_per_setup_and_its_cache():
     assert experiments.get("CONNIE", mass_kg=2.0) is experiments.get("CONNIE", mass_kg=2.0)
     assert experiments.get("CONNIE", mass_kg=2.0) is not experiments.get("CONNIE")
     fractions = {"U235": 0.5, "U238": 0.1, "Pu239": 0.3, "Pu241": 0.1}
-    assert experiments.get("CONUS", fission_fractions=fractions) is experiments.get("CONUS", fission_fractions=fractions)
+    assert experiments.get("CONUS", fission_fractions=fractions) is experiments.get(
+        "CONUS", fission_fractions=fractions
+    )
 
 
 @pytest.mark.parametrize("name", list(experiments.SETUPS))
@@ -110,7 +112,6 @@ def test_read_only_arrays_cannot_be_made_writeable_again():
 def test_module_registries_are_read_only():
     from cevnslib import figures, form_factors, nuclei
 
-    for registry in (nuclei.COMPOUNDS, figures.FIGURES, widgets.SOURCES, experiments.SETUPS,
-                     form_factors.FORM_FACTORS):
+    for registry in (nuclei.COMPOUNDS, figures.FIGURES, widgets.SOURCES, experiments.SETUPS, form_factors.FORM_FACTORS):
         with pytest.raises(TypeError):
             registry["new"] = None

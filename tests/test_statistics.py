@@ -23,8 +23,12 @@ def _brute_force(observed, variance, signal, background, response, sigmas, poiss
             return -2 * ll.sum() + np.sum(alpha**2 / sigmas**2)
         return np.sum((observed - mu) ** 2 / variance) + np.sum(alpha**2 / sigmas**2)
 
-    return minimize(objective, np.zeros(len(sigmas)), method="Nelder-Mead",
-                    options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}).fun
+    return minimize(
+        objective,
+        np.zeros(len(sigmas)),
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000},
+    ).fun
 
 
 def test_closed_form_pulls_equal_brute_force_minimum(csi_templates):
@@ -35,7 +39,9 @@ def test_closed_form_pulls_equal_brute_force_minimum(csi_templates):
     variance = observed + 3.0
     m = Measurement("toy", csi_templates, observed, variance, background, ("s",), ("b",))
     fit = Fit([m], {"s": 0.28, "b": 0.25})
-    expected = _brute_force(observed, variance, signal, background, np.array([signal, background]), np.array([0.28, 0.25]))
+    expected = _brute_force(
+        observed, variance, signal, background, np.array([signal, background]), np.array([0.28, 0.25])
+    )
     assert fit.chi2() == pytest.approx(expected, rel=1e-7)
 
 
@@ -55,8 +61,9 @@ def test_poisson_profile_equals_brute_force(csi_templates):
     observed = rng.poisson(signal * 0.9 + background).astype(float)
     m = Measurement("toy", csi_templates, observed, observed + 1.0, background, ("s",), ("b",))
     fit = Fit([m], {"s": 0.28, "b": 0.25})
-    expected = _brute_force(observed, None, signal, background, np.array([signal, background]),
-                            np.array([0.28, 0.25]), poisson=True)
+    expected = _brute_force(
+        observed, None, signal, background, np.array([signal, background]), np.array([0.28, 0.25]), poisson=True
+    )
     assert fit.poisson_deviance() == pytest.approx(expected, rel=1e-6)
 
 
@@ -66,16 +73,25 @@ def test_shared_pull_correlates_experiments():
     connie = fits.asimov_measurement(experiments.get("CONNIE"), fits.templates_for("CONNIE"), scale=1.05)[0]
     conus.signal_pulls, connie.signal_pulls = ("flux",), ("flux",)
     shared = Fit([conus, connie], {"flux": 0.04}).chi2()
-    connie_private = Measurement(connie.name, connie.templates, connie.observed, connie.variance, signal_pulls=("other",))
+    connie_private = Measurement(
+        connie.name, connie.templates, connie.observed, connie.variance, signal_pulls=("other",)
+    )
     private = Fit([conus, connie_private], {"flux": 0.04, "other": 0.04}).chi2()
     # One common +5% shift costs a single pull penalty when shared, two when private.
     assert shared < private
     assert shared == pytest.approx((0.05 / 0.04) ** 2, rel=0.05)
 
 
-@pytest.mark.parametrize("confidence, sigma, dof, value", [
-    (None, 1.0, 2, 2.30), (None, 2.0, 2, 6.18), (0.90, None, 2, 4.61), (None, 1.0, 1, 1.00), (0.90, None, 1, 2.71),
-])
+@pytest.mark.parametrize(
+    "confidence, sigma, dof, value",
+    [
+        (None, 1.0, 2, 2.30),
+        (None, 2.0, 2, 6.18),
+        (0.90, None, 2, 4.61),
+        (None, 1.0, 1, 1.00),
+        (0.90, None, 1, 2.71),
+    ],
+)
 def test_delta_chi2_levels_match_tables(confidence, sigma, dof, value):
     assert delta_chi2_level(confidence, sigma, dof) == pytest.approx(value, abs=0.005)
 
@@ -87,7 +103,7 @@ def test_interval_of_a_parabola():
 
 
 def test_interval_open_at_grid_end():
-    (lo, hi), = interval_1d(lambda x: (x - 1.0) ** 2, np.linspace(0.5, 3, 26)).pieces
+    ((lo, hi),) = interval_1d(lambda x: (x - 1.0) ** 2, np.linspace(0.5, 3, 26)).pieces
     assert lo == -np.inf and hi == pytest.approx(2.0)
 
 

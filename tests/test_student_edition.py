@@ -32,23 +32,30 @@ def test_solution_block_goes_and_its_exercise_stays():
 
 
 def test_nested_and_colon_fences():
-    text = ("::::{solution} ex-a\n````{math}\nx\n````\n```python\ncode\n```\n::::\nkept\n"
-            "`````{solution} ex-b\n````{note}\n```\ninner\n```\n````\n`````\nalso kept\n")
+    text = (
+        "::::{solution} ex-a\n````{math}\nx\n````\n```python\ncode\n```\n::::\nkept\n"
+        "`````{solution} ex-b\n````{note}\n```\ninner\n```\n````\n`````\nalso kept\n"
+    )
     assert student_edition.strip_solutions(text) == "kept\nalso kept\n"
 
 
 def test_gated_solution_inside_one_text():
-    text = ("before\n```{solution-start} ex-a\n:class: dropdown\n```\nhidden\n"
-            "```{math}\ny\n```\n```{solution-end}\n```\nafter\n")
+    text = (
+        "before\n```{solution-start} ex-a\n:class: dropdown\n```\nhidden\n"
+        "```{math}\ny\n```\n```{solution-end}\n```\nafter\n"
+    )
     assert student_edition.strip_solutions(text) == "before\nafter\n"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("```{solution} ex-a\nnever closed\n", "unclosed"),
-    ("```{solution-start} ex-a\n```\nno end\n", "without its {solution-end}"),
-    ("```{solution-end}\n```\n", "without its {solution-start}"),
-    ("```{solution-start} a\n```\n```{solution-start} b\n```\n", "inside another"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("```{solution} ex-a\nnever closed\n", "unclosed"),
+        ("```{solution-start} ex-a\n```\nno end\n", "without its {solution-end}"),
+        ("```{solution-end}\n```\n", "without its {solution-start}"),
+        ("```{solution-start} a\n```\n```{solution-start} b\n```\n", "inside another"),
+    ],
+)
 def test_unpaired_solutions_are_refused(text, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         student_edition.strip_solutions(text)
@@ -62,14 +69,16 @@ def _cell(kind, source, tags=(), outputs=()):
 
 def test_gated_solution_across_cells_takes_code_and_outputs():
     figure = nbformat.v4.new_output("display_data", data={"image/png": "c29sdXRpb24="})
-    nb = nbformat.v4.new_notebook(cells=[
-        _cell("code", "setup()"),
-        _cell("markdown", "Each solution is hidden below its exercise.", tags=["solutions-note"]),
-        _cell("markdown", EXERCISE + "```{solution-start} ex-a\n:class: dropdown\n```\nWe compute:"),
-        _cell("code", "answer = 42", outputs=[figure]),
-        _cell("markdown", "```{solution-end}\n```\nNext section."),
-        _cell("code", "plot()"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            _cell("code", "setup()"),
+            _cell("markdown", "Each solution is hidden below its exercise.", tags=["solutions-note"]),
+            _cell("markdown", EXERCISE + "```{solution-start} ex-a\n:class: dropdown\n```\nWe compute:"),
+            _cell("code", "answer = 42", outputs=[figure]),
+            _cell("markdown", "```{solution-end}\n```\nNext section."),
+            _cell("code", "plot()"),
+        ]
+    )
     student = student_edition.student_notebook(nb)
     assert [c.source for c in student.cells] == ["setup()", EXERCISE.rstrip("\n"), "Next section.", "plot()"]
     assert len(nb.cells) == 6  # the original is not modified
@@ -92,9 +101,13 @@ def test_book_notebooks_lose_solutions_and_keep_exercises(path):
     assert not re.search(r"solutions? (is|are) hidden", text), "a sentence about the solutions is left"
     # Every number the student prose quotes is still glued by a cell the student edition keeps.
     quoted = set(re.findall(r"\{glue(?::\w+)?\}`([\w.+-]+?)(?::[^`]*)?`", text))
-    glued = {output["metadata"]["scrapbook"]["name"]
-             for cell in student.cells if cell.cell_type == "code"
-             for output in cell.outputs if "scrapbook" in output.get("metadata", {})}
+    glued = {
+        output["metadata"]["scrapbook"]["name"]
+        for cell in student.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "scrapbook" in output.get("metadata", {})
+    }
     assert quoted <= glued, f"glued only inside a solution: {sorted(quoted - glued)}"
 
 
@@ -128,15 +141,16 @@ def test_outdir_must_not_hold_the_repository_nor_be_someone_elses_folder(fake_re
 
 
 def test_glue_references_are_read_without_prefix_or_format():
-    text = ("{glue:text}`ch7-n:.0f` and {glue}`other.ipynb::ch7-x+0.1` and\n"
-            "```{glue:figure} fig-name\n:name: f\n```")
+    text = "{glue:text}`ch7-n:.0f` and {glue}`other.ipynb::ch7-x+0.1` and\n```{glue:figure} fig-name\n:name: f\n```"
     assert student_edition.quoted_glue(text) == {"ch7-n", "ch7-x+0.1", "fig-name"}
 
 
 def test_glue_that_only_solutions_quoted_is_dropped():
     glued = [_cell("code", "glue_all(numbers())")]
-    glued[0].outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "1"},
-                                               metadata={"scrapbook": {"name": name}}) for name in ("kept", "answer")]
+    glued[0].outputs = [
+        nbformat.v4.new_output("display_data", data={"text/plain": "1"}, metadata={"scrapbook": {"name": name}})
+        for name in ("kept", "answer")
+    ]
     glued[0].outputs.append(nbformat.v4.new_output("stream", text="printed\n"))
     nb = nbformat.v4.new_notebook(cells=glued)
     left = student_edition.drop_unquoted_glue(nb, {"kept"}).cells[0].outputs
@@ -154,14 +168,20 @@ def test_written_edition_carries_no_answer_and_no_launch_button(tmp_path):
     for path in sorted((outdir / "book").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-        glued = {o["metadata"]["scrapbook"]["name"] for c in nb.cells if c.cell_type == "code"
-                 for o in c.outputs if "scrapbook" in o.get("metadata", {})}
+        glued = {
+            o["metadata"]["scrapbook"]["name"]
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+            if "scrapbook" in o.get("metadata", {})
+        }
         assert glued <= student_edition.quoted_glue(text) | quoted_on_pages, path.name
         if path.name == "07_figure1.ipynb":  # a solution's number, glued by the chapter's numbers()
             assert "ch7-ex-thr-equal" not in glued and "ch7-ex-thr-equal" in (REPO / "book" / path.name).read_text()
 
 
 # -- the built student website against the built book ------------------------------------------
+
 
 def _sites():
     book, student = os.environ.get("CEVNS_BOOK_HTML"), os.environ.get("CEVNS_STUDENT_HTML")
@@ -172,8 +192,10 @@ def _sites():
 
 def _pages(root):
     bs4 = pytest.importorskip("bs4")
-    return {p.relative_to(root).as_posix(): bs4.BeautifulSoup(p.read_text(), "html.parser")
-            for p in sorted((root / "book").glob("*.html"))}
+    return {
+        p.relative_to(root).as_posix(): bs4.BeautifulSoup(p.read_text(), "html.parser")
+        for p in sorted((root / "book").glob("*.html"))
+    }
 
 
 def _pages_one(root, page):

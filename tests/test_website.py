@@ -3,8 +3,8 @@ typeset and inside the column, images load, explorers switch frames, links whole
 
 Takes the site in the folder named by ``CEVNS_BOOK_HTML`` (as .ci/run does after its strict build), or
 the repository's ``_build/html`` if it was built after the last change to its sources (the README's
-build command), or else builds the book strictly into a temporary folder; serves it on 127.0.0.1, opens every page in headless
-Chromium (Debian's package ``chromium``, driven by Playwright) with every request to another host
+build command), or else builds the book strictly into a temporary folder; serves it on 127.0.0.1, opens every page
+in headless Chromium (Debian's package ``chromium``, driven by Playwright) with every request to another host
 refused, and keeps a screenshot of each page. Skips, saying why, where Chromium or the npm assets
 (``npm ci``) are missing; CI installs both.
 """
@@ -25,12 +25,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (Debian package 'chromium'); .ci/run installs it",
-                allow_module_level=True)
+    pytest.skip("Chromium is not installed (Debian package 'chromium'); .ci/run installs it", allow_module_level=True)
 if not (REPO / "node_modules" / "mathjax").is_dir():
     pytest.skip("the website's JavaScript is not installed: run `npm ci`", allow_module_level=True)
 playwright = pytest.importorskip("playwright.sync_api")
@@ -47,8 +53,17 @@ RAW_TEX = re.compile(r"\$\$|\\frac|\\varepsilon|\\\(|\\\[|\\begin\{")
 
 #: What the website is built from (git pathspecs): the repository's own ``_build/html`` is used as it
 #: is only if it was built after the last change to any of them.
-SITE_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "cevnslib", "_ext", "static",
-                "site_root", "package-lock.json")
+SITE_SOURCES = (
+    "_config.yml",
+    "_toc.yml",
+    "references.bib",
+    "book",
+    "cevnslib",
+    "_ext",
+    "static",
+    "site_root",
+    "package-lock.json",
+)
 
 
 def up_to_date_site() -> Path | None:
@@ -57,8 +72,12 @@ def up_to_date_site() -> Path | None:
     index = REPO / "_build" / "html" / "searchindex.js"
     if not (index.is_file() and (index.parent / "book" / "intro.html").is_file()):
         return None
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_SOURCES],
-                            cwd=REPO, capture_output=True, text=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *SITE_SOURCES],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     files = [REPO / name for name in listed.stdout.split("\0") if name]
     if listed.returncode != 0 or not files:
         return None
@@ -77,7 +96,8 @@ def site(tmp_path_factory):
         out = tmp_path_factory.mktemp("site")
         build = subprocess.run(
             ["jupyter-book", "build", str(REPO), "--path-output", str(out), "-W", "-n", "--keep-going"],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
         root = out / "_build" / "html"
@@ -155,7 +175,8 @@ def visits(site, tmp_path_factory):
                     "math": page.evaluate("document.querySelectorAll('.math, span.math, div.math').length"),
                     "typeset": page.evaluate("document.querySelectorAll('mjx-container').length"),
                     "broken_images": page.evaluate(
-                        "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"),
+                        "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+                    ),
                     "images": page.evaluate("document.images.length"),
                     "links": page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)"),
                     "external": external,
@@ -205,7 +226,7 @@ def test_equations_and_tables_stay_in_the_column(visits):
 
 def test_equations_are_typeset(visits):
     _, _, results = visits
-    for (width, page), seen in results.items():
+    for (_width, page), seen in results.items():
         raw = RAW_TEX.findall(seen["text"])
         assert not raw, f"{page} shows raw TeX: {raw[:5]}"
         if seen["math"]:
@@ -235,8 +256,10 @@ def test_explorers_switch_frames_offline(site):
             before = image.get_attribute("src")
             slider = box.locator("input[type=range]").first
             readout_before = box.locator("output").first.text_content()
-            slider.evaluate("s => { s.value = String((Number(s.value) + 1) % (Number(s.max) + 1));"
-                            " s.dispatchEvent(new Event('input')); }")
+            slider.evaluate(
+                "s => { s.value = String((Number(s.value) + 1) % (Number(s.max) + 1));"
+                " s.dispatchEvent(new Event('input')); }"
+            )
             after = image.get_attribute("src")
             assert after != before, f"explorer {i}: the frame did not change"
             assert box.locator("output").first.text_content() != readout_before
@@ -270,7 +293,7 @@ def test_navigation_toggles_open_the_chapter_list_and_the_contents(site):
 
 def test_no_page_asks_another_host(visits):
     _, _, results = visits
-    for (width, page), seen in results.items():
+    for (_width, page), seen in results.items():
         assert not seen["external"], f"{page} requested {seen['external'][:3]}"
 
 
@@ -284,7 +307,7 @@ def test_no_broken_internal_link(visits):
             if not href.startswith(base):
                 continue
             url, fragment = urldefrag(href)
-            target = root / url[len(base):]
+            target = root / url[len(base) :]
             if target.is_dir():
                 target = target / "index.html"
             assert target.is_file(), f"{page} links to missing {href}"
@@ -292,7 +315,6 @@ def test_no_broken_internal_link(visits):
                 if target not in ids:
                     ids[target] = set(re.findall(r'id="([^"]+)"', target.read_text(errors="replace")))
                 assert fragment in ids[target], f"{page} links to missing anchor {href}"
-
 
 
 def test_pdf_edition_is_linked_when_built(visits):

@@ -57,12 +57,17 @@ def _controls(widget):
     return [widget] + [c for child in children for c in _controls(child)]
 
 
-@pytest.mark.parametrize("build, needed", [
-    (widgets.cross_section_explorer, ["ε_ee^uV", "ε_ee^dV", "ε_μμ^uV", "ε_μμ^dV", "R_n", "sin²θ_W", "form factor",
-                                      "target", "source"]),
-    (widgets.experiment_designer, ["target", "mass", "threshold", "power", "distance", "exposure", "systematic"]),
-    (widgets.figure2_explorer, ["CONNIE", "NaI"]),
-])
+@pytest.mark.parametrize(
+    "build, needed",
+    [
+        (
+            widgets.cross_section_explorer,
+            ["ε_ee^uV", "ε_ee^dV", "ε_μμ^uV", "ε_μμ^dV", "R_n", "sin²θ_W", "form factor", "target", "source"],
+        ),
+        (widgets.experiment_designer, ["target", "mass", "threshold", "power", "distance", "exposure", "systematic"]),
+        (widgets.figure2_explorer, ["CONNIE", "NaI"]),
+    ],
+)
 def test_explorers_offer_the_controls_the_book_promises(build, needed):
     descriptions = " ".join(getattr(c, "description", "") for c in _controls(build()))
     for label in needed:

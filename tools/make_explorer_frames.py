@@ -78,8 +78,9 @@ def _designer(target_name, mass, threshold):
     except ValueError as err:  # a threshold above the kinematic maximum: say so in the frame
         fig, ax = plt.subplots(figsize=(0.75 * style.FULL_WIDTH_IN, 4.4))
         ax.axis("off")
-        ax.text(0.5, 0.5, str(err).replace(" with this source", "\nwith this source"), ha="center",
-                va="center", wrap=True)
+        ax.text(
+            0.5, 0.5, str(err).replace(" with this source", "\nwith this source"), ha="center", va="center", wrap=True
+        )
         return fig
     return widgets.draw_designer(data)
 
@@ -99,30 +100,53 @@ NAI_SYSTEMATICS = (0.05, 0.10, 0.20)
 EXPLORERS = (
     Explorer(
         "spectrum",
-        (Control("source", "target and source", (0, 1), ("CsI at the SNS (COHERENT 2017)", "Ge at a reactor (CONUS)"),
-                 0, select=True),
-         Control("eps", "ε<sub>ee</sub><sup>dV</sup> = ε<sub>μμ</sub><sup>dV</sup>", EPS_VALUES,
-                 tuple(f"{v:+.2f}" for v in EPS_VALUES), 2),
-         Control("rn", "R<sub>n</sub> [fm]", RN_VALUES_FM, tuple(f"{v:.1f}" for v in RN_VALUES_FM), 2)),
+        (
+            Control(
+                "source",
+                "target and source",
+                (0, 1),
+                ("CsI at the SNS (COHERENT 2017)", "Ge at a reactor (CONUS)"),
+                0,
+                select=True,
+            ),
+            Control(
+                "eps",
+                "ε<sub>ee</sub><sup>dV</sup> = ε<sub>μμ</sub><sup>dV</sup>",
+                EPS_VALUES,
+                tuple(f"{v:+.2f}" for v in EPS_VALUES),
+                2,
+            ),
+            Control("rn", "R<sub>n</sub> [fm]", RN_VALUES_FM, tuple(f"{v:.1f}" for v in RN_VALUES_FM), 2),
+        ),
         _spectrum,
         "Differential cross section and recoil spectrum for the chosen couplings and neutron radius, "
         "against the Standard Model",
     ),
     Explorer(
         "designer",
-        (Control("target", "target", ("Ge", "Si"), ("germanium", "silicon"), 0, select=True),
-         Control("mass", "mass [kg]", MASS_VALUES_KG, tuple(f"{v:g}" for v in MASS_VALUES_KG), 1),
-         Control("threshold", "threshold [keVnr]", THRESHOLD_VALUES_KEVNR,
-                 tuple(f"{v:g}" for v in THRESHOLD_VALUES_KEVNR), 4)),
+        (
+            Control("target", "target", ("Ge", "Si"), ("germanium", "silicon"), 0, select=True),
+            Control("mass", "mass [kg]", MASS_VALUES_KG, tuple(f"{v:g}" for v in MASS_VALUES_KG), 1),
+            Control(
+                "threshold",
+                "threshold [keVnr]",
+                THRESHOLD_VALUES_KEVNR,
+                tuple(f"{v:g}" for v in THRESHOLD_VALUES_KEVNR),
+                4,
+            ),
+        ),
         _designer,
         "Expected events and the 90% C.L. region in the plane of the up- and down-quark couplings for a "
         "reactor experiment of the chosen target, mass and threshold",
     ),
     Explorer(
         "figure2",
-        (Control("deviation", "CONNIE deviation", DEVIATIONS, tuple(f"{100 * v:+.0f}%" for v in DEVIATIONS), 5),
-         Control("systematic", "NaI systematic", NAI_SYSTEMATICS,
-                 tuple(f"{100 * v:.0f}%" for v in NAI_SYSTEMATICS), 1)),
+        (
+            Control("deviation", "CONNIE deviation", DEVIATIONS, tuple(f"{100 * v:+.0f}%" for v in DEVIATIONS), 5),
+            Control(
+                "systematic", "NaI systematic", NAI_SYSTEMATICS, tuple(f"{100 * v:.0f}%" for v in NAI_SYSTEMATICS), 1
+            ),
+        ),
         _figure2,
         "The plane of the paper's Fig. 2 (right): NaI, CONNIE at the chosen deviation and their combination",
     ),
@@ -140,14 +164,18 @@ def controls_html(explorer: Explorer) -> str:
     parts = [f'<div class="explorer" data-template="{html.escape(template)}">', '<div class="explorer-controls">']
     for c in explorer.controls:
         if c.select:
-            options = "".join(f'<option value="{i}"{" selected" if i == c.start else ""}>{html.escape(text)}</option>'
-                              for i, text in enumerate(c.labels))
+            options = "".join(
+                f'<option value="{i}"{" selected" if i == c.start else ""}>{html.escape(text)}</option>'
+                for i, text in enumerate(c.labels)
+            )
             parts.append(f'<label>{c.label} <select data-param="{c.name}">{options}</select></label>')
         else:
             labels = html.escape("|".join(c.labels))
-            parts.append(f'<label>{c.label} <input type="range" data-param="{c.name}" min="0" '
-                         f'max="{len(c.values) - 1}" step="1" value="{c.start}" data-labels="{labels}">'
-                         f'<output>{html.escape(c.labels[c.start])}</output></label>')
+            parts.append(
+                f'<label>{c.label} <input type="range" data-param="{c.name}" min="0" '
+                f'max="{len(c.values) - 1}" step="1" value="{c.start}" data-labels="{labels}">'
+                f"<output>{html.escape(c.labels[c.start])}</output></label>"
+            )
     first = frame_name(c.start for c in explorer.controls)
     parts += ["</div>", f'<img src="{URL_PREFIX}/{explorer.name}/{first}" alt="{html.escape(explorer.alt)}">', "</div>"]
     return "\n".join(parts) + "\n"

@@ -87,8 +87,12 @@ def merge_streams(nb) -> None:
         merged = []
         for output in cell.outputs:
             previous = merged[-1] if merged else None
-            if (output.output_type == "stream" and previous is not None
-                    and previous.output_type == "stream" and previous.name == output.name):
+            if (
+                output.output_type == "stream"
+                and previous is not None
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
                 previous.text += output.text
             else:
                 merged.append(output)
@@ -103,7 +107,7 @@ def _model_references(obj) -> list[str]:
         found = []
         for key in sorted(obj):
             if key == WIDGET_VIEW and isinstance(obj[key], dict) and "model_id" in obj[key]:
-                found.append(obj[key]["model_id"])     # a widget shown inside an Output widget
+                found.append(obj[key]["model_id"])  # a widget shown inside an Output widget
             else:
                 found += _model_references(obj[key])
         return found
@@ -148,7 +152,7 @@ def renumber_widgets(nb, stem: str) -> None:
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view and "model_id" in view:
                 visit(view["model_id"])
-    for model_id in state:                  # not displayed: in the order of creation
+    for model_id in state:  # not displayed: in the order of creation
         visit(model_id)
     if not order:
         return
@@ -158,7 +162,8 @@ def renumber_widgets(nb, stem: str) -> None:
             cell.outputs = _renamed(cell.outputs, new_ids)
     if state:
         nb.metadata.widgets[WIDGET_STATE]["state"] = nbformat.from_dict(
-            {new_ids[old]: _renamed(value, new_ids) for old, value in state.items()})
+            {new_ids[old]: _renamed(value, new_ids) for old, value in state.items()}
+        )
 
 
 def run_notebook(path: Path, timeout: int) -> None:

@@ -40,11 +40,7 @@ import nbformat
 REPO_ROOT = Path(__file__).resolve().parent.parent
 #: What the student edition copies from the repository: the book's sources and the site's assets.
 BOOK_SOURCES = ("_config.yml", "_toc.yml", "references.bib", "book", "static", "_ext", "site_root")
-STUDENT_NOTE = (
-    "```{note}\n"
-    "This is the **student edition**: the exercises are here, their solutions are not.\n"
-    "```\n"
-)
+STUDENT_NOTE = "```{note}\nThis is the **student edition**: the exercises are here, their solutions are not.\n```\n"
 #: File that marks a folder as a student edition this tool wrote (and may replace).
 MARKER = ".cevns-student-edition"
 #: A glue reference in MyST text: a role (``{glue:text}`name:.2f```, ``{glue}`page::name```) or a
@@ -163,6 +159,7 @@ def quoted_glue(text: str) -> set[str]:
 
 def drop_unquoted_glue(nb: nbformat.NotebookNode, quoted: set[str]) -> nbformat.NotebookNode:
     """A copy of ``nb`` without the glue outputs whose names are not in ``quoted``."""
+
     def kept(output) -> bool:
         name = output.get("metadata", {}).get("scrapbook", {}).get("name")
         return name is None or name in quoted
@@ -194,8 +191,10 @@ def write_student_edition(outdir: Path) -> list[Path]:
         raise ValueError(f"outdir must not be the repository, a folder holding it, or one of its sources, got {outdir}")
     if outdir.exists():
         if not outdir.is_dir() or (any(outdir.iterdir()) and not (outdir / MARKER).is_file()):
-            raise ValueError(f"outdir {outdir} exists and is not a student edition written by this tool "
-                             f"(no {MARKER} file): give a new or empty folder")
+            raise ValueError(
+                f"outdir {outdir} exists and is not a student edition written by this tool "
+                f"(no {MARKER} file): give a new or empty folder"
+            )
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
     (outdir / MARKER).write_text("Written by tools/student_edition.py; replaced by its next run.\n")
@@ -214,16 +213,16 @@ def write_student_edition(outdir: Path) -> list[Path]:
             notebooks[page] = student_notebook(nbformat.read(page, as_version=4))
         else:
             page.write_text(strip_solutions(page.read_text()))
-    quoted = set().union(*(quoted_glue(page.read_text()) for page in pages if page.suffix == ".md"),
-                         *(quoted_glue(cell.source) for nb in notebooks.values() for cell in nb.cells
-                           if cell.cell_type == "markdown"))
+    quoted = set().union(
+        *(quoted_glue(page.read_text()) for page in pages if page.suffix == ".md"),
+        *(quoted_glue(cell.source) for nb in notebooks.values() for cell in nb.cells if cell.cell_type == "markdown"),
+    )
     for page, nb in notebooks.items():
         nbformat.write(drop_unquoted_glue(nb, quoted), page)
     intro = outdir / "book" / "intro.md"
     intro.write_text(_announce(intro.read_text()))
     config = outdir / "_config.yml"
-    text = re.sub(r'^title: "(.*)"$', r'title: "\1 (student edition)"', config.read_text(), count=1,
-                  flags=re.MULTILINE)
+    text = re.sub(r'^title: "(.*)"$', r'title: "\1 (student edition)"', config.read_text(), count=1, flags=re.MULTILINE)
     # Binder and Colab would open the book's own notebooks, solutions included: no launch buttons.
     text, found = re.subn(r"^launch_buttons:\n(?:[ \t]+.*\n)+", "", text, count=1, flags=re.MULTILINE)
     if not found:
@@ -234,10 +233,13 @@ def write_student_edition(outdir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--outdir", type=Path, default=REPO_ROOT / "_build" / "student",
-                        help="folder to write (replaced if it exists); default _build/student")
-    parser.add_argument("--build", action="store_true",
-                        help="build its website strictly into OUTDIR/_build/html")
+    parser.add_argument(
+        "--outdir",
+        type=Path,
+        default=REPO_ROOT / "_build" / "student",
+        help="folder to write (replaced if it exists); default _build/student",
+    )
+    parser.add_argument("--build", action="store_true", help="build its website strictly into OUTDIR/_build/html")
     args = parser.parse_args(argv)
     try:
         pages = write_student_edition(args.outdir)

@@ -52,6 +52,7 @@ def alternatives() -> dict[str, tuple[str, dict[str, dict]]]:
     quenching constant leave the spallation setups alone). The keys name the glued numbers
     (``assume-shift-<key>-<setup>``).
     """
+
     def everywhere(**overrides):
         return {name: overrides for name in experiments.PAPER_SETUPS}
 
@@ -70,16 +71,23 @@ def alternatives() -> dict[str, tuple[str, dict[str, dict]]]:
         "sin2-mz": ("tree level, sin2(theta_W) at M_Z", everywhere(sin2_theta_w=constants.SIN2_THETA_W_MZ)),
         "t-over-e": ("keep the -T/E term", everywhere(include_t_over_e=True)),
         "relq": ("q^2 = 2MT + T^2", everywhere(relativistic_q=True)),
-        "daya-bay": ("fission fractions: Daya Bay", reactors(fission_fractions=dict(fluxes.DAYA_BAY_FISSION_FRACTIONS))),
+        "daya-bay": (
+            "fission fractions: Daya Bay",
+            reactors(fission_fractions=dict(fluxes.DAYA_BAY_FISSION_FRACTIONS)),
+        ),
         "mueller": ("spectra: Mueller only", reactors(spectrum="mueller")),
         "cut": (f"{low}: cut", reactors(low_energy="cut")),
         "frozen": (f"{low}: frozen fit", reactors(low_energy="frozen")),
         "ve": (f"{low}: Vogel-Engel", reactors(low_energy="vogel-engel")),
         "emax-low": (f"end point {E_LOW_MEV:.0f} MeV", reactors(reactor_e_max_mev=E_LOW_MEV)),
-        "kt-low": (f"Kopeikin total, end point {E_LOW_MEV:.0f} MeV",
-                   reactors(low_energy="kopeikin-total", reactor_e_max_mev=E_LOW_MEV)),
-        "kt-high": (f"Kopeikin total, end point {E_HIGH_MEV:.0f} MeV",
-                    reactors(low_energy="kopeikin-total", reactor_e_max_mev=E_HIGH_MEV)),
+        "kt-low": (
+            f"Kopeikin total, end point {E_LOW_MEV:.0f} MeV",
+            reactors(low_energy="kopeikin-total", reactor_e_max_mev=E_LOW_MEV),
+        ),
+        "kt-high": (
+            f"Kopeikin total, end point {E_HIGH_MEV:.0f} MeV",
+            reactors(low_energy="kopeikin-total", reactor_e_max_mev=E_HIGH_MEV),
+        ),
         "k-down": (f"Lindhard k x {1 - K_STEP:.1f}", {n: {"quenching_k": (1 - K_STEP) * k[n]} for n in REACTORS}),
         "k-up": (f"Lindhard k x {1 + K_STEP:.1f}", {n: {"quenching_k": (1 + K_STEP) * k[n]} for n in REACTORS}),
     }
@@ -128,8 +136,12 @@ _TEX = {
 
 def tex_label(label: str) -> str:
     """The figure label (TeX maths) of a plain-text choice label; other labels are returned as they are."""
-    return _TEX.get(label, label).replace("Klein-Nystrand", "Klein–Nystrand").replace("Erler-Su", "Erler–Su").replace(
-        "Vogel-Engel", "Vogel–Engel")
+    return (
+        _TEX.get(label, label)
+        .replace("Klein-Nystrand", "Klein–Nystrand")
+        .replace("Erler-Su", "Erler–Su")
+        .replace("Vogel-Engel", "Vogel–Engel")
+    )
 
 
 def heatmap_figure() -> plt.Figure:
@@ -145,8 +157,15 @@ def heatmap_figure() -> plt.Figure:
     image = ax.imshow(np.ma.masked_invalid(shift), cmap="RdBu_r", norm=norm, aspect="auto")
     for (i, j), v in np.ndenumerate(shift):
         text = "n/a" if np.isnan(v) else f"{v:+.1f}"
-        ax.text(j, i, text, ha="center", va="center", fontsize=10,
-                color="0.45" if np.isnan(v) else ("white" if abs(v) > 20 else "black"))
+        ax.text(
+            j,
+            i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="0.45" if np.isnan(v) else ("white" if abs(v) > 20 else "black"),
+        )
     ax.set_xticks(range(len(SHORT_NAMES)), list(SHORT_NAMES.values()))
     ax.set_yticks(range(shift.shape[0]), [tex_label(label) for label, _ in alternatives().values()])
     ax.xaxis.tick_top()
@@ -216,8 +235,9 @@ def rn_figure() -> plt.Figure:
     ax.axvline(best0, color=blue, lw=1)
     for y, (best, lo, hi) in enumerate(rn.values()):
         ax.errorbar(best, y, xerr=[[best - lo], [hi - best]], fmt="o", color=blue if y == 0 else "k", capsize=3)
-    ax.set_yticks(range(len(rn)), [tex_label(RN_OPTIONS[key][0]).replace("R_p = R_ch", r"$R_p = R_\mathrm{ch}$")
-                                   for key in rn])
+    ax.set_yticks(
+        range(len(rn)), [tex_label(RN_OPTIONS[key][0]).replace("R_p = R_ch", r"$R_p = R_\mathrm{ch}$") for key in rn]
+    )
     ax.invert_yaxis()
     ax.set(xlabel=r"$R_n$ of CsI [fm] (best fit and 1$\sigma$, $\varepsilon = 0$)")
     ax.grid(alpha=0.3, axis="x")
@@ -305,17 +325,25 @@ def csi2021_choice_numbers() -> dict:
     priors = {p.name: p.sigma for p in csi_2021_priors()}
     published = csi_2021_published()
     return {
-        "assume-c21-pe-width": float(np.diff(pe)[0]), "assume-c21-pe-max": float(pe[-1]),
-        "assume-c21-t-step": float(np.diff(times)[0]), "assume-c21-t-max": float(times[-1]),
+        "assume-c21-pe-width": float(np.diff(pe)[0]),
+        "assume-c21-pe-max": float(pe[-1]),
+        "assume-c21-t-step": float(np.diff(times)[0]),
+        "assume-c21-t-max": float(times[-1]),
         "assume-c21-t-fine-end": float(times[np.argmax(np.diff(times) > np.diff(times)[0] + 1e-9)]),
         "assume-c21-cells": (len(pe) - 1) * (len(times) - 1),
-        "assume-c21-pulse-mean": 1e3 * pulse.mean_us, "assume-c21-pulse-sigma": 1e3 * pulse.sigma_us,
-        "assume-c21-tau-pi": 1e3 * pulse.pion_lifetime_us, "assume-c21-tau-mu": pulse.muon_lifetime_us,
-        "assume-c21-eff-onset": CSI_2021_TIMING_ONSET_US, "assume-c21-eff-decay": CSI_2021_TIMING_DECAY_PER_US,
+        "assume-c21-pulse-mean": 1e3 * pulse.mean_us,
+        "assume-c21-pulse-sigma": 1e3 * pulse.sigma_us,
+        "assume-c21-tau-pi": 1e3 * pulse.pion_lifetime_us,
+        "assume-c21-tau-mu": pulse.muon_lifetime_us,
+        "assume-c21-eff-onset": CSI_2021_TIMING_ONSET_US,
+        "assume-c21-eff-decay": CSI_2021_TIMING_DECAY_PER_US,
         "assume-c21-light-yield": exp.detector.resolution.light_yield_pe_per_kevee,
-        "assume-c21-brn": published["brn_expected_events"].value, "assume-c21-nin": published["nin_expected_events"].value,
-        "assume-c21-prior-flux": 100 * priors["flux"], "assume-c21-prior-ss": 100 * priors["steady_state"],
-        "assume-c21-prior-brn": 100 * priors["brn"], "assume-c21-prior-nin": 100 * priors["nin"],
+        "assume-c21-brn": published["brn_expected_events"].value,
+        "assume-c21-nin": published["nin_expected_events"].value,
+        "assume-c21-prior-flux": 100 * priors["flux"],
+        "assume-c21-prior-ss": 100 * priors["steady_state"],
+        "assume-c21-prior-brn": 100 * priors["brn"],
+        "assume-c21-prior-nin": 100 * priors["nin"],
     }
 
 
@@ -329,16 +357,20 @@ def lar2020_choice_numbers() -> dict:
     priors = {p.name: p.sigma for p in lik.priors}
     times = np.asarray(exp.arrival_time.time_edges_us)
     return {
-        "assume-ar-t-lo": float(times[0]), "assume-ar-t-hi": float(times[-1]),
+        "assume-ar-t-lo": float(times[0]),
+        "assume-ar-t-hi": float(times[-1]),
         "assume-ar-t-width": float(np.diff(times)[0]),
         "assume-ar-acceptance-max": float(exp.detector.acceptance.energy_kevee[-1]),
         "assume-ar-min-recoil": exp.detector.recoil_support_kev()[0],
-        "assume-ar-prior-cevns": 100 * priors["cevns_norm"], "assume-ar-prior-ss": 100 * priors["steady_state"],
-        "assume-ar-prior-brn": 100 * priors["brn_prompt"], "assume-ar-prior-brnd": 100 * priors["brn_delayed"],
+        "assume-ar-prior-cevns": 100 * priors["cevns_norm"],
+        "assume-ar-prior-ss": 100 * priors["steady_state"],
+        "assume-ar-prior-brn": 100 * priors["brn_prompt"],
+        "assume-ar-prior-brnd": 100 * priors["brn_delayed"],
         "assume-ar-timing-shift": 1e3 * lik.timing_shift_us,
         "assume-ar-ss": float(lik.backgrounds[1].sum()),
         "assume-ar-ss-pdf": float(exp.data.pdf("steady_state").sum()),
-        "assume-ar-rn-lo": RN_GRID_FM[0], "assume-ar-eps-step": float(np.diff(UD_GRIDS[1])[0]),
+        "assume-ar-rn-lo": RN_GRID_FM[0],
+        "assume-ar-eps-step": float(np.diff(UD_GRIDS[1])[0]),
     }
 
 
@@ -363,8 +395,12 @@ def numbers() -> dict:
     rn = rn_choices()
     best0, lo0, hi0 = rn["default"]
     for key, (best, lo, hi) in rn.items():
-        out |= {f"assume-rn-{key}": best, f"assume-rn-{key}-lo": lo, f"assume-rn-{key}-hi": hi,
-                f"assume-rn-{key}-shift": best - best0}
+        out |= {
+            f"assume-rn-{key}": best,
+            f"assume-rn-{key}-lo": lo,
+            f"assume-rn-{key}-hi": hi,
+            f"assume-rn-{key}-shift": best - best0,
+        }
     out["assume-rn-max-shift"] = max(abs(v[0] - best0) for v in rn.values())
     out["assume-rn-default-width"] = 0.5 * (hi0 - lo0)
     return out

@@ -41,8 +41,14 @@ SETUPS = ("COHERENT-CsI-2017", "CONUS")
 #: Neutrino energies (MeV) of the total-cross-section figure: 200 points from 1 to 60 MeV.
 FIGURE_ENERGIES_MEV = np.geomspace(1.0, 60.0, 200)
 
-_LABELS = {"Na23": r"$^{23}$Na", "Si28": r"$^{28}$Si", "Ge74": r"$^{74}$Ge", "I127": r"$^{127}$I",
-           "Cs133": r"$^{133}$Cs", "Ar40": r"$^{40}$Ar"}
+_LABELS = {
+    "Na23": r"$^{23}$Na",
+    "Si28": r"$^{28}$Si",
+    "Ge74": r"$^{74}$Ge",
+    "I127": r"$^{127}$I",
+    "Cs133": r"$^{133}$Cs",
+    "Ar40": r"$^{40}$Ar",
+}
 
 
 def prompt_energy_mev() -> float:
@@ -102,8 +108,9 @@ def sigma_point_like_cm2(energy_mev, nucleus: Nucleus) -> np.ndarray:
     e, m = np.asarray(energy_mev, dtype=float) * 1e-3, nucleus.mass_gev
     g_p, g_n = couplings.nucleon_couplings("tree")
     q_v = nucleus.Z * g_p + nucleus.N * g_n
-    return (constants.G_F_GEV2**2 * e**2 / np.pi * q_v**2 * m * (m + 4 * e) / (m + 2 * e) ** 2
-            * constants.HBARC_GEV_CM**2)
+    return (
+        constants.G_F_GEV2**2 * e**2 / np.pi * q_v**2 * m * (m + 4 * e) / (m + 2 * e) ** 2 * constants.HBARC_GEV_CM**2
+    )
 
 
 def coherence_kept(energy_mev: float, nucleus: Nucleus) -> float:
@@ -120,11 +127,11 @@ def four_vector_dsigma_dT(energy_mev: float, recoil_kev: float, nucleus: Nucleus
     :func:`~cevnslib.cross_section.dsigma_dT` with ``form_factor="unity"`` and ``include_t_over_e``.
     Raises ValueError for a recoil outside (0, T_max(E)).
     """
-    m, e, t = nucleus.mass_gev, energy_mev * 1e-3, recoil_kev * 1e-6   # GeV
+    m, e, t = nucleus.mass_gev, energy_mev * 1e-3, recoil_kev * 1e-6  # GeV
     if not 0 < recoil_kev < cross_section.t_max_kev(energy_mev, m):
         raise ValueError(f"recoil_kev = {recoil_kev!r} must lie in (0, T_max) for E = {energy_mev} MeV")
     e_out = e - t
-    cos_theta = 1.0 - m * t / (e * e_out)            # q^2 = -2 M T = -2 E E' (1 - cos theta)
+    cos_theta = 1.0 - m * t / (e * e_out)  # q^2 = -2 M T = -2 E E' (1 - cos theta)
     sin_theta = np.sqrt(1.0 - cos_theta**2)
     metric = np.diag([1.0, -1.0, -1.0, -1.0])
 
@@ -137,7 +144,9 @@ def four_vector_dsigma_dT(energy_mev: float, recoil_kev: float, nucleus: Nucleus
     big_p = 2 * p + k - k_out
     g_p, g_n = couplings.nucleon_couplings("tree")
     q_v = nucleus.Z * g_p + nucleus.N * g_n
-    msq = 4 * constants.G_F_GEV2**2 * q_v**2 * (2 * dot(k, big_p) * dot(k_out, big_p) - dot(k, k_out) * dot(big_p, big_p))
+    msq = (
+        4 * constants.G_F_GEV2**2 * q_v**2 * (2 * dot(k, big_p) * dot(k_out, big_p) - dot(k, k_out) * dot(big_p, big_p))
+    )
     return float(msq / (32 * np.pi * m * e**2) * constants.HBARC_GEV_CM**2 * 1e-6)
 
 
@@ -170,29 +179,43 @@ class KinematicsRow:
 def kinematics_rows() -> list[KinematicsRow]:
     """T_max, E_min(T_max), q_max, q_max R and F^2(q_max) for a 5 MeV reactor antineutrino on Si
     and Ge and for the prompt line and the endpoint of pion decay at rest on Na, I and Cs."""
-    cases = [("reactor", REACTOR_ENERGY_MEV, ["Si28", "Ge74"]),
-             ("prompt", prompt_energy_mev(), ["Na23", "I127", "Cs133"]),
-             ("endpoint", endpoint_energy_mev(), ["Na23", "I127", "Cs133"])]
+    cases = [
+        ("reactor", REACTOR_ENERGY_MEV, ["Si28", "Ge74"]),
+        ("prompt", prompt_energy_mev(), ["Na23", "I127", "Cs133"]),
+        ("endpoint", endpoint_energy_mev(), ["Na23", "I127", "Cs133"]),
+    ]
     rows = []
     for case, energy, names in cases:
         for name in names:
             nuc = nuclei.nucleus(name)
             t_max = float(cross_section.t_max_kev(energy, nuc.mass_gev))
             q_max = float(cross_section.momentum_transfer_mev(t_max, nuc.mass_gev))
-            rows.append(KinematicsRow(
-                case, energy, name, t_max, float(cross_section.e_min_mev(t_max, nuc.mass_gev)), q_max,
-                q_max * nuc.charge_radius_fm / constants.HBARC_MEV_FM,
-                float(form_factors.helm(q_max, nuc.charge_radius_fm) ** 2)))
+            rows.append(
+                KinematicsRow(
+                    case,
+                    energy,
+                    name,
+                    t_max,
+                    float(cross_section.e_min_mev(t_max, nuc.mass_gev)),
+                    q_max,
+                    q_max * nuc.charge_radius_fm / constants.HBARC_MEV_FM,
+                    float(form_factors.helm(q_max, nuc.charge_radius_fm) ** 2),
+                )
+            )
     return rows
 
 
 def kinematics_table() -> str:
     """The rows of :func:`kinematics_rows` as a text table."""
-    lines = [f"{'source':9s}{'E [MeV]':>8s}{'nucleus':>8s}{'T_max [keV]':>12s}{'E_min(T_max)':>13s}"
-             f"{'q_max [MeV]':>12s}{'q_max R':>9s}{'F^2(q_max)':>11s}"]
+    lines = [
+        f"{'source':9s}{'E [MeV]':>8s}{'nucleus':>8s}{'T_max [keV]':>12s}{'E_min(T_max)':>13s}"
+        f"{'q_max [MeV]':>12s}{'q_max R':>9s}{'F^2(q_max)':>11s}"
+    ]
     for r in kinematics_rows():
-        lines.append(f"{r.source:9s}{r.energy_mev:8.2f}{r.nucleus:>8s}{r.t_max_kev:12.3f}{r.e_min_mev:13.2f}"
-                     f"{r.q_max_mev:12.2f}{r.qr:9.3f}{r.f2:11.3f}")
+        lines.append(
+            f"{r.source:9s}{r.energy_mev:8.2f}{r.nucleus:>8s}{r.t_max_kev:12.3f}{r.e_min_mev:13.2f}"
+            f"{r.q_max_mev:12.2f}{r.qr:9.3f}{r.f2:11.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -241,11 +264,15 @@ def _thresholds() -> dict[str, float]:
     ge74, cs = nuclei.nucleus("Ge74"), nuclei.nucleus("Cs133")
     t_ge = float(conus.detector.recoil_edges_kev(ge74)[0])
     t_cs = float(csi.detector.recoil_edges_kev(cs)[0])
-    return {"ge-kevee": conus.detector.threshold, "ge-kev": t_ge,
-            "ge-emin": float(cross_section.e_min_mev(t_ge, ge74.mass_gev)),
-            "cs-pe": csi.detector.threshold, "cs-kev": t_cs,
-            "cs-emin": float(cross_section.e_min_mev(t_cs, cs.mass_gev)),
-            "reactor-emax": conus.source.components[0].e_max_mev}
+    return {
+        "ge-kevee": conus.detector.threshold,
+        "ge-kev": t_ge,
+        "ge-emin": float(cross_section.e_min_mev(t_ge, ge74.mass_gev)),
+        "cs-pe": csi.detector.threshold,
+        "cs-kev": t_cs,
+        "cs-emin": float(cross_section.e_min_mev(t_cs, cs.mass_gev)),
+        "reactor-emax": conus.source.components[0].e_max_mev,
+    }
 
 
 @cache
@@ -258,8 +285,13 @@ def _sigma_curves() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
 
 def _universal_cm2(nucleus: Nucleus, energy_mev) -> np.ndarray:
     """G_F^2 E^2 N^2 / (4 pi) in cm^2: the N^2 law."""
-    return (constants.G_F_GEV2**2 * (np.asarray(energy_mev) * 1e-3) ** 2 / (4 * np.pi) * nucleus.N**2
-            * constants.HBARC_GEV_CM**2)
+    return (
+        constants.G_F_GEV2**2
+        * (np.asarray(energy_mev) * 1e-3) ** 2
+        / (4 * np.pi)
+        * nucleus.N**2
+        * constants.HBARC_GEV_CM**2
+    )
 
 
 def half_suppression_energy_mev(nucleus: Nucleus) -> float:
@@ -269,8 +301,10 @@ def half_suppression_energy_mev(nucleus: Nucleus) -> float:
 
 def _dsdt_per_formula_unit(target, energy_mev, recoil_kev, options):
     """dsigma/dT summed over the nuclei of one formula unit (CsI) or averaged over isotopes (Ge)."""
-    return sum(m * cross_section.dsigma_dT(energy_mev, recoil_kev, n, options=options)
-               for n, m in zip(target.nuclei, target.multiplicities))
+    return sum(
+        m * cross_section.dsigma_dT(energy_mev, recoil_kev, n, options=options)
+        for n, m in zip(target.nuclei, target.multiplicities)
+    )
 
 
 def numbers() -> dict:
@@ -360,10 +394,14 @@ def numbers() -> dict:
     half_cs = float(cross_section.t_max_kev(e_prompt, cs.mass_gev)) / 2
     half_ge = float(cross_section.t_max_kev(REACTOR_ENERGY_MEV, ge74.mass_gev)) / 2
     out["ch1-half-cs-kev"] = half_cs
-    out["ch1-ffratio-half-cs"] = float(cross_section.dsigma_dT(e_prompt, half_cs, cs)
-                                       / cross_section.dsigma_dT(e_prompt, half_cs, cs, options=POINT_LIKE))
-    out["ch1-ffratio-half-ge"] = float(cross_section.dsigma_dT(REACTOR_ENERGY_MEV, half_ge, ge74)
-                                       / cross_section.dsigma_dT(REACTOR_ENERGY_MEV, half_ge, ge74, options=POINT_LIKE))
+    out["ch1-ffratio-half-cs"] = float(
+        cross_section.dsigma_dT(e_prompt, half_cs, cs)
+        / cross_section.dsigma_dT(e_prompt, half_cs, cs, options=POINT_LIKE)
+    )
+    out["ch1-ffratio-half-ge"] = float(
+        cross_section.dsigma_dT(REACTOR_ENERGY_MEV, half_ge, ge74)
+        / cross_section.dsigma_dT(REACTOR_ENERGY_MEV, half_ge, ge74, options=POINT_LIKE)
+    )
 
     exact_kinematics = CrossSectionOptions(form_factor="unity", include_t_over_e=True)
     for name, energy in (("Cs133", e_prompt), ("Ge74", REACTOR_ENERGY_MEV)):
@@ -386,7 +424,9 @@ def numbers() -> dict:
 
     # Exercise: the N^2 law, caesium against argon at 30 MeV.
     out["ch1-ex-n2-ratio"] = (cs.N / ar40.N) ** 2
-    out["ch1-ex-point-ratio"] = float(sigma_total_cm2(30.0, cs, POINT_LIKE)[0] / sigma_total_cm2(30.0, ar40, POINT_LIKE)[0])
+    out["ch1-ex-point-ratio"] = float(
+        sigma_total_cm2(30.0, cs, POINT_LIKE)[0] / sigma_total_cm2(30.0, ar40, POINT_LIKE)[0]
+    )
     out["ch1-ex-helm-ratio"] = float(sigma_total_cm2(30.0, cs)[0] / sigma_total_cm2(30.0, ar40)[0])
     out["ch1-ex-ff-cs30"] = coherence_kept(30.0, cs)
     out["ch1-ex-ff-ar30"] = coherence_kept(30.0, ar40)
@@ -421,16 +461,27 @@ def mixing_angle_shifts() -> dict[str, float]:
     out = {}
     for name in ("Cs133", "I127"):
         nuc = nuclei.nucleus(name)
-        exact = (couplings.weak_charge_squared(nuc.Z, nuc.N, "e", couplings=couplings_mz)
-                 / couplings.weak_charge_squared(nuc.Z, nuc.N, "e") - 1)
+        exact = (
+            couplings.weak_charge_squared(nuc.Z, nuc.N, "e", couplings=couplings_mz)
+            / couplings.weak_charge_squared(nuc.Z, nuc.N, "e")
+            - 1
+        )
         out[f"ch1-ex-mix-{name.lower()}-pct"] = 100 * float(exact)
         out[f"ch1-ex-mix-{name.lower()}-linear-pct"] = 100 * 8 * nuc.Z * ds / weak_charge(nuc)
-    out["ch1-ex-mix-csi-pct"] = 100 * (_counts("COHERENT-CsI-2017", sin2_theta_w=s2w_mz)
-                                       / _counts("COHERENT-CsI-2017") - 1)
+    out["ch1-ex-mix-csi-pct"] = 100 * (
+        _counts("COHERENT-CsI-2017", sin2_theta_w=s2w_mz) / _counts("COHERENT-CsI-2017") - 1
+    )
     cs = nuclei.nucleus("Cs133")
     lever = 8 * cs.Z / weak_charge(cs)
-    out.update({"ch1-ex-mix-ds": ds, "ch1-ex-mix-ds-rel-pct": 100 * abs(ds) / s2w, "ch1-ex-mix-4z-cs": 4 * cs.Z,
-                "ch1-ex-mix-lever-cs": lever, "ch1-ex-mix-rate-1pct": 100 * lever * 0.01 * s2w})
+    out.update(
+        {
+            "ch1-ex-mix-ds": ds,
+            "ch1-ex-mix-ds-rel-pct": 100 * abs(ds) / s2w,
+            "ch1-ex-mix-4z-cs": 4 * cs.Z,
+            "ch1-ex-mix-lever-cs": lever,
+            "ch1-ex-mix-rate-1pct": 100 * lever * 0.01 * s2w,
+        }
+    )
     return out
 
 
@@ -488,18 +539,44 @@ def recoil_spectrum_figure() -> plt.Figure:
     black, c = style.COLORS["black"], style.COLORS
     fig, (ax1, ax2) = _two_panels()
     ax1.plot(t_csi, _dsdt_per_formula_unit(csi_target, e_prompt, t_csi, HELM) / 1e-39, color=black, label="CsI, Helm")
-    ax1.plot(t_csi, _dsdt_per_formula_unit(csi_target, e_prompt, t_csi, POINT_LIKE) / 1e-39, color=black, ls="--",
-             label="CsI, $F = 1$")
-    ax1.plot(t_csi, cross_section.dsigma_dT(e_prompt, t_csi, cs) / 1e-39, color=c["vermillion"], lw=1.3,
-             label=r"$^{133}$Cs, Helm")
-    ax1.plot(t_csi, cross_section.dsigma_dT(e_prompt, t_csi, iodine) / 1e-39, color=c["blue"], lw=1.3, ls="-.",
-             label=r"$^{127}$I, Helm")
+    ax1.plot(
+        t_csi,
+        _dsdt_per_formula_unit(csi_target, e_prompt, t_csi, POINT_LIKE) / 1e-39,
+        color=black,
+        ls="--",
+        label="CsI, $F = 1$",
+    )
+    ax1.plot(
+        t_csi,
+        cross_section.dsigma_dT(e_prompt, t_csi, cs) / 1e-39,
+        color=c["vermillion"],
+        lw=1.3,
+        label=r"$^{133}$Cs, Helm",
+    )
+    ax1.plot(
+        t_csi,
+        cross_section.dsigma_dT(e_prompt, t_csi, iodine) / 1e-39,
+        color=c["blue"],
+        lw=1.3,
+        ls="-.",
+        label=r"$^{127}$I, Helm",
+    )
     ax1.set_ylabel(r"$d\sigma/dT$ [$10^{-39}$ cm$^2$/keV]")
     ax1.set_title(rf"CsI, $E_\nu$ = {e_prompt:.2f} MeV")
-    ax2.plot(t_ge, _dsdt_per_formula_unit(ge_target, REACTOR_ENERGY_MEV, t_ge, HELM) / 1e-40, color=c["blue"],
-             label="Ge, Helm")
-    ax2.plot(t_ge, _dsdt_per_formula_unit(ge_target, REACTOR_ENERGY_MEV, t_ge, POINT_LIKE) / 1e-40, color=black,
-             ls="--", lw=1.2, label="Ge, $F = 1$")
+    ax2.plot(
+        t_ge,
+        _dsdt_per_formula_unit(ge_target, REACTOR_ENERGY_MEV, t_ge, HELM) / 1e-40,
+        color=c["blue"],
+        label="Ge, Helm",
+    )
+    ax2.plot(
+        t_ge,
+        _dsdt_per_formula_unit(ge_target, REACTOR_ENERGY_MEV, t_ge, POINT_LIKE) / 1e-40,
+        color=black,
+        ls="--",
+        lw=1.2,
+        label="Ge, $F = 1$",
+    )
     ax2.set_ylabel(r"$d\sigma/dT$ [$10^{-40}$ cm$^2$/keV]")
     ax2.set_title(rf"natural Ge, $E_\nu$ = {REACTOR_ENERGY_MEV:.0f} MeV")
     for ax in (ax1, ax2):

@@ -23,7 +23,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.integrate import simpson
 
-from .. import constants, cross_section, experiments, fits, form_factors, likelihood, notebook, nuclei, statistics, style
+from .. import (
+    constants,
+    cross_section,
+    experiments,
+    fits,
+    form_factors,
+    likelihood,
+    notebook,
+    nuclei,
+    statistics,
+    style,
+)
 from ..experiments import Experiment
 from ..nuclei import Nucleus
 from ..rates import EventTemplates
@@ -39,8 +50,12 @@ RN_REFERENCE_FM = 5.0
 #: The R_n range (fm) of the neutron-radius figure and its table.
 RN_RANGE_FM = (4.0, 6.5)
 #: The four setups of the book, with the labels of the neutron-radius figure.
-SETUPS = {"COHERENT-CsI-2017": "COHERENT CsI (π-DAR)", "COHERENT-NaI": "COHERENT NaI (π-DAR, forecast)",
-          "CONUS": "CONUS Ge (reactor)", "CONNIE": "CONNIE Si (reactor)"}
+SETUPS = {
+    "COHERENT-CsI-2017": "COHERENT CsI (π-DAR)",
+    "COHERENT-NaI": "COHERENT NaI (π-DAR, forecast)",
+    "CONUS": "CONUS Ge (reactor)",
+    "CONNIE": "CONNIE Si (reactor)",
+}
 #: Seed of the pseudo-data of the exercise "fit R_n to pseudo-data" [choice].
 PSEUDO_DATA_SEED = 20200212
 #: True neutron radius (fm) of those pseudo-data.
@@ -170,8 +185,9 @@ def rn_table() -> str:
     for setup in SETUPS:
         t = rn_templates(setup)
         n_lo, n_hi = t.counts(rn_fm=lo)[0], t.counts(rn_fm=hi)[0]
-        lines.append(f"{setup:20s}{n_lo:10.1f}{n_hi:11.1f}{100 * (n_hi / n_lo - 1):8.1f}%"
-                     f"{log_slope_per_fm(setup):17.4f} /fm")
+        lines.append(
+            f"{setup:20s}{n_lo:10.1f}{n_hi:11.1f}{100 * (n_hi / n_lo - 1):8.1f}%{log_slope_per_fm(setup):17.4f} /fm"
+        )
     return "\n".join(lines)
 
 
@@ -192,10 +208,10 @@ def radius_from_slope_fit(q_max_mev: float, radius_fm: float | None = None) -> t
     is the true radius (default the charge radius of 133Cs).
     """
     radius = nuclei.nucleus("Cs133").charge_radius_fm if radius_fm is None else radius_fm
-    q = np.linspace(q_max_mev / 20, q_max_mev, 20) / HBARC_MEV_FM        # fm^-1
+    q = np.linspace(q_max_mev / 20, q_max_mev, 20) / HBARC_MEV_FM  # fm^-1
     one_minus_f = 1 - form_factors.helm(q * HBARC_MEV_FM, radius)
-    c1 = np.sum(one_minus_f * q**2) / np.sum(q**4)                       # least squares through the origin
-    (c1_b, _), *_ = np.linalg.lstsq(np.column_stack([q**2, -q**4]), one_minus_f, rcond=None)
+    c1 = np.sum(one_minus_f * q**2) / np.sum(q**4)  # least squares through the origin
+    (c1_b, _), *_ = np.linalg.lstsq(np.column_stack([q**2, -(q**4)]), one_minus_f, rcond=None)
     return float(np.sqrt(6 * c1)), float(np.sqrt(6 * c1_b))
 
 
@@ -221,18 +237,31 @@ def pseudo_data_fits() -> tuple[dict, ...]:
         dchi2 = dchi2 - dchi2.min()
         inside = rn_scan[dchi2 <= 1.0]
         lo, hi = float(inside[0]), float(inside[-1])
-        rows.append({"scale": scale, "events": int(observed.sum()), "best": float(rn_scan[np.argmin(dchi2)]),
-                     "lo": lo, "hi": hi, "half_width": (hi - lo) / 2,
-                     "estimate": float(1 / (np.sqrt(scale * mu_true.sum()) * slope))})
+        rows.append(
+            {
+                "scale": scale,
+                "events": int(observed.sum()),
+                "best": float(rn_scan[np.argmin(dchi2)]),
+                "lo": lo,
+                "hi": hi,
+                "half_width": (hi - lo) / 2,
+                "estimate": float(1 / (np.sqrt(scale * mu_true.sum()) * slope)),
+            }
+        )
     return tuple(rows)
 
 
 def pseudo_data_table() -> str:
     """The rows of :func:`pseudo_data_fits` as a text table."""
-    lines = [f"{'exposure':>9s}{'events':>8s}{'best R_n':>10s}{'Delta chi2 <= 1 [fm]':>23s}{'half-width':>12s}{'estimate':>10s}"]
+    lines = [
+        f"{'exposure':>9s}{'events':>8s}{'best R_n':>10s}{'Delta chi2 <= 1 [fm]':>23s}"
+        f"{'half-width':>12s}{'estimate':>10s}"
+    ]
     for r in pseudo_data_fits():
-        lines.append(f"{r['scale']:>8d}x{r['events']:8d}{r['best']:10.2f}      [{r['lo']:.2f}, {r['hi']:.2f}]"
-                     f"{r['half_width']:12.3f}{r['estimate']:10.3f}")
+        lines.append(
+            f"{r['scale']:>8d}x{r['events']:8d}{r['best']:10.2f}      [{r['lo']:.2f}, {r['hi']:.2f}]"
+            f"{r['half_width']:12.3f}{r['estimate']:10.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -241,9 +270,15 @@ def numbers() -> dict:
     cs, iodine = nuclei.nucleus("Cs133"), nuclei.nucleus("I127")
     radius = cs.charge_radius_fm
     out = {f"ch2-size-{model}": size_parameter_fm(model, radius) for model in MODELS}
-    out.update({"ch2-hbarc": notebook.Quoted(HBARC_MEV_FM, 7), "ch2-helm-s": form_factors.HELM_SKIN_FM,
-                "ch2-kn-a": form_factors.KLEIN_NYSTRAND_RANGE_FM, "ch2-sf-a": form_factors.FERMI_DIFFUSENESS_FM,
-                "ch2-rch-cs": radius})
+    out.update(
+        {
+            "ch2-hbarc": notebook.Quoted(HBARC_MEV_FM, 7),
+            "ch2-helm-s": form_factors.HELM_SKIN_FM,
+            "ch2-kn-a": form_factors.KLEIN_NYSTRAND_RANGE_FM,
+            "ch2-sf-a": form_factors.FERMI_DIFFUSENESS_FM,
+            "ch2-rch-cs": radius,
+        }
+    )
 
     for _, setup, name, key in Q_SAMPLES:
         quantiles, q_rms = q_summary(setup, name)
@@ -258,24 +293,36 @@ def numbers() -> dict:
     out["ch2-f2med-expansion"] = 1 - (q_med * radius / HBARC_MEV_FM) ** 2 / 3
     out["ch2-spread-csi"] = model_spread("COHERENT-CsI-2017")
     out["ch2-spread-conus"] = notebook.scientific(model_spread("CONUS"), 1)
-    model_shift = {model: _counts("COHERENT-CsI-2017", form_factor=model) / _counts("COHERENT-CsI-2017") - 1
-                   for model in ("klein-nystrand", "symmetrized-fermi")}
+    model_shift = {
+        model: _counts("COHERENT-CsI-2017", form_factor=model) / _counts("COHERENT-CsI-2017") - 1
+        for model in ("klein-nystrand", "symmetrized-fermi")
+    }
     for model, shift in model_shift.items():
         out[f"ch2-csi-{model}-pct"] = 100 * shift
 
-    out.update({"ch2-rp": constants.PROTON_CHARGE_RADIUS_FM, "ch2-rn2": constants.NEUTRON_MS_CHARGE_RADIUS_FM2,
-                "ch2-df": constants.DARWIN_FOLDY_FM2})
+    out.update(
+        {
+            "ch2-rp": constants.PROTON_CHARGE_RADIUS_FM,
+            "ch2-rn2": constants.NEUTRON_MS_CHARGE_RADIUS_FM2,
+            "ch2-df": constants.DARWIN_FOLDY_FM2,
+        }
+    )
     for nuc in (cs, iodine):
         r_charge, r_point = nuc.proton_radius_fm("charge"), nuc.proton_radius_fm("point")
         out[f"ch2-rch-{nuc.name.lower()}"] = r_charge
         out[f"ch2-rpoint-{nuc.name.lower()}"] = r_point
         out[f"ch2-rdiff-{nuc.name.lower()}"] = r_charge - r_point
     point = experiments.get("COHERENT-CsI-2017", proton_radius="point")
-    at_fixed_rn = (point.templates(rn_grid_fm=RN_GRID_FM).summed().counts(rn_fm=RN_REFERENCE_FM)[0]
-                   / rn_templates("COHERENT-CsI-2017").counts(rn_fm=RN_REFERENCE_FM)[0] - 1)
+    at_fixed_rn = (
+        point.templates(rn_grid_fm=RN_GRID_FM).summed().counts(rn_fm=RN_REFERENCE_FM)[0]
+        / rn_templates("COHERENT-CsI-2017").counts(rn_fm=RN_REFERENCE_FM)[0]
+        - 1
+    )
     out["ch2-rn-ref"] = RN_REFERENCE_FM
     out["ch2-point-fixed-pct"] = 100 * at_fixed_rn
-    out["ch2-point-default-pct"] = 100 * (_counts("COHERENT-CsI-2017", proton_radius="point") / _counts("COHERENT-CsI-2017") - 1)
+    out["ch2-point-default-pct"] = 100 * (
+        _counts("COHERENT-CsI-2017", proton_radius="point") / _counts("COHERENT-CsI-2017") - 1
+    )
 
     lo, hi = RN_RANGE_FM
     slopes = {}
@@ -374,8 +421,15 @@ def models_figure() -> plt.Figure:
     radius = nuclei.nucleus("Cs133").charge_radius_fm
     q = np.linspace(0.0, 150.0, 751)
     f2 = {model: form_factors.get(model)(q, radius) ** 2 for model in MODELS}
-    lines = {"helm": (c["black"], "-"), "klein-nystrand": (c["vermillion"], "--"), "symmetrized-fermi": (c["blue"], "-.")}
-    windows = {"CONUS": (c["sky blue"], c["blue"], "Ge74"), "COHERENT-CsI-2017": (c["orange"], c["vermillion"], "Cs133")}
+    lines = {
+        "helm": (c["black"], "-"),
+        "klein-nystrand": (c["vermillion"], "--"),
+        "symmetrized-fermi": (c["blue"], "-."),
+    }
+    windows = {
+        "CONUS": (c["sky blue"], c["blue"], "Ge74"),
+        "COHERENT-CsI-2017": (c["orange"], c["vermillion"], "Cs133"),
+    }
     fig, (ax1, ax2) = _two_panels()
     for model, label in MODELS.items():
         color, ls = lines[model]
@@ -390,7 +444,9 @@ def models_figure() -> plt.Figure:
             ax.axvline(q50, color=edge, lw=0.9, ls="--")
         ax.set_xlim(0, 150)
         ax.set_xlabel(r"$q$ [MeV]")
-        top = ax.secondary_xaxis("top", functions=(lambda x: x * radius / HBARC_MEV_FM, lambda x: x * HBARC_MEV_FM / radius))
+        top = ax.secondary_xaxis(
+            "top", functions=(lambda x: x * radius / HBARC_MEV_FM, lambda x: x * HBARC_MEV_FM / radius)
+        )
         top.set_xlabel(r"$qR$ for $^{133}$Cs")
     (conus_q, _), (csi_q, _) = q_summary("CONUS", "Ge74"), q_summary("COHERENT-CsI-2017", "Cs133")
     ax1.text(conus_q[2] + 2, 0.06, "reactor\n(CONUS)", color=c["blue"], fontsize=9)
@@ -411,8 +467,12 @@ def rn_figure() -> plt.Figure:
     cs, iodine = nuclei.nucleus("Cs133"), nuclei.nucleus("I127")
     rn = np.linspace(*RN_RANGE_FM, 101)
     counts = {setup: rn_templates(setup).counts(rn_fm=rn)[:, 0] for setup in SETUPS}
-    look = {"COHERENT-CsI-2017": (c["vermillion"], "-"), "COHERENT-NaI": (c["orange"], "-."),
-            "CONUS": (c["blue"], "--"), "CONNIE": (c["black"], ":")}
+    look = {
+        "COHERENT-CsI-2017": (c["vermillion"], "-"),
+        "COHERENT-NaI": (c["orange"], "-."),
+        "CONUS": (c["blue"], "--"),
+        "CONNIE": (c["black"], ":"),
+    }
     fig, (ax1, ax2) = _two_panels()
     ax1.plot(rn, counts["COHERENT-CsI-2017"], color=c["vermillion"])
     for nuc, ls in ((cs, "--"), (iodine, ":")):
@@ -421,7 +481,9 @@ def rn_figure() -> plt.Figure:
     ax1.set_xlabel(r"$R_n$ [fm]")
     ax1.set_ylabel("expected CsI events (6–30 PE)")
     ax1.legend(loc="upper right", fontsize=8.5)
-    skin = ax1.secondary_xaxis("top", functions=(lambda x: x - cs.proton_radius_fm(), lambda x: x + cs.proton_radius_fm()))
+    skin = ax1.secondary_xaxis(
+        "top", functions=(lambda x: x - cs.proton_radius_fm(), lambda x: x + cs.proton_radius_fm())
+    )
     skin.set_xlabel(r"neutron skin $R_n - R_p$ of $^{133}$Cs [fm]")
     for setup, label in SETUPS.items():
         color, ls = look[setup]

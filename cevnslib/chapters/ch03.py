@@ -21,7 +21,6 @@ from scipy.optimize import brentq, minimize_scalar
 
 from .. import couplings, csi_likelihood, experiments, fits, notebook, nuclei, style
 from ..couplings import NSI
-from ..rates import EventTemplates
 from . import ch02
 
 #: The four targets and the setup that uses each.
@@ -37,7 +36,8 @@ MUMU_GRID = np.linspace(-0.2, 0.6, 321)
 
 
 def quark_couplings() -> tuple[float, float]:
-    """(g_V^u, g_V^d) from the tree-level nucleon couplings: g_V^p = 2 g_V^u + g_V^d, g_V^n = g_V^u + 2 g_V^d inverted."""
+    """(g_V^u, g_V^d) from the tree-level nucleon couplings: g_V^p = 2 g_V^u + g_V^d, g_V^n = g_V^u + 2 g_V^d
+    inverted."""
     gp, gn = couplings.nucleon_couplings()
     return (2 * gp - gn) / 3, (2 * gn - gp) / 3
 
@@ -75,7 +75,7 @@ def template_flip(setup: str) -> tuple[float, float]:
 def ellipse_half_axes(setup: str) -> tuple[float, float]:
     """(long, short) half-axes of the curve N_e = N_e,SM of ``setup`` in the (eps_ee^uV, eps_ee^dV) plane."""
     gp, gn = couplings.nucleon_couplings()
-    jac = np.array([[2.0, 1.0], [1.0, 2.0]])           # (a, b) = (g_V^p, g_V^n) + J (eps_u, eps_d)
+    jac = np.array([[2.0, 1.0], [1.0, 2.0]])  # (a, b) = (g_V^p, g_V^n) + J (eps_u, eps_d)
     t = fits.templates_for(setup)
     j = t.flavors.index("e")
     izn = t.i_zn_default[j].sum()
@@ -99,20 +99,27 @@ def nu_e_share(setup: str = "COHERENT-CsI-2017") -> float:
 
 
 def flip_table() -> str:
-    """Flipped eps_ee^dV of each setup: analytic (mean Z, N), from the templates, their difference, event-weighted N/Z."""
+    """Flipped eps_ee^dV of each setup: analytic (mean Z, N), from the templates, their difference, event-weighted
+    N/Z."""
     lines = [f"{'target':8s}{'setup':20s}{'analytic':>10s}{'templates':>11s}{'difference':>12s}{'N/Z (events)':>14s}"]
     for target, setup in SETUPS.items():
         icpt = analytic_line(target)[1]
         exact = fits.setup_flipped_eps_ee_d(setup)
-        lines.append(f"{target:8s}{setup:20s}{icpt:10.5f}{exact:11.5f}{exact - icpt:+12.5f}{template_flip(setup)[1]:14.4f}")
+        lines.append(
+            f"{target:8s}{setup:20s}{icpt:10.5f}{exact:11.5f}{exact - icpt:+12.5f}{template_flip(setup)[1]:14.4f}"
+        )
     return "\n".join(lines)
 
 
 def flavour_example_counts() -> dict[str, tuple[float, float]]:
     """Expected (CsI 2017, CONUS) counts in the SM and with eps^dV = :data:`EXAMPLE_EPS` in ee, mumu or both."""
     csi, conus = experiments.get("COHERENT-CsI-2017").templates(), experiments.get("CONUS").templates()
-    cases = {"SM": NSI(), "eps_ee^dV": NSI(ee_d=EXAMPLE_EPS), "eps_mumu^dV": NSI(mm_d=EXAMPLE_EPS),
-             "both": NSI(ee_d=EXAMPLE_EPS, mm_d=EXAMPLE_EPS)}
+    cases = {
+        "SM": NSI(),
+        "eps_ee^dV": NSI(ee_d=EXAMPLE_EPS),
+        "eps_mumu^dV": NSI(mm_d=EXAMPLE_EPS),
+        "both": NSI(ee_d=EXAMPLE_EPS, mm_d=EXAMPLE_EPS),
+    }
     return {label: (float(csi.counts(nsi).sum()), float(conus.counts(nsi).sum())) for label, nsi in cases.items()}
 
 
@@ -126,7 +133,8 @@ def flavour_example_table() -> str:
 
 
 def count_minimum(rn_fm: float | None = None) -> tuple[float, float]:
-    """(eps_ee^dV, count / SM count) where the CsI 2017 count is smallest at eps_ee^uV = 0, for neutron radius ``rn_fm``.
+    """(eps_ee^dV, count / SM count) where the CsI 2017 count is smallest at eps_ee^uV = 0, for neutron radius
+    ``rn_fm``.
 
     ``scipy.optimize.minimize_scalar`` on (0, 0.4) over the templates of
     :func:`cevnslib.fits.templates_for`; ``rn_fm`` None takes R_n = R_p. Raises ValueError (from
@@ -149,7 +157,7 @@ def universal_point_rows() -> list[tuple[str, float | None, float, float]]:
     rows = []
     for setup in SETUPS.values():
         t = fits.templates_for(setup)
-        for rn in ((None,) if setup in ("CONUS", "CONNIE") else (None, 4.5, 5.5)):
+        for rn in (None,) if setup in ("CONUS", "CONNIE") else (None, 4.5, 5.5):
             n_sm = t.counts(rn_fm=rn).sum()
             left = round(max(float(t.counts(at_zero, rn_fm=rn).sum() / n_sm), 0.0), 12)  # rounding may leave +-1e-30
             rows.append((setup, rn, float(t.counts(at_univ, rn_fm=rn).sum() / n_sm), left))
@@ -190,8 +198,12 @@ def sign_flip_points() -> dict[str, NSI]:
     """The four points of the two-flavour ellipse of CsI 2017 where each flavour keeps the size of its SM
     charge: the SM, eps_ee^dV flipped, eps_mumu^dV flipped, and both flipped (eps_ee^uV = 0)."""
     flip_ee, flip_mm = fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017"), flipped_eps_mumu_d()
-    return {"SM": NSI(), "ee flipped": NSI(ee_d=flip_ee), "mumu flipped": NSI(mm_d=flip_mm),
-            "both flipped": NSI(ee_d=flip_ee, mm_d=flip_mm)}
+    return {
+        "SM": NSI(),
+        "ee flipped": NSI(ee_d=flip_ee),
+        "mumu flipped": NSI(mm_d=flip_mm),
+        "both flipped": NSI(ee_d=flip_ee, mm_d=flip_mm),
+    }
 
 
 def flavour_spectrum_deviations() -> dict[str, dict[str, float]]:
@@ -222,8 +234,9 @@ def sign_flip_table() -> str:
     dev, cells = flavour_spectrum_deviations(), time_cell_changes_events()
     lines = [f"{'point':14s}{'nu_e, per PE bin':>18s}{'nu_mu + anti-nu_mu':>20s}{'energy x time cells':>21s}"]
     for label in dev:
-        lines.append(f"{label:14s}{100 * dev[label]['e']:17.3f}%{100 * dev[label]['mu']:19.3f}%"
-                     f"{cells[label]:14.4f} events")
+        lines.append(
+            f"{label:14s}{100 * dev[label]['e']:17.3f}%{100 * dev[label]['mu']:19.3f}%{cells[label]:14.4f} events"
+        )
     return "\n".join(lines)
 
 
@@ -280,12 +293,13 @@ def numbers() -> dict:
     out["ch3-zero-csi"] = zero
     csi = experiments.get("COHERENT-CsI-2017").templates()
     n_e = nu_e_count("COHERENT-CsI-2017")
-    resid = csi.counts(NSI(ee_d=zero)).sum() / n_e - (1 - efrac) / efrac      # nu_e count / its SM value
+    resid = csi.counts(NSI(ee_d=zero)).sum() / n_e - (1 - efrac) / efrac  # nu_e count / its SM value
     out["ch3-zero-resid"] = notebook.scientific(notebook.book_precision(resid, 3), 1)
 
     # Exercise: the slope of the flipped band.
-    up, down = (fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017", NSI(ee_u=u), bracket=FLIPPED_ONLY_BRACKET)
-                for u in (0.1, -0.1))
+    up, down = (
+        fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017", NSI(ee_u=u), bracket=FLIPPED_ONLY_BRACKET) for u in (0.1, -0.1)
+    )
     slope = (up - down) / 0.2
     for name in ("Cs133", "I127"):
         nuc = nuclei.nucleus(name)
@@ -353,7 +367,7 @@ def lines_figure() -> plt.Figure:
     x = np.linspace(-1.0, 1.0, 3)
     colors = (c["blue"], c["black"], c["vermillion"], c["reddish purple"])
     fig, axes = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 3.6), constrained_layout=True)
-    for ax, shear in zip(axes, (0.0, 1.0)):             # right: eps_d + eps_u opens the fan
+    for ax, shear in zip(axes, (0.0, 1.0)):  # right: eps_d + eps_u opens the fan
         for target, color in zip(SETUPS, colors):
             m, icpt = analytic_line(target)
             ax.plot(x, (m + shear) * x, color=color, lw=1.2, ls="--")
@@ -380,8 +394,14 @@ def mumu_figure() -> plt.Figure:
     flip_ee, flip_mm = fits.setup_flipped_eps_ee_d("COHERENT-CsI-2017"), flipped_eps_mumu_d()
     fig, ax = plt.subplots(figsize=(0.62 * style.FULL_WIDTH_IN, 4.0), constrained_layout=True)
     ax.contour(grid, grid, ratio, levels=[1.0], colors=c["black"], linewidths=2)
-    ax.plot([0, flip_ee, 0, flip_ee], [0, 0, flip_mm, flip_mm], "o", color=c["vermillion"], ms=7,
-            label="SM or flipped charge\nin each flavour")
+    ax.plot(
+        [0, flip_ee, 0, flip_ee],
+        [0, 0, flip_mm, flip_mm],
+        "o",
+        color=c["vermillion"],
+        ms=7,
+        label="SM or flipped charge\nin each flavour",
+    )
     ax.plot(flip_ee / 2, flip_mm / 2, "k+", ms=12, label="centre")
     ax.set(xlabel=r"$\varepsilon_{ee}^{dV}$", ylabel=r"$\varepsilon_{\mu\mu}^{dV}$", aspect="equal")
     ax.legend(fontsize=8.5, loc="lower center")

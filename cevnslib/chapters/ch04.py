@@ -88,8 +88,13 @@ def flux_moment(component: FluxComponent, power: int = 0, e_low_mev: float = 0.0
     if component.density is None:
         raise ValueError(f"{component.label} is a line: its moments are line_fluence * line_mev**power")
     edges = (component.e_min_mev, *component.breakpoints_mev, component.e_max_mev)
-    return float(sum(quad(lambda e: e**power * component.density(e), max(a, e_low_mev), b, limit=200)[0]
-                     for a, b in zip(edges[:-1], edges[1:]) if b > e_low_mev))
+    return float(
+        sum(
+            quad(lambda e: e**power * component.density(e), max(a, e_low_mev), b, limit=200)[0]
+            for a, b in zip(edges[:-1], edges[1:])
+            if b > e_low_mev
+        )
+    )
 
 
 def _reactor(name: str) -> ReactorFlux:
@@ -148,8 +153,9 @@ def fission_table() -> str:
     mixes = (fluxes.DEFAULT_FISSION_FRACTIONS, fluxes.DAYA_BAY_FISSION_FRACTIONS)
     lines = ["isotope   E_f [MeV]   f (default)   f (Daya Bay)"]
     for iso in fluxes.ISOTOPES:
-        lines.append(f"{iso:7s}   {fluxes.ENERGY_PER_FISSION_MEV[iso]:8.2f}      {mixes[0][iso]:.3f}"
-                     f"         {mixes[1][iso]:.3f}")
+        lines.append(
+            f"{iso:7s}   {fluxes.ENERGY_PER_FISSION_MEV[iso]:8.2f}      {mixes[0][iso]:.3f}         {mixes[1][iso]:.3f}"
+        )
     ef = [mean_energy_per_fission_mev(mix) for mix in mixes]
     lines.append(f"<E_f>      {ef[0]:8.2f}      (default)     {ef[1]:.2f} (Daya Bay)")
     return "\n".join(lines)
@@ -165,10 +171,14 @@ def isotope_spectra_figure() -> plt.Figure:
         label = {"U235": "$^{235}$U", "U238": "$^{238}$U", "Pu239": "$^{239}$Pu", "Pu241": "$^{241}$Pu"}[iso]
         ax.semilogy(energy, single.spectrum_per_fission(energy), color=color, label=label)
     mix = ReactorFlux(1.0, 1.0, low_energy="cut")
-    ax.semilogy(energy, mix.spectrum_per_fission(energy), color=style.COLORS["black"], ls="--", lw=2.2,
-                label="default mix")
-    ax.set(xlabel=r"$E_\nu$ [MeV]", ylabel=r"$S(E)$ [$\bar\nu_e$ MeV$^{-1}$ fission$^{-1}$]",
-           xlim=(fluxes.FIT_E_MIN_MEV, fluxes.FIT_E_MAX_MEV))
+    ax.semilogy(
+        energy, mix.spectrum_per_fission(energy), color=style.COLORS["black"], ls="--", lw=2.2, label="default mix"
+    )
+    ax.set(
+        xlabel=r"$E_\nu$ [MeV]",
+        ylabel=r"$S(E)$ [$\bar\nu_e$ MeV$^{-1}$ fission$^{-1}$]",
+        xlim=(fluxes.FIT_E_MIN_MEV, fluxes.FIT_E_MAX_MEV),
+    )
     ax.legend()
     return fig
 
@@ -180,8 +190,10 @@ def reactor_flux_table() -> str:
         src = _reactor(name)
         total = src.total_flux()
         above = flux_moment(src.components[0], 0, FIT_EDGE_MEV) / total
-        lines.append(f"{name:7s}  {src.power_gw:5.1f}   {src.distance_m:5.1f}   {src.fissions_per_second:.3e}"
-                     f"     {total:.3e}          {above:.3f}")
+        lines.append(
+            f"{name:7s}  {src.power_gw:5.1f}   {src.distance_m:5.1f}   {src.fissions_per_second:.3e}"
+            f"     {total:.3e}          {above:.3f}"
+        )
     lines.append(f"antineutrinos per fission: {antineutrinos_per_fission():.2f}")
     return "\n".join(lines)
 
@@ -196,8 +208,12 @@ def low_energy_figure() -> plt.Figure:
         spectrum = ReactorFlux(1.0, 1.0, low_energy=option).spectrum_per_fission(energy)
         ax.semilogy(energy, spectrum, ls=dash, color=color, label=f'"{option}"')
     ax.axvspan(0, FIT_EDGE_MEV, color="0.92", zorder=0)
-    ax.set(xlabel=r"$E_\nu$ [MeV]", ylabel=r"$S(E)$ [$\bar\nu_e$ MeV$^{-1}$ fission$^{-1}$]",
-           xlim=(0, fluxes.FIT_E_MAX_MEV), ylim=(1e-3, 20))
+    ax.set(
+        xlabel=r"$E_\nu$ [MeV]",
+        ylabel=r"$S(E)$ [$\bar\nu_e$ MeV$^{-1}$ fission$^{-1}$]",
+        xlim=(0, fluxes.FIT_E_MAX_MEV),
+        ylim=(1e-3, 20),
+    )
     ax.legend(title="low_energy")
     return fig
 
@@ -206,8 +222,10 @@ def low_energy_figure() -> plt.Figure:
 def _treatment_totals() -> dict[str, float]:
     """Total flux at CONUS (cm^-2 s^-1) with each treatment below 2 MeV."""
     conus = _reactor("CONUS")
-    return {option: ReactorFlux(conus.power_gw, conus.distance_m, low_energy=option).total_flux()
-            for option in fluxes.LOW_ENERGY_TREATMENTS}
+    return {
+        option: ReactorFlux(conus.power_gw, conus.distance_m, low_energy=option).total_flux()
+        for option in fluxes.LOW_ENERGY_TREATMENTS
+    }
 
 
 def low_energy_flux_table() -> str:
@@ -244,17 +262,24 @@ def threshold_table() -> str:
     for name in REACTOR_SETUPS:
         detector = experiments.get(name).detector
         t_nr = threshold_kevnr(name)
-        lines.append(f"{name:7s}  {1e3 * detector.threshold:5.0f} eVee       {_lightest(name).name:6s}    "
-                     f"{detector.quenching.k:.3f}         {t_nr:.4f}        {detector.threshold / t_nr:.3f}     "
-                     f"{threshold_e_min_mev(name):.3f}")
+        lines.append(
+            f"{name:7s}  {1e3 * detector.threshold:5.0f} eVee       {_lightest(name).name:6s}    "
+            f"{detector.quenching.k:.3f}         {t_nr:.4f}        {detector.threshold / t_nr:.3f}     "
+            f"{threshold_e_min_mev(name):.3f}"
+        )
     return "\n".join(lines)
 
 
 @cache
 def _counts_by_treatment() -> dict[str, dict[str, float]]:
     """Expected counts of CONNIE and CONUS (one year) with each treatment below 2 MeV."""
-    return {name: {option: float(experiments.get(name, low_energy=option).predict().sum())
-                   for option in fluxes.LOW_ENERGY_TREATMENTS} for name in REACTOR_SETUPS}
+    return {
+        name: {
+            option: float(experiments.get(name, low_energy=option).predict().sum())
+            for option in fluxes.LOW_ENERGY_TREATMENTS
+        }
+        for name in REACTOR_SETUPS
+    }
 
 
 def low_energy_counts_table() -> str:
@@ -263,15 +288,19 @@ def low_energy_counts_table() -> str:
     lines = ["low_energy        CONNIE    vs default     CONUS    vs default"]
     for option in fluxes.LOW_ENERGY_TREATMENTS:
         r1, r2 = (counts[n][option] / counts[n]["kopeikin"] - 1 for n in REACTOR_SETUPS)
-        lines.append(f"{option:15s}  {counts['CONNIE'][option]:8.1f}    {100 * r1:+6.2f}%    "
-                     f"{counts['CONUS'][option]:8.1f}   {100 * r2:+6.2f}%")
+        lines.append(
+            f"{option:15s}  {counts['CONNIE'][option]:8.1f}    {100 * r1:+6.2f}%    "
+            f"{counts['CONUS'][option]:8.1f}   {100 * r2:+6.2f}%"
+        )
     return "\n".join(lines)
 
 
 def _connie_cut_loss(threshold_kevee: float | None = None) -> float:
     """Fraction of CONNIE's events lost when the spectrum is cut at 2 MeV, at ``threshold_kevee``."""
-    default, cut = (experiments.get("CONNIE", threshold_kevee=threshold_kevee, low_energy=option).predict().sum()
-                    for option in ("kopeikin", "cut"))
+    default, cut = (
+        experiments.get("CONNIE", threshold_kevee=threshold_kevee, low_energy=option).predict().sum()
+        for option in ("kopeikin", "cut")
+    )
     return float(max(1 - cut / default, 0.0))
 
 
@@ -298,9 +327,12 @@ def kopeikin_tail(threshold_kevee: float | None = None) -> float:
     threshold that is not a number > 0 or lies above every recoil the spectrum can give.
     """
     last = ReactorFlux(1.0, 1.0, low_energy="kopeikin-total").e_max_mev
-    up_to = {e: experiments.get("CONUS", threshold_kevee=threshold_kevee, low_energy="kopeikin-total",
-                                reactor_e_max_mev=e).predict().sum()
-             for e in (fluxes.FIT_E_MAX_MEV, last)}
+    up_to = {
+        e: experiments.get("CONUS", threshold_kevee=threshold_kevee, low_energy="kopeikin-total", reactor_e_max_mev=e)
+        .predict()
+        .sum()
+        for e in (fluxes.FIT_E_MAX_MEV, last)
+    }
     return float(up_to[last] / up_to[fluxes.FIT_E_MAX_MEV] - 1)
 
 
@@ -366,9 +398,11 @@ def _window_us() -> float:
 def mean_energies_mev() -> dict[str, float]:
     """Mean energies (MeV) of the reactor flux (all, and above 2 MeV) and of the three pi-DAR components."""
     reactor = _reactor_spectrum()
-    mean = {"reactor": flux_moment(reactor, 1) / flux_moment(reactor),
-            "reactor > 2 MeV": flux_moment(reactor, 1, FIT_EDGE_MEV) / flux_moment(reactor, 0, FIT_EDGE_MEV),
-            "prompt nu_mu": _csi_source().prompt_energy_mev}
+    mean = {
+        "reactor": flux_moment(reactor, 1) / flux_moment(reactor),
+        "reactor > 2 MeV": flux_moment(reactor, 1, FIT_EDGE_MEV) / flux_moment(reactor, 0, FIT_EDGE_MEV),
+        "prompt nu_mu": _csi_source().prompt_energy_mev,
+    }
     for label in fluxes.DELAYED_LABELS:
         mean[label] = quad(lambda e: e * PionDecayAtRest.spectrum(label, e), 0, fluxes.PION_DAR_E_MAX_MEV)[0]
     return mean
@@ -386,10 +420,16 @@ def fractions_above(e_low_mev: float) -> dict[str, float]:
     """
     reactor = _reactor_spectrum()
     e_end = fluxes.PION_DAR_E_MAX_MEV
-    delayed = [quad(lambda e: PionDecayAtRest.spectrum(label, e), e_low_mev, e_end)[0] if e_low_mev < e_end else 0.0
-               for label in fluxes.DELAYED_LABELS]
-    return {"reactor": flux_moment(reactor, 0, e_low_mev) / flux_moment(reactor),
-            "prompt": float(_csi_source().prompt_energy_mev > e_low_mev), "nue": delayed[0], "numubar": delayed[1]}
+    delayed = [
+        quad(lambda e: PionDecayAtRest.spectrum(label, e), e_low_mev, e_end)[0] if e_low_mev < e_end else 0.0
+        for label in fluxes.DELAYED_LABELS
+    ]
+    return {
+        "reactor": flux_moment(reactor, 0, e_low_mev) / flux_moment(reactor),
+        "prompt": float(_csi_source().prompt_energy_mev > e_low_mev),
+        "nue": delayed[0],
+        "numubar": delayed[1],
+    }
 
 
 def _threshold_nuclei(name: str):
@@ -411,8 +451,10 @@ def threshold_fraction_table() -> str:
                 cols = (f"{fr['reactor']:.3f}", "  -  ", "  -  ", "  -  ")
             else:
                 cols = ("  -  ", f"{fr['prompt']:.0f}", f"{fr['nue']:.3f}", f"{fr['numubar']:.3f}")
-            lines.append(f"{name:18s}  {nuc.name:6s}   {threshold_kevnr(name, nuc):9.3f}    {e_min:8.2f}     "
-                         f"{cols[0]:6s}   {cols[1]:5s}  {cols[2]:5s}  {cols[3]:5s}")
+            lines.append(
+                f"{name:18s}  {nuc.name:6s}   {threshold_kevnr(name, nuc):9.3f}    {e_min:8.2f}     "
+                f"{cols[0]:6s}   {cols[1]:5s}  {cols[2]:5s}  {cols[3]:5s}"
+            )
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -450,16 +492,21 @@ def distance_table(power_gw: float = EXERCISE_POWER_GW, distances_m=EXERCISE_DIS
     """
     ef_j = mean_energy_per_fission_mev() * constants.MEV_J
     fissions = validation.positive("power_gw", power_gw) * fluxes.W_PER_GW / ef_j
-    lines = [f"{power_gw:.1f} GW: {fissions:.4e} fissions/s, {antineutrinos_per_fission():.3f} antineutrinos per fission",
-             f"{'L [m]':>6s}{'by hand':>13s}{'ReactorFlux':>13s}{'share > 2 MeV':>15s}   [cm^-2 s^-1]"]
+    lines = [
+        f"{power_gw:.1f} GW: {fissions:.4e} fissions/s, {antineutrinos_per_fission():.3f} antineutrinos per fission",
+        f"{'L [m]':>6s}{'by hand':>13s}{'ReactorFlux':>13s}{'share > 2 MeV':>15s}   [cm^-2 s^-1]",
+    ]
     for distance in distances_m:
         flux = ReactorFlux(power_gw, distance)
         share = flux_moment(flux.components[0], 0, FIT_EDGE_MEV) / flux.total_flux()
-        lines.append(f"{distance:6.0f}{flux_by_hand_per_cm2_s(power_gw, distance):13.4e}{flux.total_flux():13.4e}"
-                     f"{share:15.4f}")
+        lines.append(
+            f"{distance:6.0f}{flux_by_hand_per_cm2_s(power_gw, distance):13.4e}{flux.total_flux():13.4e}{share:15.4f}"
+        )
     l_same = same_flux_distance_m(power_gw)
-    lines.append(f"same flux as CONUS at L = {l_same:.2f} m: {ReactorFlux(power_gw, l_same).total_flux():.4e} "
-                 f"(CONUS {_reactor('CONUS').total_flux():.4e})")
+    lines.append(
+        f"same flux as CONUS at L = {l_same:.2f} m: {ReactorFlux(power_gw, l_same).total_flux():.4e} "
+        f"(CONUS {_reactor('CONUS').total_flux():.4e})"
+    )
     return "\n".join(lines)
 
 
@@ -472,8 +519,11 @@ def below_2mev(low_energy: str) -> dict[str, float]:
     component, per_fission = _conus_flux(low_energy)
     n_all, n_above = flux_moment(component), flux_moment(component, 0, FIT_EDGE_MEV)
     e_all, e_above = flux_moment(component, 1), flux_moment(component, 1, FIT_EDGE_MEV)
-    return {"number": 1 - n_above / n_all, "energy": 1 - e_above / e_all,
-            "per fission": (n_all - n_above) * per_fission}
+    return {
+        "number": 1 - n_above / n_all,
+        "energy": 1 - e_above / e_all,
+        "per fission": (n_all - n_above) * per_fission,
+    }
 
 
 def below_2mev_table() -> str:
@@ -481,8 +531,10 @@ def below_2mev_table() -> str:
     lines = []
     for treatment in ("kopeikin-total", "frozen"):
         b = below_2mev(treatment)
-        lines.append(f"{treatment:15s} below 2 MeV: {b['number']:.4f} of the antineutrinos, "
-                     f"{b['energy']:.4f} of their energy, {b['per fission']:.3f} per fission")
+        lines.append(
+            f"{treatment:15s} below 2 MeV: {b['number']:.4f} of the antineutrinos, "
+            f"{b['energy']:.4f} of their energy, {b['per fission']:.3f} per fission"
+        )
     return "\n".join(lines)
 
 
@@ -512,18 +564,30 @@ def connie_threshold_scan() -> list[dict[str, float]]:
         t_nr = float(default.detector.recoil_edges_kev(si28)[0])
         n_default = float(default.predict().sum())
         n_cut = float(experiments.get("CONNIE", threshold_kevee=thr_ev / 1e3, low_energy="cut").predict().sum())
-        rows.append({"threshold_evee": thr_ev, "t_kevnr": t_nr, "e_min_mev": float(e_min_mev(t_nr, si28.mass_gev)),
-                     "n_default": n_default, "n_cut": n_cut, "share": max(1 - n_cut / n_default, 0.0)})
+        rows.append(
+            {
+                "threshold_evee": thr_ev,
+                "t_kevnr": t_nr,
+                "e_min_mev": float(e_min_mev(t_nr, si28.mass_gev)),
+                "n_default": n_default,
+                "n_cut": n_cut,
+                "share": max(1 - n_cut / n_default, 0.0),
+            }
+        )
     return rows
 
 
 def connie_threshold_table() -> str:
     """:func:`connie_threshold_scan` as text, and the threshold where E_min reaches 2 MeV."""
-    lines = [f"{'threshold [eVee]':>17s}{'T [keVnr]':>11s}{'E_min [MeV]':>13s}{'N default':>11s}{'N cut':>9s}"
-             f"{'from < 2 MeV':>14s}"]
+    lines = [
+        f"{'threshold [eVee]':>17s}{'T [keVnr]':>11s}{'E_min [MeV]':>13s}{'N default':>11s}{'N cut':>9s}"
+        f"{'from < 2 MeV':>14s}"
+    ]
     for r in connie_threshold_scan():
-        lines.append(f"{r['threshold_evee']:17d}{r['t_kevnr']:11.4f}{r['e_min_mev']:13.3f}{r['n_default']:11.1f}"
-                     f"{r['n_cut']:9.1f}{r['share']:14.4f}")
+        lines.append(
+            f"{r['threshold_evee']:17d}{r['t_kevnr']:11.4f}{r['e_min_mev']:13.3f}{r['n_default']:11.1f}"
+            f"{r['n_cut']:9.1f}{r['share']:14.4f}"
+        )
     t_2mev, ee_2mev = two_mev_threshold()
     lines.append(f"E_min = 2 MeV at T = {t_2mev:.4f} keVnr = {ee_2mev:.1f} eVee")
     return "\n".join(lines)
@@ -599,9 +663,12 @@ def numbers() -> dict[str, float | int | str | Quoted]:
     out["ch4-nai-thr"] = nai.detector.threshold
     for key, value in mean.items():
         out["ch4-mean-" + key.replace(" ", "-").replace(">", "gt").lower()] = value
-    quoted_fractions = {("CONNIE", "Si28"): ("reactor",), ("CONUS", "Ge70"): ("reactor",),
-                        ("COHERENT-CsI-2017", "I127"): ("nue", "numubar"),
-                        ("COHERENT-NaI", "I127"): ("nue", "numubar")}
+    quoted_fractions = {
+        ("CONNIE", "Si28"): ("reactor",),
+        ("CONUS", "Ge70"): ("reactor",),
+        ("COHERENT-CsI-2017", "I127"): ("nue", "numubar"),
+        ("COHERENT-NaI", "I127"): ("nue", "numubar"),
+    }
     for (name, nucleus), kinds in quoted_fractions.items():
         nuc = next(n for n in experiments.get(name).target.nuclei if n.name == nucleus)
         fractions = fractions_above(threshold_e_min_mev(name, nuc))

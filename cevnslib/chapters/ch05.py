@@ -16,8 +16,8 @@ from functools import cache
 
 import matplotlib.pyplot as plt
 import numpy as np
-from .. import constants, cross_section, detectors, experiments, fluxes, form_factors, nuclei, rates, style
-from .. import validation
+
+from .. import constants, cross_section, detectors, experiments, fluxes, form_factors, nuclei, rates, style, validation
 from ..fluxes import PionDecayAtRest
 from ..notebook import Quoted, book_precision, scientific
 from . import ch04
@@ -71,6 +71,7 @@ def counts_table() -> str:
 
 # --- number of targets -------------------------------------------------------------------------------
 
+
 def nuclei_per_kg_by_hand(material: str) -> float:
     """Nuclei per kg of ``material`` (``"Ge"``, ``"Si"``, ``"CsI"``, ``"NaI"``) from the standard atomic
     weights, Eq. (eq-ch5-targets): 10^3 N_A / M_mol nuclei per formula unit.
@@ -86,25 +87,32 @@ def nuclei_per_kg_by_hand(material: str) -> float:
 
 def targets_table() -> str:
     """Molar mass, nuclei per kg by hand and from the library, mass and number of nuclei of each setup."""
-    lines = [f"{'setup':18s} {'target':6s} {'M_mol':>8s} {'nuclei/kg (hand)':>17s} {'nuclei/kg (lib)':>16s}"
-             f" {'mass [kg]':>10s} {'N_T':>10s}"]
+    lines = [
+        f"{'setup':18s} {'target':6s} {'M_mol':>8s} {'nuclei/kg (hand)':>17s} {'nuclei/kg (lib)':>16s}"
+        f" {'mass [kg]':>10s} {'N_T':>10s}"
+    ]
     for name in experiments.PAPER_SETUPS:
         exp = _get(name)
         tgt = exp.target
         molar = sum(ATOMIC_WEIGHT_G_PER_MOL[el] for el in FORMULA_ELEMENTS[tgt.name])
         library = tgt.nuclei_per_kg.sum()
-        lines.append(f"{name:18s} {tgt.name:6s} {molar:8.3f} {nuclei_per_kg_by_hand(tgt.name):17.4e} {library:16.4e}"
-                     f" {exp.mass_kg:10.2f} {library * exp.mass_kg:10.3e}")
+        lines.append(
+            f"{name:18s} {tgt.name:6s} {molar:8.3f} {nuclei_per_kg_by_hand(tgt.name):17.4e} {library:16.4e}"
+            f" {exp.mass_kg:10.2f} {library * exp.mass_kg:10.3e}"
+        )
     return "\n".join(lines)
 
 
 def nuclei_per_kg_largest_difference() -> float:
     """The largest relative difference between :func:`nuclei_per_kg_by_hand` and the library, over the setups."""
-    return max(abs(nuclei_per_kg_by_hand(_get(n).target.name) / _get(n).target.nuclei_per_kg.sum() - 1)
-               for n in experiments.PAPER_SETUPS)
+    return max(
+        abs(nuclei_per_kg_by_hand(_get(n).target.name) / _get(n).target.nuclei_per_kg.sum() - 1)
+        for n in experiments.PAPER_SETUPS
+    )
 
 
 # --- live time, flux and fluence ---------------------------------------------------------------------
+
 
 def antineutrinos_per_fission_trapezoid(name: str) -> float:
     """n_nu = int S(E) dE of setup ``name``'s reactor by the trapezoidal rule on 100001 points.
@@ -132,15 +140,19 @@ def reactor_flux_by_hand_per_cm2_s(name: str) -> float:
 def _reactor_exposure_row(name: str) -> str:
     exp = _get(name)
     src, flux = exp.source, reactor_flux_by_hand_per_cm2_s(name)
-    return (f"{name:7s} {src.power_gw:7.1f} {src.distance_m:6.1f} {src.mean_energy_per_fission_mev:11.2f}"
-            f" {src.fissions_per_second:11.3e} {antineutrinos_per_fission_trapezoid(name):6.3f}"
-            f" {flux:12.4e} {src.total_flux():11.4e} {exp.live_time_s:10.4e} {flux * exp.live_time_s:10.3e}")
+    return (
+        f"{name:7s} {src.power_gw:7.1f} {src.distance_m:6.1f} {src.mean_energy_per_fission_mev:11.2f}"
+        f" {src.fissions_per_second:11.3e} {antineutrinos_per_fission_trapezoid(name):6.3f}"
+        f" {flux:12.4e} {src.total_flux():11.4e} {exp.live_time_s:10.4e} {flux * exp.live_time_s:10.3e}"
+    )
 
 
 def reactor_exposure_table() -> str:
     """Power, distance, <E_f>, fission rate, n_nu, flux by hand and from the library, live time and fluence."""
-    header = (f"{'setup':7s} {'P [GW]':>7s} {'L [m]':>6s} {'<E_f> [MeV]':>11s} {'fissions/s':>11s} {'n_nu':>6s}"
-              f" {'flux (hand)':>12s} {'flux (lib)':>11s} {'t [s]':>10s} {'fluence':>10s}")
+    header = (
+        f"{'setup':7s} {'P [GW]':>7s} {'L [m]':>6s} {'<E_f> [MeV]':>11s} {'fissions/s':>11s} {'n_nu':>6s}"
+        f" {'flux (hand)':>12s} {'flux (lib)':>11s} {'t [s]':>10s} {'fluence':>10s}"
+    )
     return "\n".join([header] + [_reactor_exposure_row(name) for name in ("CONUS", "CONNIE")])
 
 
@@ -157,17 +169,22 @@ def fluence_by_hand_per_cm2(name: str) -> float:
 
 def fluence_table() -> str:
     """POT, r, distance, fluence by hand and from the library, and live days of the two COHERENT setups."""
-    lines = [f"{'setup':18s} {'N_POT':>9s} {'r':>5s} {'L [m]':>6s} {'fluence (hand)':>15s} {'fluence (lib)':>14s}"
-             f" {'live days':>9s}"]
+    lines = [
+        f"{'setup':18s} {'N_POT':>9s} {'r':>5s} {'L [m]':>6s} {'fluence (hand)':>15s} {'fluence (lib)':>14s}"
+        f" {'live days':>9s}"
+    ]
     for name in ("COHERENT-CsI-2017", "COHERENT-NaI"):
         exp = _get(name)
         src = exp.source
-        lines.append(f"{name:18s} {src.protons_on_target:9.2e} {src.nu_per_proton:5.2f} {src.distance_m:6.1f}"
-                     f" {fluence_by_hand_per_cm2(name):15.4e} {src.fluence_per_cm2:14.4e} {exp.live_time_days:9.1f}")
+        lines.append(
+            f"{name:18s} {src.protons_on_target:9.2e} {src.nu_per_proton:5.2f} {src.distance_m:6.1f}"
+            f" {fluence_by_hand_per_cm2(name):15.4e} {src.fluence_per_cm2:14.4e} {exp.live_time_days:9.1f}"
+        )
     return "\n".join(lines)
 
 
 # --- the CsI count by hand ---------------------------------------------------------------------------
+
 
 def _csi():
     return _get("COHERENT-CsI-2017")
@@ -182,7 +199,7 @@ def pion_dar_mean_e2_mev2() -> float:
     """<E^2> summed over the three pi-DAR components in MeV^2, Eq. (eq-ch5-e2):
     E_nu_mu^2 + m_mu^2/10 + 2 m_mu^2/15 (prompt line, delayed nu_e, delayed anti-nu_mu)."""
     m_mu = constants.M_MUON_MEV
-    return _csi().source.prompt_energy_mev**2 + m_mu**2 / 10 + 2 * m_mu**2 / 15
+    return _csi().source.prompt_energy_mev ** 2 + m_mu**2 / 10 + 2 * m_mu**2 / 15
 
 
 def csi_point_count_by_hand() -> float:
@@ -199,8 +216,11 @@ def _all_recoils_count(form_factor: str) -> float:
     """CsI 2017 count of every recoil from T = 0, no acceptance, with ``form_factor`` (library quadrature)."""
     setup = experiments.get("COHERENT-CsI-2017", form_factor=form_factor)
     everything = detectors.Detector("keVnr", (0.0, np.inf))
-    return float(rates.build_templates(setup.target, setup.source, everything, setup.mass_kg, setup.live_time_s,
-                                       setup.options).counts()[0])
+    return float(
+        rates.build_templates(
+            setup.target, setup.source, everything, setup.mass_kg, setup.live_time_s, setup.options
+        ).counts()[0]
+    )
 
 
 def csi_point_count_library() -> float:
@@ -246,8 +266,9 @@ def csi_rough_estimate() -> dict:
     n_units = csi.mass_kg * 1e3 * constants.AVOGADRO_PER_MOL / csi.target.molar_mass_g_per_mol
     sigma, f2, n = {}, {}, 0.0
     for nuc in csi.target.nuclei:
-        sigma[nuc.name] = (window_cross_section_cm2(src.prompt_energy_mev, nuc, t1, t2)
-                           + np.trapezoid(michel * window_cross_section_cm2(energy, nuc, t1, t2), energy))
+        sigma[nuc.name] = window_cross_section_cm2(src.prompt_energy_mev, nuc, t1, t2) + np.trapezoid(
+            michel * window_cross_section_cm2(energy, nuc, t1, t2), energy
+        )
         q_mev = cross_section.momentum_transfer_mev(t1, nuc.mass_gev)
         f2[nuc.name] = float(form_factors.helm(q_mev, nuc.proton_radius_fm()) ** 2)
         n += n_units * src.fluence_per_cm2 * sigma[nuc.name] * plateau * f2[nuc.name]
@@ -257,14 +278,18 @@ def csi_rough_estimate() -> dict:
 def csi_rough_table() -> str:
     """:func:`csi_rough_estimate` per nucleus, and the estimate against the library's count."""
     rough = csi_rough_estimate()
-    lines = [f"{name}: <sigma> summed over flavours = {rough['sigma_cm2'][name]:.3e} cm^2,  "
-             f"F^2(T1) = {rough['f2'][name]:.3f}" for name in rough["sigma_cm2"]]
+    lines = [
+        f"{name}: <sigma> summed over flavours = {rough['sigma_cm2'][name]:.3e} cm^2,  "
+        f"F^2(T1) = {rough['f2'][name]:.3f}"
+        for name in rough["sigma_cm2"]
+    ]
     n_lib = counts()["COHERENT-CsI-2017"].sum()
     lines.append(f"rough estimate {rough['n']:.1f}   library {n_lib:.1f}   ratio {rough['n'] / n_lib:.3f}")
     return "\n".join(lines)
 
 
 # --- quenching ---------------------------------------------------------------------------------------
+
 
 def mean_mass_number(target: nuclei.Target) -> float:
     """Abundance-weighted mass number of a target's nuclei."""
@@ -283,8 +308,10 @@ def lindhard_k_theory(material: str) -> float:
 
 def lindhard_k_table() -> str:
     """<A> and the theoretical Lindhard k of germanium and silicon."""
-    return "\n".join(f"{m}: <A> = {mean_mass_number(nuclei.target(m)):.2f}, k (theory) = {lindhard_k_theory(m):.4f}"
-                     for m in ("Ge", "Si"))
+    return "\n".join(
+        f"{m}: <A> = {mean_mass_number(nuclei.target(m)):.2f}, k (theory) = {lindhard_k_theory(m):.4f}"
+        for m in ("Ge", "Si")
+    )
 
 
 def _ge_k_values() -> tuple[tuple[float, str], ...]:
@@ -302,15 +329,27 @@ def quenching_figure() -> plt.Figure:
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 4.6), constrained_layout=True)
     for k, dash in _ge_k_values():
         ax.plot(t, detectors.LindhardQuenching(k).factor(t, ge72), color=blue, ls=dash, label=f"Ge, $k$ = {k:.3f}")
-    ax.plot(t, connie.detector.quenching.factor(t, si28), color=orange, label=f"Si, $k$ = {connie.detector.quenching.k:.3f}")
+    ax.plot(
+        t, connie.detector.quenching.factor(t, si28), color=orange, label=f"Si, $k$ = {connie.detector.quenching.k:.3f}"
+    )
     for exp, nuc, color, offset in ((conus, ge72, blue, (6, -16)), (connie, si28, orange, (-8, 10))):
         t_th = exp.detector.recoil_edges_kev(nuc)[0]
         q_th = exp.detector.quenching.factor(t_th, nuc)
         ax.plot(t_th, q_th, "o", color=color, ms=7, mfc="none")
-        ax.annotate(f"{exp.name} threshold", (t_th, q_th), color=color, textcoords="offset points", xytext=offset,
-                    ha="left" if offset[0] > 0 else "right")
-    ax.set(xscale="log", xlabel=r"nuclear recoil energy $T$ [keVnr]",
-           ylabel=r"quenching factor $Q = E_\mathrm{ee}/T$", ylim=(0, 0.4))
+        ax.annotate(
+            f"{exp.name} threshold",
+            (t_th, q_th),
+            color=color,
+            textcoords="offset points",
+            xytext=offset,
+            ha="left" if offset[0] > 0 else "right",
+        )
+    ax.set(
+        xscale="log",
+        xlabel=r"nuclear recoil energy $T$ [keVnr]",
+        ylabel=r"quenching factor $Q = E_\mathrm{ee}/T$",
+        ylim=(0, 0.4),
+    )
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return fig
@@ -323,9 +362,11 @@ def reactor_threshold_table() -> str:
         exp = _get(name)
         nuc = exp.target.nuclei[0]
         t_th = ch04.threshold_kevnr(name, nuc)
-        lines.append(f"{name:6s}: {1e3 * exp.detector.threshold:5.1f} eVee -> T = {t_th:.4f} keVnr"
-                     f" (Q = {exp.detector.quenching.factor(t_th, nuc):.4f}),"
-                     f" E_min = {ch04.threshold_e_min_mev(name, nuc):.3f} MeV")
+        lines.append(
+            f"{name:6s}: {1e3 * exp.detector.threshold:5.1f} eVee -> T = {t_th:.4f} keVnr"
+            f" (Q = {exp.detector.quenching.factor(t_th, nuc):.4f}),"
+            f" E_min = {ch04.threshold_e_min_mev(name, nuc):.3f} MeV"
+        )
     return "\n".join(lines)
 
 
@@ -374,18 +415,28 @@ def conus_figure() -> plt.Figure:
     style.apply()
     conus = _get("CONUS")
     t = np.geomspace(0.05, 2.0, 250)
-    dn_dt = conus.recoil_spectrum(t).total          # the same for every k: quenching acts after the recoil
+    dn_dt = conus.recoil_spectrum(t).total  # the same for every k: quenching acts after the recoil
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 3.8), constrained_layout=True)
     ax1.plot(t, dn_dt, "k")
-    _threshold_line(ax1, conus.detector.recoil_edges_kev(conus.target.nuclei[1])[0],
-                    f"threshold ($k$ = {conus.detector.quenching.k:.3f})")
-    ax1.set(xscale="log", yscale="log", ylim=(1e0, 1e7), xlabel=r"$T$ [keVnr]", ylabel=r"$dN/dT$ [keVnr$^{-1}$ yr$^{-1}$]")
+    _threshold_line(
+        ax1,
+        conus.detector.recoil_edges_kev(conus.target.nuclei[1])[0],
+        f"threshold ($k$ = {conus.detector.quenching.k:.3f})",
+    )
+    ax1.set(
+        xscale="log", yscale="log", ylim=(1e0, 1e7), xlabel=r"$T$ [keVnr]", ylabel=r"$dN/dT$ [keVnr$^{-1}$ yr$^{-1}$]"
+    )
     for k, dash in _ge_k_values():
         ee, dn_dee = observable_spectrum(experiments.get("CONUS", quenching_k=k), t, dn_dt)
         ax2.plot(ee, dn_dee, "k", ls=dash, label=f"$k$ = {k:.3f}")
     _threshold_line(ax2, conus.detector.threshold)
-    ax2.set(yscale="log", xlim=(0, 0.45), ylim=(1e2, 1e7), xlabel=r"$E_\mathrm{ee}$ [keVee]",
-            ylabel=r"$dN/dE_\mathrm{ee}$ [keVee$^{-1}$ yr$^{-1}$]")
+    ax2.set(
+        yscale="log",
+        xlim=(0, 0.45),
+        ylim=(1e2, 1e7),
+        xlabel=r"$E_\mathrm{ee}$ [keVee]",
+        ylabel=r"$dN/dE_\mathrm{ee}$ [keVee$^{-1}$ yr$^{-1}$]",
+    )
     for ax in (ax1, ax2):
         ax.legend()
         ax.grid(alpha=0.3)
@@ -413,8 +464,13 @@ def connie_figure() -> plt.Figure:
     ee, dn_dee = observable_spectrum(connie, t)
     ax2.plot(1e3 * ee, 1e-3 * dn_dee, "k")
     _threshold_line(ax2, 1e3 * connie.detector.threshold)
-    ax2.set(yscale="log", xlim=(0, 300), ylim=(1e-1, 1e3), xlabel=r"$E_\mathrm{ee}$ [eVee]",
-            ylabel=r"$dN/dE_\mathrm{ee}$ [eVee$^{-1}$ yr$^{-1}$]")
+    ax2.set(
+        yscale="log",
+        xlim=(0, 300),
+        ylim=(1e-1, 1e3),
+        xlabel=r"$E_\mathrm{ee}$ [eVee]",
+        ylabel=r"$dN/dE_\mathrm{ee}$ [eVee$^{-1}$ yr$^{-1}$]",
+    )
     for ax in (ax1, ax2):
         ax.legend()
         ax.grid(alpha=0.3)
@@ -431,11 +487,14 @@ def connie_threshold_counts(factors=(2, 4)) -> dict[int, float]:
 def connie_threshold_table() -> str:
     """:func:`connie_threshold_counts` as text."""
     threshold = _get("CONNIE").detector.threshold
-    return "\n".join(f"threshold x{f}: {1e3 * f * threshold:5.0f} eVee, {n:8.1f} events"
-                     for f, n in connie_threshold_counts().items())
+    return "\n".join(
+        f"threshold x{f}: {1e3 * f * threshold:5.0f} eVee, {n:8.1f} events"
+        for f, n in connie_threshold_counts().items()
+    )
 
 
 # --- COHERENT CsI --------------------------------------------------------------------------------------
+
 
 def csi_pe_per_kevnr() -> float:
     """Photoelectrons per keVnr of the CsI 2017 response, Y Q (Eq. (eq-ch5-csi-pe))."""
@@ -448,8 +507,10 @@ def csi_response_text() -> str:
     det = _csi().detector
     lo, hi = det.bin_edges[0], det.bin_edges[-1]
     per = csi_pe_per_kevnr()
-    return (f"Y = {det.light_yield_pe_per_kevee:.3f} PE/keVee, Q = {det.quenching.factor:.4f}: {per:.4f} PE per keVnr;"
-            f" window {lo:.0f}-{hi:.0f} PE = {lo / per:.2f}-{hi / per:.2f} keVnr")
+    return (
+        f"Y = {det.light_yield_pe_per_kevee:.3f} PE/keVee, Q = {det.quenching.factor:.4f}: {per:.4f} PE per keVnr;"
+        f" window {lo:.0f}-{hi:.0f} PE = {lo / per:.2f}-{hi / per:.2f} keVnr"
+    )
 
 
 def csi_acceptance_figure() -> plt.Figure:
@@ -486,10 +547,14 @@ def csi_data_table() -> str:
     err = np.sqrt(c + ac)
     lines = [f"{'PE bin':>8s} {'C':>5s} {'AC':>5s} {'C-AC':>6s} {'err':>6s} {'BRN':>6s} {'CEvNS':>7s}"]
     for i in range(pred.size):
-        lines.append(f"{edges[i]:3.0f}-{edges[i + 1]:<4.0f} {c[i]:5.0f} {ac[i]:5.0f} {c[i] - ac[i]:6.0f} {err[i]:6.1f}"
-                     f" {brn[i]:6.2f} {pred[i]:7.2f}")
-    lines.append(f"{'total':8s} {c.sum():5.0f} {ac.sum():5.0f} {data.excess.sum():6.0f} {np.sqrt(c.sum() + ac.sum()):6.1f}"
-                 f" {brn.sum():6.2f} {pred.sum():7.2f}")
+        lines.append(
+            f"{edges[i]:3.0f}-{edges[i + 1]:<4.0f} {c[i]:5.0f} {ac[i]:5.0f} {c[i] - ac[i]:6.0f} {err[i]:6.1f}"
+            f" {brn[i]:6.2f} {pred[i]:7.2f}"
+        )
+    lines.append(
+        f"{'total':8s} {c.sum():5.0f} {ac.sum():5.0f} {data.excess.sum():6.0f} {np.sqrt(c.sum() + ac.sum()):6.1f}"
+        f" {brn.sum():6.2f} {pred.sum():7.2f}"
+    )
     return "\n".join(lines)
 
 
@@ -504,8 +569,15 @@ def csi_data_figure() -> plt.Figure:
     ax.stairs(pred + brn, edges, color=blue, lw=2, label="CEvNS (SM) + BRN")
     ax.stairs(pred, edges, color=blue, ls="--", label="CEvNS (SM)")
     ax.stairs(brn, edges, color=style.COLORS["orange"], fill=True, alpha=0.8, label="BRN")
-    ax.errorbar(0.5 * (edges[:-1] + edges[1:]), data.excess, yerr=np.sqrt(data.coincidence + data.anticoincidence),
-                fmt="ko", ms=4, capsize=2, label="data: C $-$ AC")
+    ax.errorbar(
+        0.5 * (edges[:-1] + edges[1:]),
+        data.excess,
+        yerr=np.sqrt(data.coincidence + data.anticoincidence),
+        fmt="ko",
+        ms=4,
+        capsize=2,
+        label="data: C $-$ AC",
+    )
     ax.axhline(0, color="0.5", lw=0.8)
     ax.set(xlabel="PE", ylabel="events / 2 PE", xlim=(edges[0], edges[-1]))
     ax.legend()
@@ -517,11 +589,14 @@ def coherent_comparison_text() -> str:
     """Our CsI SM count with its normalisation error against COHERENT's prediction."""
     csi = _csi()
     n = counts()["COHERENT-CsI-2017"].sum()
-    return (f"ours {n:.1f} +- {csi.systematic * n:.1f} ({100 * csi.systematic:.0f}%),  "
-            f"COHERENT {COHERENT_SM_EVENTS} +- {COHERENT_SM_EVENTS_ERR}")
+    return (
+        f"ours {n:.1f} +- {csi.systematic * n:.1f} ({100 * csi.systematic:.0f}%),  "
+        f"COHERENT {COHERENT_SM_EVENTS} +- {COHERENT_SM_EVENTS_ERR}"
+    )
 
 
 # --- COHERENT NaI --------------------------------------------------------------------------------------
+
 
 def _nai_recoils_kev() -> np.ndarray:
     return np.geomspace(_get("COHERENT-NaI").detector.threshold, 260.0, 1001)
@@ -554,8 +629,9 @@ def nai_figure() -> plt.Figure:
     ax.plot(t, parts["Na23"], color=style.COLORS["orange"], label=r"$^{23}$Na")
     ax.plot(t, parts["I127"] + parts["Na23"], "k", label="NaI")
     _threshold_line(ax, nai.detector.threshold)
-    ax.set(xscale="log", yscale="log", ylim=(1e-1, 1e4), xlabel=r"$T$ [keVnr]",
-           ylabel=r"$dN/dT$ [keVnr$^{-1}$ yr$^{-1}$]")
+    ax.set(
+        xscale="log", yscale="log", ylim=(1e-1, 1e4), xlabel=r"$T$ [keVnr]", ylabel=r"$dN/dT$ [keVnr$^{-1}$ yr$^{-1}$]"
+    )
     ax.legend()
     ax.grid(alpha=0.3)
     return fig
@@ -563,20 +639,28 @@ def nai_figure() -> plt.Figure:
 
 def summary_table() -> str:
     """Target, mass, threshold (own unit and keVnr on the first nucleus), exposure and SM count of each setup."""
-    lines = [f"{'setup':18s} {'target':6s} {'mass [kg]':>9s} {'threshold':>17s} {'[keVnr]':>8s} {'exposure':>14s}"
-             f" {'N (SM)':>9s}"]
+    lines = [
+        f"{'setup':18s} {'target':6s} {'mass [kg]':>9s} {'threshold':>17s} {'[keVnr]':>8s} {'exposure':>14s}"
+        f" {'N (SM)':>9s}"
+    ]
     for name, c in counts().items():
         exp = _get(name)
         t_th = exp.detector.recoil_edges_kev(exp.target.nuclei[0])[0]
         threshold = f"{exp.detector.threshold:.3g} {exp.detector.observable}"
-        exposure = (f"{exp.source.protons_on_target:.2e} POT" if isinstance(exp.source, PionDecayAtRest)
-                    else f"{exp.live_time_days:.2f} d")
-        lines.append(f"{name:18s} {exp.target.name:6s} {exp.mass_kg:9.2f} {threshold:>17s} {t_th:8.3f}"
-                     f" {exposure:>14s} {c.sum():9.1f}")
+        exposure = (
+            f"{exp.source.protons_on_target:.2e} POT"
+            if isinstance(exp.source, PionDecayAtRest)
+            else f"{exp.live_time_days:.2f} d"
+        )
+        lines.append(
+            f"{name:18s} {exp.target.name:6s} {exp.mass_kg:9.2f} {threshold:>17s} {t_th:8.3f}"
+            f" {exposure:>14s} {c.sum():9.1f}"
+        )
     return "\n".join(lines)
 
 
 # --- exercises ---------------------------------------------------------------------------------------
+
 
 def csi_formula_units_by_hand() -> float:
     """CsI formula units in the 2017 crystal from the standard atomic weights of Cs and I."""
@@ -600,25 +684,32 @@ def csi_count_steps() -> dict[str, float]:
     det = csi.detector
     window = detectors.Detector("PE", tuple(det.bin_edges), det.quenching, det.light_yield_pe_per_kevee)
     in_window = rates.build_templates(csi.target, csi.source, window, csi.mass_kg, csi.live_time_s, csi.options)
-    return {"all recoils, F = 1": csi_point_count_library(),
-            "all recoils, Helm": _all_recoils_count("helm"),
-            "6-30 PE, no acceptance": float(in_window.counts().sum()),
-            "6-30 PE, acceptance": float(counts()["COHERENT-CsI-2017"].sum())}
+    return {
+        "all recoils, F = 1": csi_point_count_library(),
+        "all recoils, Helm": _all_recoils_count("helm"),
+        "6-30 PE, no acceptance": float(in_window.counts().sum()),
+        "6-30 PE, acceptance": float(counts()["COHERENT-CsI-2017"].sum()),
+    }
 
 
 def csi_count_steps_table() -> str:
     """:func:`csi_n2_law_count` and :func:`csi_count_steps`, with the fraction each step keeps."""
     previous = csi_n2_law_count()
-    lines = [f"{csi_formula_units_by_hand():.4e} CsI units, fluence {fluence_by_hand_per_cm2('COHERENT-CsI-2017'):.4e} cm^-2 per flavour: "
-             f"{previous:.1f} interactions (N^2 law)", f"{'step':26s}{'events':>9s}{'kept':>8s}"]
+    lines = [
+        f"{csi_formula_units_by_hand():.4e} CsI units, "
+        f"fluence {fluence_by_hand_per_cm2('COHERENT-CsI-2017'):.4e} cm^-2 per flavour: "
+        f"{previous:.1f} interactions (N^2 law)",
+        f"{'step':26s}{'events':>9s}{'kept':>8s}",
+    ]
     for label, value in csi_count_steps().items():
         lines.append(f"{label:26s}{value:9.1f}{value / previous:8.3f}")
         previous = value
     return "\n".join(lines)
 
 
-def lindhard_fixed_point(ee_kevee: float, nucleus: nuclei.Nucleus, k: float,
-                         tolerance_kev: float = 1e-10) -> tuple[float, int]:
+def lindhard_fixed_point(
+    ee_kevee: float, nucleus: nuclei.Nucleus, k: float, tolerance_kev: float = 1e-10
+) -> tuple[float, int]:
     """Solve T Q(T) = E_ee by the iteration T_{n+1} = E_ee / Q(T_n) from T_0 = E_ee (Lindhard quenching).
 
     Returns (T in keVnr, number of iterations until two iterates differ by less than ``tolerance_kev``).
@@ -640,7 +731,9 @@ def lindhard_fixed_point(ee_kevee: float, nucleus: nuclei.Nucleus, k: float,
 def lindhard_log_slope(recoil_kev: float, nucleus: nuclei.Nucleus, k: float) -> float:
     """d ln Q / d ln T of Lindhard's quenching at ``recoil_kev``, by a central difference in ln T (step 0.1%)."""
     q = detectors.LindhardQuenching(k).factor
-    return float((np.log(q(1.001 * recoil_kev, nucleus)) - np.log(q(recoil_kev / 1.001, nucleus))) / (2 * np.log(1.001)))
+    return float(
+        (np.log(q(1.001 * recoil_kev, nucleus)) - np.log(q(recoil_kev / 1.001, nucleus))) / (2 * np.log(1.001))
+    )
 
 
 @cache
@@ -658,8 +751,16 @@ def conus_threshold_scan() -> list[dict[str, float]]:
         exp = experiments.get("CONUS", threshold_kevee=threshold)
         t_nr = float(exp.detector.recoil_edges_kev(ge70)[0])
         e_min = float(cross_section.e_min_mev(t_nr, ge70.mass_gev))
-        rows.append({"threshold_kevee": threshold, "t_kevnr": t_nr, "e_min_mev": e_min, "n": float(exp.predict().sum()),
-                     "flux_fraction": ch04.fractions_above(e_min)["reactor"], "tail": ch04.kopeikin_tail(threshold)})
+        rows.append(
+            {
+                "threshold_kevee": threshold,
+                "t_kevnr": t_nr,
+                "e_min_mev": e_min,
+                "n": float(exp.predict().sum()),
+                "flux_fraction": ch04.fractions_above(e_min)["reactor"],
+                "tail": ch04.kopeikin_tail(threshold),
+            }
+        )
     return rows
 
 
@@ -667,12 +768,16 @@ def conus_threshold_table() -> str:
     """:func:`conus_threshold_scan` as text, with the count and the flux fraction relative to the lowest threshold."""
     rows = conus_threshold_scan()
     first = rows[0]
-    lines = [f"{'thr [keVee]':>11s}{'T [keVnr]':>11s}{'E_min [MeV]':>13s}{'N':>9s}{'N / N(0.10)':>13s}"
-             f"{'above E_min':>13s}{'/ at 0.10':>11s}{'8-9 MeV adds':>14s}"]
+    lines = [
+        f"{'thr [keVee]':>11s}{'T [keVnr]':>11s}{'E_min [MeV]':>13s}{'N':>9s}{'N / N(0.10)':>13s}"
+        f"{'above E_min':>13s}{'/ at 0.10':>11s}{'8-9 MeV adds':>14s}"
+    ]
     for r in rows:
-        lines.append(f"{r['threshold_kevee']:11.2f}{r['t_kevnr']:11.3f}{r['e_min_mev']:13.2f}{r['n']:9.1f}"
-                     f"{r['n'] / first['n']:13.4f}{100 * r['flux_fraction']:12.3f}%"
-                     f"{r['flux_fraction'] / first['flux_fraction']:11.4f}{100 * r['tail']:13.1f}%")
+        lines.append(
+            f"{r['threshold_kevee']:11.2f}{r['t_kevnr']:11.3f}{r['e_min_mev']:13.2f}{r['n']:9.1f}"
+            f"{r['n'] / first['n']:13.4f}{100 * r['flux_fraction']:12.3f}%"
+            f"{r['flux_fraction'] / first['flux_fraction']:11.4f}{100 * r['tail']:13.1f}%"
+        )
     return "\n".join(lines)
 
 
@@ -690,11 +795,23 @@ def csi_threshold_scan() -> list[dict[str, float]]:
     rows = []
     for threshold in EXERCISE_CSI_THRESHOLDS_KEVNR:
         ideal = detectors.Detector("keVnr", (threshold, np.inf))
-        tmpl = rates.build_templates(csi.target, csi.source, ideal, csi.mass_kg, csi.live_time_s, csi.options,
-                                     rn_grid_fm=np.linspace(4.0, 6.0, 9))
+        tmpl = rates.build_templates(
+            csi.target,
+            csi.source,
+            ideal,
+            csi.mass_kg,
+            csi.live_time_s,
+            csi.options,
+            rn_grid_fm=np.linspace(4.0, 6.0, 9),
+        )
         n = float(tmpl.counts(rn_fm=EXERCISE_RN_FM).sum())
-        slope = float((np.log(tmpl.counts(rn_fm=EXERCISE_RN_FM + EXERCISE_RN_STEP_FM).sum())
-                       - np.log(tmpl.counts(rn_fm=EXERCISE_RN_FM - EXERCISE_RN_STEP_FM).sum())) / (2 * EXERCISE_RN_STEP_FM))
+        slope = float(
+            (
+                np.log(tmpl.counts(rn_fm=EXERCISE_RN_FM + EXERCISE_RN_STEP_FM).sum())
+                - np.log(tmpl.counts(rn_fm=EXERCISE_RN_FM - EXERCISE_RN_STEP_FM).sum())
+            )
+            / (2 * EXERCISE_RN_STEP_FM)
+        )
         widths = {key: float(np.sqrt(1 / n + s**2) / abs(slope)) for key, s in _csi_systematics().items()}
         rows.append({"threshold_kevnr": threshold, "n": n, "slope_per_fm": slope, "delta_rn_fm": widths})
     return rows
@@ -706,12 +823,15 @@ def csi_threshold_table() -> str:
     names = {"stat": "stat", "10": "10%", "2017": "2017"}
     lines = [f"{'thr [keVnr]':>11s}{'N':>8s}{'dlnN/dR_n':>11s}" + "".join(f"{'dR_n ' + names[k]:>12s}" for k in keys)]
     for r in csi_threshold_scan():
-        lines.append(f"{r['threshold_kevnr']:11.0f}{r['n']:8.1f}{r['slope_per_fm']:11.4f}"
-                     + "".join(f"{r['delta_rn_fm'][k]:12.3f}" for k in keys))
+        lines.append(
+            f"{r['threshold_kevnr']:11.0f}{r['n']:8.1f}{r['slope_per_fm']:11.4f}"
+            + "".join(f"{r['delta_rn_fm'][k]:12.3f}" for k in keys)
+        )
     return "\n".join(lines)
 
 
 # --- the numbers of the prose --------------------------------------------------------------------------
+
 
 def numbers() -> dict[str, float | int | str | Quoted]:
     """Every number the prose of chapter 5 quotes, keyed by its glue name."""

@@ -173,14 +173,19 @@ def setup_floors() -> dict[str, tuple[float, float, float]]:
 def floor_figure() -> plt.Figure:
     """The systematic floor sqrt(1/N + sigma_alpha^2) against N, with the four setups as dots."""
     style.apply()
-    colors = dict(zip(FLOOR_SYSTEMATICS, (style.COLORS["black"], style.COLORS["vermillion"],
-                                          style.COLORS["bluish green"], style.COLORS["blue"])))
+    colors = dict(
+        zip(
+            FLOOR_SYSTEMATICS,
+            (style.COLORS["black"], style.COLORS["vermillion"], style.COLORS["bluish green"], style.COLORS["blue"]),
+        )
+    )
     dashes = dict(zip(FLOOR_SYSTEMATICS, ("-", "--", "-.", "-")))
     counts = np.logspace(0, 6, 400)
     fig, ax = plt.subplots(figsize=(0.85 * style.FULL_WIDTH_IN, 4.4), constrained_layout=True)
     for syst, color in colors.items():
-        ax.loglog(counts, sensitivity_floor(counts, syst), color=color, ls=dashes[syst],
-                  label=f"{100 * syst:g}% systematic")
+        ax.loglog(
+            counts, sensitivity_floor(counts, syst), color=color, ls=dashes[syst], label=f"{100 * syst:g}% systematic"
+        )
     for name, (n, syst, sens) in setup_floors().items():
         ax.plot(n, sens, "o", color=colors[syst], ms=7)
         offset, align = ((7, -14), "left") if name == "CONUS" else ((-7, 8), "right")
@@ -197,8 +202,10 @@ def correlated_chi2(scales: tuple[float, float], correlated: bool = True) -> flo
     4% pull each. Raises ValueError for a scale that is not > 0.
     """
     syst = fits.ReactorSystematics()
-    parts = [fits.asimov_measurement(experiments.get(name), fits.templates_for(name), scale, systematics=syst)
-             for name, scale in zip(("CONUS", "CONNIE"), scales)]
+    parts = [
+        fits.asimov_measurement(experiments.get(name), fits.templates_for(name), scale, systematics=syst)
+        for name, scale in zip(("CONUS", "CONNIE"), scales)
+    ]
     if not correlated:
         parts = [uncorrelated(p, syst.total) for p in parts]
     return float(fits.combine(*parts).chi2())
@@ -252,8 +259,11 @@ def poisson_intervals(live_time_days: float) -> tuple[float, dict[str, tuple[flo
     fit = connie_fit(live_time_days=live_time_days)
     grid = _poisson_grid(live_time_days)
     statistic = {"gauss": fit.chi2, "pois": fit.poisson_deviance}
-    intervals = {f"{kind}-{level:.0f}": statistics.interval_1d(lambda e: func(NSI(ee_d=e)), grid, level).single_piece()
-                 for level in ONE_PARAMETER_LEVELS for kind, func in statistic.items()}
+    intervals = {
+        f"{kind}-{level:.0f}": statistics.interval_1d(lambda e: func(NSI(ee_d=e)), grid, level).single_piece()
+        for level in ONE_PARAMETER_LEVELS
+        for kind, func in statistic.items()
+    }
     return float(fit.measurements[0].observed.sum()), intervals
 
 
@@ -264,8 +274,10 @@ def poisson_table() -> str:
         events, intervals = poisson_intervals(days)
         for level in ONE_PARAMETER_LEVELS:
             (g_lo, g_hi), (p_lo, p_hi) = intervals[f"gauss-{level:.0f}"], intervals[f"pois-{level:.0f}"]
-            lines.append(f"{days:>6.2f} d {events:>8.1f}  {level:>5.1f}  "
-                         f"[{g_lo:+.4f}, {g_hi:+.4f}]      [{p_lo:+.4f}, {p_hi:+.4f}]")
+            lines.append(
+                f"{days:>6.2f} d {events:>8.1f}  {level:>5.1f}  "
+                f"[{g_lo:+.4f}, {g_hi:+.4f}]      [{p_lo:+.4f}, {p_hi:+.4f}]"
+            )
     return "\n".join(lines)
 
 
@@ -281,8 +293,12 @@ def poisson_figure() -> plt.Figure:
         for level in ONE_PARAMETER_LEVELS:
             ax.axhline(level, color="0.6", lw=0.8)
         n_events = fit.measurements[0].observed.sum()
-        ax.set(xlabel=_NSI_LABEL, ylabel=r"$\Delta\chi^2$", ylim=(0, 10),
-               title=f"{'one day' if days < 30 else 'one year'} ({n_events:.0f} events)")
+        ax.set(
+            xlabel=_NSI_LABEL,
+            ylabel=r"$\Delta\chi^2$",
+            ylim=(0, 10),
+            title=f"{'one day' if days < 30 else 'one year'} ({n_events:.0f} events)",
+        )
         ax.locator_params(axis="x", nbins=5)
         ax.legend(loc="upper center", fontsize=9)
     return fig
@@ -293,8 +309,11 @@ def confidence_levels() -> dict[str, tuple[float, float, float]]:
     rows = {}
     for tag, kw in CONFIDENCE_ROWS.items():
         cl = kw.get("confidence") or stats.chi2.cdf(kw["sigma"] ** 2, 1)
-        rows[tag] = (float(100 * cl), statistics.delta_chi2_level(dof=1, **kw),
-                     statistics.delta_chi2_level(dof=2, **kw))
+        rows[tag] = (
+            float(100 * cl),
+            statistics.delta_chi2_level(dof=1, **kw),
+            statistics.delta_chi2_level(dof=2, **kw),
+        )
     return rows
 
 
@@ -306,10 +325,14 @@ def csi_bins_table() -> str:
     lines = [f"{'PE bin':<9}{'C':>5}{'AC':>5}{'N=C-AC':>8}{'BRN':>7}{'sigma':>8}{'SM':>8}"]
     for k in range(len(data.coincidence)):
         lo, hi = data.pe_edges[k], data.pe_edges[k + 1]
-        lines.append(f"{lo:>3.0f}-{hi:<5.0f}{data.coincidence[k]:>5.0f}{data.anticoincidence[k]:>5.0f}"
-                     f"{data.excess[k]:>8.0f}{brn[k]:>7.2f}{sigma[k]:>8.2f}{sm[k]:>8.2f}")
-    lines.append(f"{'total':<9}{data.coincidence.sum():>5.0f}{data.anticoincidence.sum():>5.0f}"
-                 f"{data.excess.sum():>8.0f}{brn.sum():>7.2f}{np.sqrt(np.sum(sigma**2)):>8.2f}{sm.sum():>8.2f}")
+        lines.append(
+            f"{lo:>3.0f}-{hi:<5.0f}{data.coincidence[k]:>5.0f}{data.anticoincidence[k]:>5.0f}"
+            f"{data.excess[k]:>8.0f}{brn[k]:>7.2f}{sigma[k]:>8.2f}{sm[k]:>8.2f}"
+        )
+    lines.append(
+        f"{'total':<9}{data.coincidence.sum():>5.0f}{data.anticoincidence.sum():>5.0f}"
+        f"{data.excess.sum():>8.0f}{brn.sum():>7.2f}{np.sqrt(np.sum(sigma**2)):>8.2f}{sm.sum():>8.2f}"
+    )
     return "\n".join(lines)
 
 
@@ -328,8 +351,14 @@ def csi_rn_fit(mode: str = "12-bin") -> dict[str, float]:
     chi2_best = float(fit.chi2(None, interval.best))
     n_bins = fit.n_bins
     return {
-        "bins": n_bins, "chi2sm": float(chi2_sm), "alphasm": float(100 * pulls_sm[0]),
-        "best": interval.best, "lo": lo, "hi": hi, "plus": hi - interval.best, "minus": interval.best - lo,
+        "bins": n_bins,
+        "chi2sm": float(chi2_sm),
+        "alphasm": float(100 * pulls_sm[0]),
+        "best": interval.best,
+        "lo": lo,
+        "hi": hi,
+        "plus": hi - interval.best,
+        "minus": interval.best - lo,
         "chi2min": chi2_best,
         "pvalue": float(stats.chi2.sf(chi2_best, n_bins - 1)) if n_bins > 1 else float("nan"),
     }
@@ -337,14 +366,18 @@ def csi_rn_fit(mode: str = "12-bin") -> dict[str, float]:
 
 def csi_rn_table() -> str:
     """Text table of :func:`csi_rn_fit` for the 12-bin and the 1-bin chi^2."""
-    lines = [f"{'mode':<8}{'bins':>5}{'chi2(SM)':>10}{'alpha(SM)':>11}{'R_n best':>10}"
-             f"{'1 sigma interval [fm]':>24}{'chi2_min':>10}{'p-value':>9}"]
+    lines = [
+        f"{'mode':<8}{'bins':>5}{'chi2(SM)':>10}{'alpha(SM)':>11}{'R_n best':>10}"
+        f"{'1 sigma interval [fm]':>24}{'chi2_min':>10}{'p-value':>9}"
+    ]
     for mode in fits.CSI_MODES:
         r = csi_rn_fit(mode)
         p_text = "-" if np.isnan(r["pvalue"]) else f"{r['pvalue']:.3f}"
         interval = f"[{r['lo']:.2f}, {r['hi']:.2f}]"
-        lines.append(f"{mode:<8}{r['bins']:>5d}{r['chi2sm']:>10.3f}{r['alphasm']:>10.1f}%{r['best']:>10.2f}"
-                     f"{interval:>24}{r['chi2min']:>10.3f}{p_text:>9}")
+        lines.append(
+            f"{mode:<8}{r['bins']:>5d}{r['chi2sm']:>10.3f}{r['alphasm']:>10.1f}%{r['best']:>10.2f}"
+            f"{interval:>24}{r['chi2min']:>10.3f}{p_text:>9}"
+        )
     return "\n".join(lines)
 
 
@@ -376,8 +409,13 @@ def csi_rn_figure() -> plt.Figure:
         fixed = csi_fit(mode).chi2(None, rn)
         ax.plot(rn, fixed - fixed.min(), line, color=style.COLORS["blue"], label=rf"{mode}, $\varepsilon = 0$ fixed")
     profiled = csi_profiled_over_eps_d(rn)
-    ax.plot(rn, profiled - profiled.min(), color=style.COLORS["vermillion"], lw=2.2,
-            label=rf"12-bin, profiled over {_NSI_LABEL}")
+    ax.plot(
+        rn,
+        profiled - profiled.min(),
+        color=style.COLORS["vermillion"],
+        lw=2.2,
+        label=rf"12-bin, profiled over {_NSI_LABEL}",
+    )
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\Delta\chi^2$", ylim=(0, 4))
     ax.legend(loc="upper center")
@@ -414,8 +452,11 @@ def wilks_two_parameters(n_pairs: int = 100_000, seed: int = WILKS_SEED) -> dict
     x, y = np.random.default_rng(seed).standard_normal((2, n_pairs))
     r2 = x**2 + y**2
     return {
-        "level": level, "frac_level": float(np.mean(r2 <= level)), "frac_r1": float(np.mean(r2 <= 1)),
-        "frac_x1": float(np.mean(np.abs(x) <= 1)), "pct_r1": float(100 * (1 - np.exp(-0.5))),
+        "level": level,
+        "frac_level": float(np.mean(r2 <= level)),
+        "frac_r1": float(np.mean(r2 <= 1)),
+        "frac_x1": float(np.mean(np.abs(x) <= 1)),
+        "pct_r1": float(100 * (1 - np.exp(-0.5))),
         "halfwidth": float(np.sqrt(level)),
     }
 
@@ -457,9 +498,15 @@ def toy_study(n_toys: int = N_TOYS, seed: int = TOY_SEED) -> dict[str, float]:
     truth = np.abs(eps).argmin()
     widths = np.array([np.ptp(eps[row]) for row in dchi2 <= 1.0])
     q16, q50, q84 = np.percentile(best, [16, 50, 84])
-    result.update(cov1=float(100 * np.mean(dchi2[:, truth] <= 1.0)), cov4=float(100 * np.mean(dchi2[:, truth] <= 4.0)),
-                  q16=float(q16), q50=float(q50), q84=float(q84),
-                  width_min=float(widths.min()), width_max=float(widths.max()))
+    result.update(
+        cov1=float(100 * np.mean(dchi2[:, truth] <= 1.0)),
+        cov4=float(100 * np.mean(dchi2[:, truth] <= 4.0)),
+        q16=float(q16),
+        q50=float(q50),
+        q84=float(q84),
+        width_min=float(widths.min()),
+        width_max=float(widths.max()),
+    )
     return result
 
 
@@ -470,12 +517,14 @@ def toy_summary(n_toys: int = N_TOYS, seed: int = TOY_SEED) -> str:
     """
     t = toy_study(n_toys, seed)
     wilks = {level: 100 * stats.chi2.cdf(level, 1) for level in ONE_PARAMETER_LEVELS}
-    return "\n".join([
-        f"truth inside the Delta chi2 <= 1 interval: {t['cov1']:.1f}% of the toys (Wilks: {wilks[1.0]:.1f}%)",
-        f"truth inside the Delta chi2 <= 4 interval: {t['cov4']:.1f}% of the toys (Wilks: {wilks[4.0]:.1f}%)",
-        f"best fits: median {t['q50'] + 0.0:+.4f}, 16% to 84% quantiles [{t['q16']:+.4f}, {t['q84']:+.4f}]",
-        f"interval widths: from {t['width_min']:.4f} to {t['width_max']:.4f}",
-    ])
+    return "\n".join(
+        [
+            f"truth inside the Delta chi2 <= 1 interval: {t['cov1']:.1f}% of the toys (Wilks: {wilks[1.0]:.1f}%)",
+            f"truth inside the Delta chi2 <= 4 interval: {t['cov4']:.1f}% of the toys (Wilks: {wilks[4.0]:.1f}%)",
+            f"best fits: median {t['q50'] + 0.0:+.4f}, 16% to 84% quantiles [{t['q16']:+.4f}, {t['q84']:+.4f}]",
+            f"interval widths: from {t['width_min']:.4f} to {t['width_max']:.4f}",
+        ]
+    )
 
 
 def numbers() -> dict[str, float | int | str | notebook.Quoted]:

@@ -65,10 +65,12 @@ def setup_table(confidence: float = CONFIDENCE) -> str:
     lines = [f"confidence {100 * confidence:g}%, two parameters: Delta chi2 <= {chi2_level(confidence):.2f}"]
     for name in REACTORS:
         exp = experiments.get(name)
-        lines.append(f"{name:<7}{exp.target.name:>3} {exp.mass_kg:>4.0f} kg, threshold "
-                     f"{1000 * exp.detector.bin_edges[0]:>4.0f} eVee, {exp.source.power_gw:.1f} GW at "
-                     f"{exp.source.distance_m:>4.1f} m, {exp.live_time_days:.2f} days: "
-                     f"{expected_events(name):>8.1f} SM events")
+        lines.append(
+            f"{name:<7}{exp.target.name:>3} {exp.mass_kg:>4.0f} kg, threshold "
+            f"{1000 * exp.detector.bin_edges[0]:>4.0f} eVee, {exp.source.power_gw:.1f} GW at "
+            f"{exp.source.distance_m:>4.1f} m, {exp.live_time_days:.2f} days: "
+            f"{expected_events(name):>8.1f} SM events"
+        )
     return "\n".join(lines)
 
 
@@ -100,10 +102,15 @@ def figure1(confidence: float = CONFIDENCE, systematics: fits.ReactorSystematics
     ax = result.figure.axes[0]
     crossing = island_crossing()
     arrow = dict(arrowstyle="->", color=C["black"], lw=1.2, shrinkA=2, shrinkB=6)
-    ax.annotate("SM island", xy=(0.03, -0.03), xytext=(-0.45, -0.5), fontsize=11, ha="center",
-                arrowprops=arrow)
-    ax.annotate("flipped island", xy=(crossing[0] + 0.03, crossing[1] - 0.03), xytext=(0.1, 0.62),
-                fontsize=11, ha="center", arrowprops=arrow)
+    ax.annotate("SM island", xy=(0.03, -0.03), xytext=(-0.45, -0.5), fontsize=11, ha="center", arrowprops=arrow)
+    ax.annotate(
+        "flipped island",
+        xy=(crossing[0] + 0.03, crossing[1] - 0.03),
+        xytext=(0.1, 0.62),
+        fontsize=11,
+        ha="center",
+        arrowprops=arrow,
+    )
     return result
 
 
@@ -126,8 +133,9 @@ def analytic_bands() -> dict[str, dict[str, float]]:
     return bands
 
 
-def band_lines(dchi2: np.ndarray, eps_u_grid: np.ndarray, eps_d_grid: np.ndarray,
-               level: float) -> list[tuple[float, float]]:
+def band_lines(
+    dchi2: np.ndarray, eps_u_grid: np.ndarray, eps_d_grid: np.ndarray, level: float
+) -> list[tuple[float, float]]:
     """(slope, intercept) of each connected band of Delta chi^2 <= level, fitted to its centre line.
 
     ``dchi2`` holds Delta chi^2 on the (eps_ee^uV, eps_ee^dV) grid, shape (eps_u_grid.size,
@@ -141,8 +149,11 @@ def band_lines(dchi2: np.ndarray, eps_u_grid: np.ndarray, eps_d_grid: np.ndarray
     labels, n_bands = ndimage.label(dchi2 <= level)
     lines = []
     for band in range(1, n_bands + 1):
-        columns = [(eps_u_grid[i], eps_d_grid[labels[i] == band].mean())
-                   for i in range(eps_u_grid.size) if np.any(labels[i] == band)]
+        columns = [
+            (eps_u_grid[i], eps_d_grid[labels[i] == band].mean())
+            for i in range(eps_u_grid.size)
+            if np.any(labels[i] == band)
+        ]
         x, y = np.array(columns).T
         lines.append(tuple(float(v) for v in np.polyfit(x, y, 1)))
     return sorted(lines, key=lambda line: abs(line[1]))
@@ -151,21 +162,30 @@ def band_lines(dchi2: np.ndarray, eps_u_grid: np.ndarray, eps_d_grid: np.ndarray
 def band_fits() -> dict[str, dict[str, tuple[float, float]]]:
     """Setup -> ``"SM"`` and ``"flipped"`` -> (slope, intercept) of its bands in the figure's scan."""
     data = figure1_data()
-    return {name: dict(zip(("SM", "flipped"), band_lines(data[f"dchi2 {name}"], data["eps_u"], data["eps_d"],
-                                                         float(data["level"]))))
-            for name in REACTORS}
+    return {
+        name: dict(
+            zip(
+                ("SM", "flipped"), band_lines(data[f"dchi2 {name}"], data["eps_u"], data["eps_d"], float(data["level"]))
+            )
+        )
+        for name in REACTORS
+    }
 
 
 def band_table() -> str:
     """Text table: slopes and intercepts of the bands, from the scan and from Eq. (eq-ch7-bands)."""
     analytic, fitted = analytic_bands(), band_fits()
-    lines = [f"{'setup':<8}{'<Z>':>6}{'<N>':>8}{'band':>9}{'slope (scan)':>14}{'slope (Eq.)':>13}"
-             f"{'intercept (scan)':>18}{'intercept (Eq.)':>17}"]
+    lines = [
+        f"{'setup':<8}{'<Z>':>6}{'<N>':>8}{'band':>9}{'slope (scan)':>14}{'slope (Eq.)':>13}"
+        f"{'intercept (scan)':>18}{'intercept (Eq.)':>17}"
+    ]
     for name, a in analytic.items():
         for band, c_eq in (("SM", 0.0), ("flipped", a["c"])):
             s_fit, c_fit = fitted[name][band]
-            lines.append(f"{name:<8}{a['z']:>6.1f}{a['n']:>8.3f}{band:>9}{s_fit:>14.4f}{a['s']:>13.4f}"
-                         f"{c_fit:>18.4f}{c_eq:>17.4f}")
+            lines.append(
+                f"{name:<8}{a['z']:>6.1f}{a['n']:>8.3f}{band:>9}{s_fit:>14.4f}{a['s']:>13.4f}"
+                f"{c_fit:>18.4f}{c_eq:>17.4f}"
+            )
     return "\n".join(lines)
 
 
@@ -209,9 +229,15 @@ def _column_scans(systematics: fits.ReactorSystematics) -> tuple[np.ndarray, dic
     if systematics == SYSTEMATICS:
         column = int(np.abs(data["eps_u"]).argmin())
         return eps_d, {name: data[f"dchi2 {name}"][column] for name in REACTORS}
-    return eps_d, {name: fits.scan(fits.combine(fits.asimov_measurement(
-        experiments.get(name), fits.templates_for(name), systematics=systematics)), NSI(ee_d=eps_d))
-        for name in REACTORS}
+    return eps_d, {
+        name: fits.scan(
+            fits.combine(
+                fits.asimov_measurement(experiments.get(name), fits.templates_for(name), systematics=systematics)
+            ),
+            NSI(ee_d=eps_d),
+        )
+        for name in REACTORS
+    }
 
 
 def widths() -> dict[str, dict[str, float]]:
@@ -224,8 +250,11 @@ def widths() -> dict[str, dict[str, float]]:
         eps_d, scans = _column_scans(syst)
         for name in REACTORS:
             rows[f"{name}-{tag}"] = {
-                "total": syst.total, "sm": band_width(scans[name], eps_d, 0.0, lev),
-                "flipped": band_width(scans[name], eps_d, bands[name]["c"], lev), "eq": width_eq(name, syst.total, lev)}
+                "total": syst.total,
+                "sm": band_width(scans[name], eps_d, 0.0, lev),
+                "flipped": band_width(scans[name], eps_d, bands[name]["c"], lev),
+                "eq": width_eq(name, syst.total, lev),
+            }
     return rows
 
 
@@ -233,8 +262,10 @@ def width_table() -> str:
     """Text table of :func:`widths`."""
     lines = [f"{'setup':<8}{'sigma_tot':>10}{'SM band (scan)':>16}{'flipped (scan)':>16}{'Eq. width':>11}"]
     for key, row in widths().items():
-        lines.append(f"{key.split('-')[0]:<8}{100 * row['total']:>9.0f}%{row['sm']:>16.4f}{row['flipped']:>16.4f}"
-                     f"{row['eq']:>11.4f}")
+        lines.append(
+            f"{key.split('-')[0]:<8}{100 * row['total']:>9.0f}%{row['sm']:>16.4f}{row['flipped']:>16.4f}"
+            f"{row['eq']:>11.4f}"
+        )
     return "\n".join(lines)
 
 
@@ -262,8 +293,10 @@ def flipped_island() -> tuple[float, float, float]:
 
 def reactor_parts(systematics: fits.ReactorSystematics = SYSTEMATICS) -> dict[str, tuple]:
     """Setup -> (measurement, pulls) of CONUS and CONNIE with SM Asimov data and ``systematics``."""
-    return {name: fits.asimov_measurement(experiments.get(name), fits.templates_for(name), systematics=systematics)
-            for name in REACTORS}
+    return {
+        name: fits.asimov_measurement(experiments.get(name), fits.templates_for(name), systematics=systematics)
+        for name in REACTORS
+    }
 
 
 def island_fits() -> dict[str, statistics.Fit]:
@@ -328,8 +361,11 @@ def half_length_eq(private: float, flux: float, level: float = chi2_level()) -> 
 
 
 #: The systematics of the island comparison: tag -> (private part, shared flux part).
-ISLAND_CASES = {"shared": (SYSTEMATICS.detector, SYSTEMATICS.flux), "independent": (SYSTEMATICS.total, 0.0),
-                "private": (SYSTEMATICS.detector, 0.0)}
+ISLAND_CASES = {
+    "shared": (SYSTEMATICS.detector, SYSTEMATICS.flux),
+    "independent": (SYSTEMATICS.total, 0.0),
+    "private": (SYSTEMATICS.detector, 0.0),
+}
 
 
 def island_lengths() -> dict[str, float]:
@@ -375,29 +411,47 @@ def zoom_figure() -> plt.Figure:
         ax.contour(u, y_milli, scans["CONNIE"].T, levels=[lev], colors=[C["blue"]], linestyles=[":"], linewidths=2.0)
         ax.contourf(u, y_milli, scans["shared"].T, levels=[-1, lev], colors=[C["vermillion"]], alpha=0.40)
         ax.contour(u, y_milli, scans["shared"].T, levels=[lev], colors=[C["vermillion"]], linewidths=1.8)
-        ax.contour(u, y_milli, scans["independent"].T, levels=[lev], colors=[C["vermillion"]], linestyles=["--"],
-                   linewidths=1.6)
+        ax.contour(
+            u,
+            y_milli,
+            scans["independent"].T,
+            levels=[lev],
+            colors=[C["vermillion"]],
+            linestyles=["--"],
+            linewidths=1.6,
+        )
         point = (0.0, 0.0) if key == "SM" else (crossing[0], 1000 * (crossing[1] - s_ge * crossing[0] - c_ge))
         ax.plot(*point, "x", color=C["black"], ms=8, mew=1.6)
         ax.set(xlabel=figures.EPS_U_LABEL, title=f"{key} island")
         ax.locator_params(axis="x", nbins=5)
     axes[0].set_ylabel(r"$\Delta\varepsilon_{ee}^{dV}$ from the CONUS line [$10^{-3}$]")
-    fig.legend(handles=[
-        Line2D([], [], color=C["black"], lw=1.6, label="CONUS"),
-        Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
-        Line2D([], [], color=C["black"], marker="x", ls="", ms=8, mew=1.6, label="crossing of the band lines"),
-        Patch(facecolor=C["vermillion"], alpha=0.40, edgecolor=C["vermillion"],
-              label="CONUS + CONNIE, shared flux pull"),
-        Line2D([], [], color=C["vermillion"], ls="--", lw=1.6, label="CONUS + CONNIE, independent pulls"),
-    ], loc="outside lower center", ncol=2, fontsize=10)
+    fig.legend(
+        handles=[
+            Line2D([], [], color=C["black"], lw=1.6, label="CONUS"),
+            Line2D([], [], color=C["blue"], ls=":", lw=2.0, label="CONNIE"),
+            Line2D([], [], color=C["black"], marker="x", ls="", ms=8, mew=1.6, label="crossing of the band lines"),
+            Patch(
+                facecolor=C["vermillion"],
+                alpha=0.40,
+                edgecolor=C["vermillion"],
+                label="CONUS + CONNIE, shared flux pull",
+            ),
+            Line2D([], [], color=C["vermillion"], ls="--", lw=1.6, label="CONUS + CONNIE, independent pulls"),
+        ],
+        loc="outside lower center",
+        ncol=2,
+        fontsize=10,
+    )
     return fig
 
 
 def plane_areas() -> dict[str, float]:
     """Region -> % of the plotted (eps_ee^uV, eps_ee^dV) square allowed, for the figure's three regions."""
     data = figure1_data()
-    return {name: float(100 * np.mean(data[f"dchi2 {name}"] <= data["level"]))
-            for name in ("CONUS", "CONNIE", "CONUS + CONNIE")}
+    return {
+        name: float(100 * np.mean(data[f"dchi2 {name}"] <= data["level"]))
+        for name in ("CONUS", "CONNIE", "CONUS + CONNIE")
+    }
 
 
 def csi_eps_d_range(confidence: float = CONFIDENCE) -> tuple[float, float, int]:
@@ -425,8 +479,12 @@ def threshold_rows() -> dict[float, dict[str, float]]:
         n = float(exp.cached_templates.counts().sum())
         fit = fits.combine(fits.asimov_measurement(exp, exp.cached_templates, systematics=SYSTEMATICS))
         lo, hi = statistics.interval_1d(lambda e: fit.chi2(NSI(ee_d=e)), eps, lev).single_piece()
-        rows[threshold] = {"events": n, "width": hi - lo, "eq": width_eq("CONUS", SYSTEMATICS.total, lev, n),
-                           "stat": width_eq("CONUS", 0.0, lev, n)}
+        rows[threshold] = {
+            "events": n,
+            "width": hi - lo,
+            "eq": width_eq("CONUS", SYSTEMATICS.total, lev, n),
+            "stat": width_eq("CONUS", 0.0, lev, n),
+        }
     return rows
 
 
@@ -440,10 +498,12 @@ def threshold_table() -> str:
     """Text table of :func:`threshold_rows`, and the threshold of :func:`threshold_equal`."""
     lines = [f"{'threshold':>12}{'events':>8}{'width (scan)':>14}{'width (Eq.)':>13}{'statistics only':>17}"]
     for threshold, row in threshold_rows().items():
-        lines.append(f"{threshold:>6.2f} keVee{row['events']:>8.1f}{row['width']:>14.4f}{row['eq']:>13.4f}"
-                     f"{row['stat']:>17.4f}")
-    lines.append(f"1/N = sigma_tot^2 (N = {1 / SYSTEMATICS.total**2:.0f} events) at a threshold of "
-                 f"{threshold_equal():.3f} keVee")
+        lines.append(
+            f"{threshold:>6.2f} keVee{row['events']:>8.1f}{row['width']:>14.4f}{row['eq']:>13.4f}{row['stat']:>17.4f}"
+        )
+    lines.append(
+        f"1/N = sigma_tot^2 (N = {1 / SYSTEMATICS.total**2:.0f} events) at a threshold of {threshold_equal():.3f} keVee"
+    )
     return "\n".join(lines)
 
 
@@ -454,9 +514,11 @@ def flip_point() -> tuple[float, float]:
 
 
 #: The cases of the correlated-systematics exercise: label -> (tag, systematic of a band alone).
-CORRELATION_CASES = {"shared 3% + private (default)": ("shared", SYSTEMATICS.total),
-                     "independent 4%": ("independent", SYSTEMATICS.total),
-                     "private only, no flux error": ("private", SYSTEMATICS.detector)}
+CORRELATION_CASES = {
+    "shared 3% + private (default)": ("shared", SYSTEMATICS.total),
+    "independent 4%": ("independent", SYSTEMATICS.total),
+    "private only, no flux error": ("private", SYSTEMATICS.detector),
+}
 
 
 def correlated_rows() -> dict[str, dict[str, float]]:
@@ -465,8 +527,11 @@ def correlated_rows() -> dict[str, dict[str, float]]:
     lev, (u, _, scans) = chi2_level(), island_window("SM")
     rows = {}
     for tag, band_total in CORRELATION_CASES.values():
-        rows[tag] = {**{name: width_eq(name, band_total, lev) for name in REACTORS},
-                     "ell": half_length(scans[tag] <= lev, u), "ell_eq": half_length_eq(*ISLAND_CASES[tag], lev)}
+        rows[tag] = {
+            **{name: width_eq(name, band_total, lev) for name in REACTORS},
+            "ell": half_length(scans[tag] <= lev, u),
+            "ell_eq": half_length_eq(*ISLAND_CASES[tag], lev),
+        }
     return rows
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import couplings, experiments, figures, fits, nuclei, notebook, statistics, style
+from .. import couplings, experiments, figures, fits, notebook, nuclei, statistics, style
 from ..couplings import NSI
 from ..rates import EventTemplates
 
@@ -66,6 +66,7 @@ def interval_on_grid(x: np.ndarray, profile: np.ndarray, level: float) -> statis
 
 # --- The data and the fit of R_n with eps = 0 --------------------------------------------------------------
 
+
 class DataRow(NamedTuple):
     """One PE bin of the 2017 data: edges (PE), coincidence, anti-coincidence, excess, BRN and SM counts."""
 
@@ -85,8 +86,15 @@ def data_rows() -> tuple[DataRow, ...]:
     """
     data = experiments.get(CSI).data
     sm = fits.templates_for(CSI).counts()
-    columns = (data.pe_edges[:-1], data.pe_edges[1:], data.coincidence, data.anticoincidence, data.excess,
-               data.brn_expected(), sm)
+    columns = (
+        data.pe_edges[:-1],
+        data.pe_edges[1:],
+        data.coincidence,
+        data.anticoincidence,
+        data.excess,
+        data.brn_expected(),
+        sm,
+    )
     return tuple(DataRow(*(float(c) for c in row)) for row in zip(*columns))
 
 
@@ -94,8 +102,11 @@ def data_table() -> str:
     """:func:`data_rows` as a text table with a line of totals."""
     rows = data_rows()
     lines = [f"{'PE bin':>8} {'C':>5} {'AC':>5} {'C-AC':>6} {'BRN':>6} {'SM CEvNS':>9}"]
-    lines += [f"{r.pe_lo:3.0f}-{r.pe_hi:<4.0f} {r.coincidence:5.0f} {r.anticoincidence:5.0f} {r.excess:6.0f} "
-              f"{r.brn:6.2f} {r.sm:9.2f}" for r in rows]
+    lines += [
+        f"{r.pe_lo:3.0f}-{r.pe_hi:<4.0f} {r.coincidence:5.0f} {r.anticoincidence:5.0f} {r.excess:6.0f} "
+        f"{r.brn:6.2f} {r.sm:9.2f}"
+        for r in rows
+    ]
     total = [sum(getattr(r, f) for r in rows) for f in ("coincidence", "anticoincidence", "excess", "brn", "sm")]
     lines.append(f"{'total':>8} {total[0]:5.0f} {total[1]:5.0f} {total[2]:6.0f} {total[3]:6.2f} {total[4]:9.2f}")
     return "\n".join(lines)
@@ -131,8 +142,9 @@ def dchi2_figure() -> plt.Figure:
         values = fit(mode).chi2(None, grid)
         ax.plot(grid, values - values.min(), color=color, ls=ls, label=f"{mode} $\\chi^2$")
     ax.axhline(1.0, color="k", lw=0.8, ls=":")
-    ax.axvline(nuclei.nucleus("Cs133").charge_radius_fm, color=style.COLORS["reddish purple"], lw=1.4,
-               label="$R_{ch}$ of Cs")
+    ax.axvline(
+        nuclei.nucleus("Cs133").charge_radius_fm, color=style.COLORS["reddish purple"], lw=1.4, label="$R_{ch}$ of Cs"
+    )
     ax.axvline(nuclei.nucleus("I127").charge_radius_fm, color="k", lw=1.4, ls="-.", label="$R_{ch}$ of I")
     ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\Delta\chi^2$", xlim=(grid[0], grid[-1]), ylim=(0, 4))
     ax.legend(loc="upper center")
@@ -168,10 +180,21 @@ def spectrum_figure() -> plt.Figure:
     centres = 0.5 * (data.pe_edges[:-1] + data.pe_edges[1:])
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True)
     ax.errorbar(centres, data.excess, yerr=sigma, fmt="ko", ms=4, capsize=2, label="COHERENT 2017: C $-$ AC")
-    ax.stairs(predictions["sm"], data.pe_edges, color=style.COLORS["vermillion"], lw=1.8,
-              label=f"SM, $R_n = R_p$: {predictions['sm'].sum():.1f} events")
-    ax.stairs(predictions["best"], data.pe_edges, color=style.COLORS["blue"], lw=1.8, ls="--",
-              label=f"best fit, $R_n$ = {best.rn_fm:.2f} fm: {predictions['best'].sum():.1f} events")
+    ax.stairs(
+        predictions["sm"],
+        data.pe_edges,
+        color=style.COLORS["vermillion"],
+        lw=1.8,
+        label=f"SM, $R_n = R_p$: {predictions['sm'].sum():.1f} events",
+    )
+    ax.stairs(
+        predictions["best"],
+        data.pe_edges,
+        color=style.COLORS["blue"],
+        lw=1.8,
+        ls="--",
+        label=f"best fit, $R_n$ = {best.rn_fm:.2f} fm: {predictions['best'].sum():.1f} events",
+    )
     ax.stairs(brn, data.pe_edges, color="0.5", lw=1.2, label="beam-related neutrons")
     ax.axhline(0, color="k", lw=0.5)
     ax.set(xlabel="photoelectrons [PE]", ylabel="events per 2 PE", xlim=(data.pe_edges[0], data.pe_edges[-1]))
@@ -180,6 +203,7 @@ def spectrum_figure() -> plt.Figure:
 
 
 # --- The paper's Fig. 2 (left) --------------------------------------------------------------------------------
+
 
 def draw_constant_count_line(ax, rn_grid_fm: np.ndarray, eps_grid: np.ndarray) -> None:
     """Draw on ``ax`` the line of (R_n, eps_ee^dV) where the CsI count equals that of the eps = 0 best fit.
@@ -253,12 +277,20 @@ def islands() -> tuple[Island, ...]:
     for name, sel in branches.items():
         profile = d_comb[:, sel].min(axis=1)
         j = np.unravel_index(np.argmin(d_comb[:, sel]), d_comb[:, sel].shape)[1]
-        out.append(Island(name, float(eps_d[sel][j]), interval_on_grid(rn, profile, float(scan["level"])),
-                          interval_on_grid(rn, profile, 1.0), float(profile.min())))
+        out.append(
+            Island(
+                name,
+                float(eps_d[sel][j]),
+                interval_on_grid(rn, profile, float(scan["level"])),
+                interval_on_grid(rn, profile, 1.0),
+                float(profile.min()),
+            )
+        )
     return tuple(out)
 
 
 # --- eps_mumu ------------------------------------------------------------------------------------------------
+
 
 def universal_nsi_figure() -> plt.Figure:
     """CsI alone at 1 sigma (2 parameters) with eps_mumu = 0 (filled) and with eps_mumu^dV = eps_ee^dV (black)."""
@@ -272,27 +304,36 @@ def universal_nsi_figure() -> plt.Figure:
     ax.contour(rn, eps_d, scan["dchi2 COHERENT CsI"].T, levels=[level], colors=[blue], linewidths=1.6)
     ax.contour(rn, eps_d, universal.T, levels=[level], colors=["k"], linewidths=1.6)
     ax.set(xlabel=figures.RN_LABEL, ylabel=figures.EPS_D_LABEL, xlim=(rn[0], rn[-1]), ylim=(eps_d[0], eps_d[-1]))
-    ax.legend(handles=[Patch(color=blue, alpha=0.40, label=r"$\varepsilon_{\mu\mu} = 0$ (paper)"),
-                       Line2D([], [], color="k", label=r"$\varepsilon_{\mu\mu}^{dV} = \varepsilon_{ee}^{dV}$")],
-              loc="upper left")
+    ax.legend(
+        handles=[
+            Patch(color=blue, alpha=0.40, label=r"$\varepsilon_{\mu\mu} = 0$ (paper)"),
+            Line2D([], [], color="k", label=r"$\varepsilon_{\mu\mu}^{dV} = \varepsilon_{ee}^{dV}$"),
+        ],
+        loc="upper left",
+    )
     return fig
 
 
 def eps_mumu_intervals() -> dict[float, statistics.Interval]:
     """R_n interval (1 sigma, one parameter) of the 12-bin fit with eps_ee = 0 and eps_mumu^dV = -0.05, 0, +0.05."""
     chi2, grid = fit().chi2, rn_grid_fm()
-    return {eps: statistics.interval_1d(lambda r, e=eps: chi2(NSI(mm_d=e), r), grid)
-            for eps in (-EPS_MUMU_STEP, 0.0, EPS_MUMU_STEP)}
+    return {
+        eps: statistics.interval_1d(lambda r, e=eps: chi2(NSI(mm_d=e), r), grid)
+        for eps in (-EPS_MUMU_STEP, 0.0, EPS_MUMU_STEP)
+    }
 
 
 def eps_mumu_table() -> str:
     """:func:`eps_mumu_intervals` as a text table."""
     lines = [f"{'eps_mumu^dV':>12} {'R_n best [fm]':>14} {'1 sigma [fm]':>16}   (eps_ee = 0)"]
-    lines += [f"{eps:12.2f} {interval.best:14.2f} {str(interval):>16}" for eps, interval in eps_mumu_intervals().items()]
+    lines += [
+        f"{eps:12.2f} {interval.best:14.2f} {str(interval):>16}" for eps, interval in eps_mumu_intervals().items()
+    ]
     return "\n".join(lines)
 
 
 # --- Exercises -----------------------------------------------------------------------------------------------
+
 
 class Skin(NamedTuple):
     """Neutron skin R_n - R_p (fm) of the 12-bin fit in one proton-radius convention, with its 1 sigma interval."""
@@ -320,10 +361,13 @@ def skins() -> tuple[Skin, ...]:
 
 def skin_table() -> str:
     """:func:`skins` as a text table."""
-    lines = [f"{'R_p convention':<16}{'R_p [fm]':>9}{'R_n [fm]':>10}{'skin R_n - R_p [fm]':>22}"
-             f"{'1 sigma interval [fm]':>24}"]
-    lines += [f"{s.convention:<16}{s.rp_fm:>9.3f}{s.rn_fm:>10.2f}{s.skin_fm:>22.2f}"
-              f"{f'[{s.lo_fm:+.2f}, {s.hi_fm:+.2f}]':>24}" for s in skins()]
+    lines = [
+        f"{'R_p convention':<16}{'R_p [fm]':>9}{'R_n [fm]':>10}{'skin R_n - R_p [fm]':>22}{'1 sigma interval [fm]':>24}"
+    ]
+    lines += [
+        f"{s.convention:<16}{s.rp_fm:>9.3f}{s.rn_fm:>10.2f}{s.skin_fm:>22.2f}{f'[{s.lo_fm:+.2f}, {s.hi_fm:+.2f}]':>24}"
+        for s in skins()
+    ]
     return "\n".join(lines)
 
 
@@ -376,21 +420,28 @@ def charge_zero_table() -> str:
     lines = []
     for name in ("Cs133", "I127"):
         nuc = nuclei.nucleus(name)
-        lines.append(f"{name}: Z = {nuc.Z}, N = {nuc.N}, N/Z = {nuc.N / nuc.Z:.3f}, "
-                     f"Q_e = 0 at eps_ee^dV = {charge_zero_eps_ee_d(name):.4f}")
+        lines.append(
+            f"{name}: Z = {nuc.Z}, N = {nuc.N}, N/Z = {nuc.N / nuc.Z:.3f}, "
+            f"Q_e = 0 at eps_ee^dV = {charge_zero_eps_ee_d(name):.4f}"
+        )
     return "\n".join(lines)
 
 
 def hole_table() -> str:
     """:func:`holes` as a text table, with the BRN added and the observed excess."""
     brn, excess = one_bin().brn, one_bin().excess
-    lines = [f"{'R_n [fm]':>9}{'fewest events':>15}{'at eps_ee^dV':>14}{'+ BRN':>8}{'excess':>8}{'Delta chi2 there':>18}"]
-    lines += [f"{h.rn_fm:>9.1f}{h.fewest:>15.1f}{h.eps_ee_d:>14.3f}{h.fewest + brn:>8.1f}{excess:>8.0f}{h.dchi2:>18.2f}"
-              for h in holes()]
+    lines = [
+        f"{'R_n [fm]':>9}{'fewest events':>15}{'at eps_ee^dV':>14}{'+ BRN':>8}{'excess':>8}{'Delta chi2 there':>18}"
+    ]
+    lines += [
+        f"{h.rn_fm:>9.1f}{h.fewest:>15.1f}{h.eps_ee_d:>14.3f}{h.fewest + brn:>8.1f}{excess:>8.0f}{h.dchi2:>18.2f}"
+        for h in holes()
+    ]
     return "\n".join(lines)
 
 
 # --- The chapter's numbers -----------------------------------------------------------------------------------
+
 
 def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     """Every number the chapter's prose quotes, keyed by its glue name."""
@@ -399,44 +450,80 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     brn, sm = data.brn_expected(), templates.counts()
     excess_err = float(np.sqrt(data.excess.sum() + 2 * data.anticoincidence.sum() + brn.sum()))
     out = {
-        "ch8-n-bins": data.excess.size, "ch8-pe-lo": int(round(data.pe_edges[0])),
-        "ch8-pe-hi": int(round(data.pe_edges[-1])), "ch8-c-total": int(round(data.coincidence.sum())),
-        "ch8-ac-total": int(round(data.anticoincidence.sum())), "ch8-excess-total": int(round(data.excess.sum())),
-        "ch8-brn-total": brn.sum(), "ch8-sm-total": sm.sum(), "ch8-mass": csi.mass_kg,
-        "ch8-distance": csi.source.distance_m, "ch8-excess-err": excess_err,
+        "ch8-n-bins": data.excess.size,
+        "ch8-pe-lo": int(round(data.pe_edges[0])),
+        "ch8-pe-hi": int(round(data.pe_edges[-1])),
+        "ch8-c-total": int(round(data.coincidence.sum())),
+        "ch8-ac-total": int(round(data.anticoincidence.sum())),
+        "ch8-excess-total": int(round(data.excess.sum())),
+        "ch8-brn-total": brn.sum(),
+        "ch8-sm-total": sm.sum(),
+        "ch8-mass": csi.mass_kg,
+        "ch8-distance": csi.source.distance_m,
+        "ch8-excess-err": excess_err,
         "ch8-diff-sigma": (sm.sum() + brn.sum() - data.excess.sum()) / excess_err,
-        "ch8-bin-width": data.pe_edges[1] - data.pe_edges[0], "ch8-t-max": data.time_edges_us[-1],
-        "ch8-sig-signal": 100 * csi.systematic, "ch8-sig-brn": 100 * data.brn_systematic,
-        "ch8-n-cs": nuclei.nucleus("Cs133").N, "ch8-n-i": nuclei.nucleus("I127").N,
+        "ch8-bin-width": data.pe_edges[1] - data.pe_edges[0],
+        "ch8-t-max": data.time_edges_us[-1],
+        "ch8-sig-signal": 100 * csi.systematic,
+        "ch8-sig-brn": 100 * data.brn_systematic,
+        "ch8-n-cs": nuclei.nucleus("Cs133").N,
+        "ch8-n-i": nuclei.nucleus("I127").N,
     }
     # R_n with eps = 0
     for key, mode in (("12", "12-bin"), ("1", "1-bin")):
         interval = fits.csi2017_rn_interval(mode)
         lo, hi = interval.single_piece()
-        out.update({f"ch8-rn{key}-best": interval.best, f"ch8-rn{key}-lo": lo, f"ch8-rn{key}-hi": hi,
-                    f"ch8-rn{key}-width": hi - lo})
+        out.update(
+            {
+                f"ch8-rn{key}-best": interval.best,
+                f"ch8-rn{key}-lo": lo,
+                f"ch8-rn{key}-hi": hi,
+                f"ch8-rn{key}-width": hi - lo,
+            }
+        )
     best, plus, minus = CADEDDU2018_RN_FM
-    out.update({"ch8-cad-best": best, "ch8-cad-plus": plus, "ch8-cad-minus": minus, "ch8-cad-lo": best - minus,
-                "ch8-cad-hi": best + plus})
+    out.update(
+        {
+            "ch8-cad-best": best,
+            "ch8-cad-plus": plus,
+            "ch8-cad-minus": minus,
+            "ch8-cad-lo": best - minus,
+            "ch8-cad-hi": best + plus,
+        }
+    )
     fitted, r_p = best_fit(), mean_proton_radius_fm()
     h = SLOPE_STEP_FM
     slope = (templates.counts(rn_fm=fitted.rn_fm + h).sum() - templates.counts(rn_fm=fitted.rn_fm - h).sum()) / (
-        2 * h * fitted.signal.sum())
+        2 * h * fitted.signal.sum()
+    )
     rel_stat = excess_err / data.excess.sum()
     rel_tot = np.hypot(rel_stat, csi.systematic)
-    out.update({
-        "ch8-rch-cs": nuclei.nucleus("Cs133").charge_radius_fm, "ch8-rch-i": nuclei.nucleus("I127").charge_radius_fm,
-        "ch8-skin": fitted.rn_fm - r_p, "ch8-dchi2-noskin": fit().chi2(None, np.array([r_p]))[0] - fitted.chi2,
-        "ch8-chi2-min": fitted.chi2, "ch8-dof": data.excess.size - 1, "ch8-pull-signal": 100 * fitted.pull_signal,
-        "ch8-slope": slope, "ch8-rel-stat": 100 * rel_stat, "ch8-rel-tot": 100 * rel_tot,
-        "ch8-est-halfwidth": rel_tot / abs(slope),
-    })
+    out.update(
+        {
+            "ch8-rch-cs": nuclei.nucleus("Cs133").charge_radius_fm,
+            "ch8-rch-i": nuclei.nucleus("I127").charge_radius_fm,
+            "ch8-skin": fitted.rn_fm - r_p,
+            "ch8-dchi2-noskin": fit().chi2(None, np.array([r_p]))[0] - fitted.chi2,
+            "ch8-chi2-min": fitted.chi2,
+            "ch8-dof": data.excess.size - 1,
+            "ch8-pull-signal": 100 * fitted.pull_signal,
+            "ch8-slope": slope,
+            "ch8-rel-stat": 100 * rel_stat,
+            "ch8-rel-tot": 100 * rel_tot,
+            "ch8-est-halfwidth": rel_tot / abs(slope),
+        }
+    )
     # what the fit sees
     pred_best = (1 + fitted.pull_signal) * fitted.signal + (1 + fitted.pull_brn) * brn
-    out.update({"ch8-pred-sm": (sm + brn).sum(), "ch8-pred-best": pred_best.sum(),
-                "ch8-sbest-ratio": 100 * (fitted.signal.sum() / sm.sum() - 1),
-                "ch8-ratio-first": 100 * (fitted.signal[0] / sm[0] - 1),
-                "ch8-ratio-last": 100 * (fitted.signal[-1] / sm[-1] - 1)})
+    out.update(
+        {
+            "ch8-pred-sm": (sm + brn).sum(),
+            "ch8-pred-best": pred_best.sum(),
+            "ch8-sbest-ratio": 100 * (fitted.signal.sum() / sm.sum() - 1),
+            "ch8-ratio-first": 100 * (fitted.signal[0] / sm[0] - 1),
+            "ch8-ratio-last": 100 * (fitted.signal[-1] / sm[-1] - 1),
+        }
+    )
     # the band
     scan = _scan()
     rn, eps_d, level = scan["rn_fm"], scan["eps_d"], float(scan["level"])
@@ -446,40 +533,72 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     n_mu = counts_by_flavour(templates)["mu"]
     eps_scan = np.linspace(*EPS_SCAN)
     n_of_eps = templates.counts(NSI(ee_d=eps_scan)).sum(axis=-1)
-    out.update({
-        "ch8-level2": level, "ch8-n-rn": rn.size, "ch8-n-eps": eps_d.size,
-        "ch8-eps-zero": float(couplings.flipped_eps_ee_d(z_csi, n_csi)) / 2,
-        "ch8-flip-csi": flip_csi, "ch8-flip-ge": flip_ge,
-        "ch8-nshare-sm": 100 * neutron_share(), "ch8-nshare-flip": 100 * neutron_share(NSI(ee_d=flip_csi)),
-        "ch8-n-mu": n_mu, "ch8-mu-share": 100 * n_mu / sm.sum(),
-        "ch8-n-min": n_of_eps.min(), "ch8-eps-nmin": eps_scan[np.argmin(n_of_eps)],
-    })
+    out.update(
+        {
+            "ch8-level2": level,
+            "ch8-n-rn": rn.size,
+            "ch8-n-eps": eps_d.size,
+            "ch8-eps-zero": float(couplings.flipped_eps_ee_d(z_csi, n_csi)) / 2,
+            "ch8-flip-csi": flip_csi,
+            "ch8-flip-ge": flip_ge,
+            "ch8-nshare-sm": 100 * neutron_share(),
+            "ch8-nshare-flip": 100 * neutron_share(NSI(ee_d=flip_csi)),
+            "ch8-n-mu": n_mu,
+            "ch8-mu-share": 100 * n_mu / sm.sum(),
+            "ch8-n-min": n_of_eps.min(),
+            "ch8-eps-nmin": eps_scan[np.argmin(n_of_eps)],
+        }
+    )
     # the islands
     for island in islands():
         (lo2, hi2), (lo1, hi1) = island.two_parameter.single_piece(), island.one_parameter.single_piece()
         key = f"ch8-isl-{island.name}"
-        out.update({f"{key}-eps": island.eps_ee_d, f"{key}-lo2": lo2, f"{key}-hi2": hi2,
-                    f"{key}-best": island.one_parameter.best, f"{key}-lo1": lo1, f"{key}-hi1": hi1,
-                    f"{key}-min": island.dchi2_min})
+        out.update(
+            {
+                f"{key}-eps": island.eps_ee_d,
+                f"{key}-lo2": lo2,
+                f"{key}-hi2": hi2,
+                f"{key}-best": island.one_parameter.best,
+                f"{key}-lo1": lo1,
+                f"{key}-hi1": hi1,
+                f"{key}-min": island.dchi2_min,
+            }
+        )
     conus = experiments.get("CONUS")
     eps_width = interval_on_grid(eps_d, scan["dchi2 COHERENT CsI + CONUS"].min(axis=0), level).pieces[0]
-    out.update({
-        "ch8-conus-count": fits.templates_for("CONUS").counts().sum(), "ch8-conus-syst": 100 * conus.systematic,
-        "ch8-conus-mass": conus.mass_kg, "ch8-conus-thr": conus.detector.threshold,
-        "ch8-conus-years": conus.live_time_days / 365.25, "ch8-rn-grid-lo": rn[0], "ch8-rn-grid-hi": rn[-1],
-        "ch8-isl-eps-halfwidth": 0.5 * (eps_width[1] - eps_width[0]),
-        "ch8-csi-profile-max": scan["dchi2 COHERENT CsI"].min(axis=1).max(),
-    })
+    out.update(
+        {
+            "ch8-conus-count": fits.templates_for("CONUS").counts().sum(),
+            "ch8-conus-syst": 100 * conus.systematic,
+            "ch8-conus-mass": conus.mass_kg,
+            "ch8-conus-thr": conus.detector.threshold,
+            "ch8-conus-years": conus.live_time_days / 365.25,
+            "ch8-rn-grid-lo": rn[0],
+            "ch8-rn-grid-hi": rn[-1],
+            "ch8-isl-eps-halfwidth": 0.5 * (eps_width[1] - eps_width[0]),
+            "ch8-csi-profile-max": scan["dchi2 COHERENT CsI"].min(axis=1).max(),
+        }
+    )
     # eps_mumu
     for tag, interval in zip(("minus", "zero", "plus"), eps_mumu_intervals().values()):
         out[f"ch8-emm-{tag}-best"] = interval.best
     out["ch8-emm-step"] = EPS_MUMU_STEP
     # exercises
     for s in skins():
-        out.update({f"ch8-ex-skin-{s.convention}": s.skin_fm, f"ch8-ex-skin-{s.convention}-lo": s.lo_fm,
-                    f"ch8-ex-skin-{s.convention}-hi": s.hi_fm, f"ch8-ex-rp-{s.convention}": s.rp_fm})
-    out["ch8-ex-rp-drop"] = np.mean([nuclei.nucleus(n).proton_radius_fm("charge") - nuclei.nucleus(n).proton_radius_fm("point")
-                                     for n in ("Cs133", "I127")])
+        out.update(
+            {
+                f"ch8-ex-skin-{s.convention}": s.skin_fm,
+                f"ch8-ex-skin-{s.convention}-lo": s.lo_fm,
+                f"ch8-ex-skin-{s.convention}-hi": s.hi_fm,
+                f"ch8-ex-rp-{s.convention}": s.rp_fm,
+            }
+        )
+    out["ch8-ex-rp-drop"] = np.mean(
+        [
+            nuclei.nucleus(n).proton_radius_fm("charge") - nuclei.nucleus(n).proton_radius_fm("point")
+            for n in ("Cs133", "I127")
+        ]
+    )
     for name in ("Cs133", "I127"):
         out[f"ch8-ex-eps0-{name}"] = charge_zero_eps_ee_d(name)
     for hole in holes():

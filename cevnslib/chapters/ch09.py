@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.optimize import brentq
 
-from .. import couplings, experiments, figures, fits, nuclei, notebook, rates, statistics, style, validation
+from .. import couplings, experiments, figures, fits, notebook, nuclei, rates, statistics, style, validation
 from ..couplings import NSI
 from ..cross_section import momentum_transfer_mev, t_max_kev
 from ..experiments import Experiment
@@ -70,7 +70,8 @@ def connie_eps_ee_d(scale: float, branch: str) -> float:
 
 
 def nai_observed() -> float:
-    """Events of the NaI pseudo-data: the SM count with iodine's R_n = :data:`cevnslib.fits.NAI_TRUTH_RN_FM` (sodium at its R_p)."""
+    """Events of the NaI pseudo-data: the SM count with iodine's R_n = :data:`cevnslib.fits.NAI_TRUTH_RN_FM`
+    (sodium at its R_p)."""
     return float(fits.templates_for(NAI).counts(rn_fm=fits.NAI_TRUTH_RN_FM).sum())
 
 
@@ -113,14 +114,27 @@ def nucleus_events(experiment: Experiment, rn_fm: float | None = None) -> tuple[
     out = []
     detector, source = experiment.detector, experiment.source
     for k, nuc in enumerate(experiment.target.nuclei):
-        lo, hi = detector.recoil_support_kev(nuc)[0], min(detector.recoil_support_kev(nuc)[1], rates.max_recoil_kev(source, nuc))
-        energies = [e for c in source.components for e in ([c.line_mev] if c.line_mev is not None else [*c.breakpoints_mev, c.e_max_mev])]
+        lo, hi = (
+            detector.recoil_support_kev(nuc)[0],
+            min(detector.recoil_support_kev(nuc)[1], rates.max_recoil_kev(source, nuc)),
+        )
+        energies = [
+            e
+            for c in source.components
+            for e in ([c.line_mev] if c.line_mev is not None else [*c.breakpoints_mev, c.e_max_mev])
+        ]
         breaks = np.concatenate([detector.recoil_breaks_kev(nuc), t_max_kev(np.array(energies), nuc.mass_gev)])
-        t, w = piecewise_nodes(lo, hi, breaks, experiment.quadrature.recoil_nodes, max_ratio=experiment.quadrature.max_recoil_ratio)
+        t, w = piecewise_nodes(
+            lo, hi, breaks, experiment.quadrature.recoil_nodes, max_ratio=experiment.quadrature.max_recoil_ratio
+        )
         weight = w * detector.efficiency(t, nuc) * experiment.recoil_spectrum(t, rn_fm=rn_fm).dn_dt[k].sum(axis=0)
         q = momentum_transfer_mev(t, nuc.mass_gev, experiment.options.relativistic_q)
         q_min = momentum_transfer_mev(lo, nuc.mass_gev, experiment.options.relativistic_q)
-        out.append(NucleusEvents(nuc.name, float(weight.sum()), float(q_min), float(np.sqrt(np.sum(weight * q**2) / weight.sum()))))
+        out.append(
+            NucleusEvents(
+                nuc.name, float(weight.sum()), float(q_min), float(np.sqrt(np.sum(weight * q**2) / weight.sum()))
+            )
+        )
     return tuple(out)
 
 
@@ -136,11 +150,15 @@ def nucleus_table() -> str:
     nai, rn_true = experiments.get(NAI), fits.NAI_TRUTH_RN_FM
     skin, common = nucleus_events(nai, rn_true), nucleus_events(common_radius_setup(), rn_true)
     slopes = nucleus_log_slopes_per_fm(nai, rn_true)
-    lines = [f"{'':<8}{'R_p':>6}{'events, R_n of I =':>20}{f'{rn_true:.2f} fm':>9}{'q [MeV]':>11}{'d ln N/dR_n':>13}",
-             f"{'nucleus':<8}{'[fm]':>6}{'own skin':>10}{'common R_n':>12}{'change':>8}{'thr.':>6}{'rms':>6}{'[1/fm]':>11}"]
+    lines = [
+        f"{'':<8}{'R_p':>6}{'events, R_n of I =':>20}{f'{rn_true:.2f} fm':>9}{'q [MeV]':>11}{'d ln N/dR_n':>13}",
+        f"{'nucleus':<8}{'[fm]':>6}{'own skin':>10}{'common R_n':>12}{'change':>8}{'thr.':>6}{'rms':>6}{'[1/fm]':>11}",
+    ]
     for a, b in zip(skin, common):
-        lines.append(f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>6.2f}{a.events:>10.0f}{b.events:>12.0f}"
-                     f"{100 * (b.events / a.events - 1):>7.1f}%{a.q_min_mev:>6.1f}{a.q_rms_mev:>6.1f}{slopes[a.name]:>11.3f}")
+        lines.append(
+            f"{a.name:<8}{nuclei.nucleus(a.name).charge_radius_fm:>6.2f}{a.events:>10.0f}{b.events:>12.0f}"
+            f"{100 * (b.events / a.events - 1):>7.1f}%{a.q_min_mev:>6.1f}{a.q_rms_mev:>6.1f}{slopes[a.name]:>11.3f}"
+        )
     return "\n".join(lines)
 
 
@@ -168,50 +186,69 @@ def log_slope_per_fm(templates, rn_fm: float, nsi: NSI | None = None) -> float:
 
 # --- NaI and CONNIE ------------------------------------------------------------------------------------------
 
+
 def nai_summary() -> str:
-    """The NaI forecast in four lines: setup, counts with each convention for R_n, iodine share, nu_e share and slope."""
+    """The NaI forecast in four lines: setup, counts (R_n = R_p, pseudo-data), iodine share, nu_e share, slope."""
     nai, t = experiments.get(NAI), fits.templates_for(NAI)
     n_default, n_obs, rn_true = t.counts().sum(), nai_observed(), fits.NAI_TRUTH_RN_FM
     iodine = nucleus_counts(nai, rn_true)["I127"]
     e_share = counts_by_flavour(t)["e"] / n_default
-    return "\n".join([
-        f"NaI: {nai.mass_kg / 1000:.1f} t, threshold {nai.detector.threshold:.0f} keVnr, "
-        f"{nai.source.distance_m:.0f} m, {notebook.scientific(nai.source.protons_on_target)} POT, "
-        f"{nai.live_time_days / 365.25:.0f} yr, systematic {100 * nai.systematic:.0f}%",
-        f"SM events: {n_default:.0f} (R_n = R_p of each nucleus), {n_obs:.0f} (pseudo-data, common R_n = {rn_true:.2f} fm)",
-        f"iodine share of the pseudo-data: {100 * iodine / n_obs:.1f}%",
-        f"nu_e share: {100 * e_share:.1f}%;  d ln N / d R_n = {log_slope_per_fm(t, rn_true):.3f} per fm",
-    ])
+    return "\n".join(
+        [
+            f"NaI: {nai.mass_kg / 1000:.1f} t, threshold {nai.detector.threshold:.0f} keVnr, "
+            f"{nai.source.distance_m:.0f} m, {notebook.scientific(nai.source.protons_on_target)} POT, "
+            f"{nai.live_time_days / 365.25:.0f} yr, systematic {100 * nai.systematic:.0f}%",
+            f"SM events: {n_default:.0f} (R_n = R_p of each nucleus), {n_obs:.0f} (pseudo-data, R_n of iodine "
+            f"{rn_true:.2f} fm, sodium sharing its skin)",
+            f"iodine share of the pseudo-data: {100 * iodine / n_obs:.1f}%",
+            f"nu_e share: {100 * e_share:.1f}%;  d ln N / d R_n = {log_slope_per_fm(t, rn_true):.3f} per fm",
+        ]
+    )
 
 
 def connie_table() -> str:
     """CONNIE's SM count and the eps_ee^dV of each scenario on both branches, as text."""
     connie = experiments.get(CONNIE)
-    lines = [f"CONNIE: {fits.templates_for(CONNIE).counts().sum():.0f} SM events, systematic {100 * connie.systematic:.0f}%",
-             f"{'CONNIE sees':>12} {'eps_ee^dV (SM branch)':>22} {'eps_ee^dV (flipped)':>20}"]
+    lines = [
+        f"CONNIE: {fits.templates_for(CONNIE).counts().sum():.0f} SM events, systematic {100 * connie.systematic:.0f}%",
+        f"{'CONNIE sees':>12} {'eps_ee^dV (SM branch)':>22} {'eps_ee^dV (flipped)':>20}",
+    ]
     for label, scale in SCENARIOS.items():
         on_sm = connie_eps_ee_d(scale, "SM") + 0.0
-        lines.append(f"{label:>12} {0.0 if abs(on_sm) < 1e-9 else on_sm:22.4f} {connie_eps_ee_d(scale, 'flipped'):20.4f}")
-    lines.append(f"flipped eps_ee^dV: CONNIE (Si) {fits.setup_flipped_eps_ee_d(CONNIE):.4f}, "
-                 f"NaI {fits.setup_flipped_eps_ee_d(NAI):.4f}")
+        lines.append(
+            f"{label:>12} {0.0 if abs(on_sm) < 1e-9 else on_sm:22.4f} {connie_eps_ee_d(scale, 'flipped'):20.4f}"
+        )
+    lines.append(
+        f"flipped eps_ee^dV: CONNIE (Si) {fits.setup_flipped_eps_ee_d(CONNIE):.4f}, "
+        f"NaI {fits.setup_flipped_eps_ee_d(NAI):.4f}"
+    )
     return "\n".join(lines)
 
 
 # --- Where the combination puts R_n --------------------------------------------------------------------------
 
+
 @cache
 def library_best_rn() -> tuple[tuple[str, float, float], ...]:
-    """(branch, scale, R_n in fm) from :func:`cevnslib.fits.nai_connie_best_rn` for the three scenarios, both branches."""
-    return tuple((branch, scale, fits.nai_connie_best_rn(scale, branch=branch.lower()))
-                 for branch in ("SM", "flipped") for scale in SCENARIOS.values())
+    """(branch, scale, R_n in fm) from :func:`cevnslib.fits.nai_connie_best_rn`: three scenarios, both branches."""
+    return tuple(
+        (branch, scale, fits.nai_connie_best_rn(scale, branch=branch.lower()))
+        for branch in ("SM", "flipped")
+        for scale in SCENARIOS.values()
+    )
 
 
 def best_rn_table() -> str:
     """Best-fit R_n of NaI + CONNIE against the CONNIE scale: the two-step solution and the library's profile."""
     library = {(branch, scale): rn for branch, scale, rn in library_best_rn()}
-    lines = [f"{'CONNIE scale':>12} {'SM exact':>9} {'SM library':>11} {'flipped exact':>14} {'flipped library':>16}   R_n [fm]"]
+    lines = [
+        f"{'CONNIE scale':>12} {'SM exact':>9} {'SM library':>11} {'flipped exact':>14} {'flipped library':>16}"
+        "   R_n [fm]"
+    ]
     for s in CURVE_SCALES:
-        lib_sm, lib_fl = (f"{library[b, s]:{w}.3f}" if (b, s) in library else f"{'-':>{w}}" for b, w in (("SM", 11), ("flipped", 16)))
+        lib_sm, lib_fl = (
+            f"{library[b, s]:{w}.3f}" if (b, s) in library else f"{'-':>{w}}" for b, w in (("SM", 11), ("flipped", 16))
+        )
         lines.append(f"{s:12.1f} {best_rn_fm(s, 'SM'):9.3f} {lib_sm} {best_rn_fm(s, 'flipped'):14.3f} {lib_fl}")
     return "\n".join(lines)
 
@@ -221,10 +258,20 @@ def best_rn_figure() -> plt.Figure:
     style.apply()
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True)
     scales = np.array(CURVE_SCALES)
-    ax.plot(scales, [best_rn_fm(s, "SM") for s in scales], "o-", color=style.COLORS["blue"],
-            label=r"SM branch ($\varepsilon_{ee}^{dV} \approx 0$)")
-    ax.plot(scales, [best_rn_fm(s, "flipped") for s in scales], "s--", color=style.COLORS["reddish purple"],
-            label="flipped branch")
+    ax.plot(
+        scales,
+        [best_rn_fm(s, "SM") for s in scales],
+        "o-",
+        color=style.COLORS["blue"],
+        label=r"SM branch ($\varepsilon_{ee}^{dV} \approx 0$)",
+    )
+    ax.plot(
+        scales,
+        [best_rn_fm(s, "flipped") for s in scales],
+        "s--",
+        color=style.COLORS["reddish purple"],
+        label="flipped branch",
+    )
     _, lib_scales, lib_rn = zip(*library_best_rn())
     ax.plot(lib_scales, lib_rn, "kx", ms=9, mew=1.6, ls="none", label="library profile (each branch)")
     ax.axhline(fits.NAI_TRUTH_RN_FM, color="0.4", lw=1.0, ls=":", label="$R_n$ of the NaI pseudo-data")
@@ -234,6 +281,7 @@ def best_rn_figure() -> plt.Figure:
 
 
 # --- The NaI systematic ----------------------------------------------------------------------------------------
+
 
 class SystematicRow(NamedTuple):
     """R_n intervals (1 parameter, Delta chi^2 <= 1) of NaI + CONNIE (SM) for one NaI systematic."""
@@ -257,9 +305,14 @@ def systematic_rows() -> tuple[SystematicRow, ...]:
         plt.close(result.figure)
         rn, eps_d, d = result.data["rn_fm"], result.data["eps_d"], result.data["dchi2 NaI + CONNIE SM"]
         on_sm = eps_d < connie_split()
-        out.append(SystematicRow(syst, interval_on_grid(rn, d[:, on_sm].min(axis=1), 1.0),
-                                 interval_on_grid(rn, d[:, ~on_sm].min(axis=1), 1.0),
-                                 interval_on_grid(rn, d.min(axis=1), 1.0)))
+        out.append(
+            SystematicRow(
+                syst,
+                interval_on_grid(rn, d[:, on_sm].min(axis=1), 1.0),
+                interval_on_grid(rn, d[:, ~on_sm].min(axis=1), 1.0),
+                interval_on_grid(rn, d.min(axis=1), 1.0),
+            )
+        )
     return tuple(out)
 
 
@@ -269,6 +322,7 @@ def interval_text(interval: statistics.Interval) -> str:
 
 
 # --- Exercises -----------------------------------------------------------------------------------------------
+
 
 class Shift(NamedTuple):
     """The shift of R_n (fm) for one CONNIE scale: first order, first order with NaI's actual count, exact."""
@@ -295,8 +349,10 @@ def shifts() -> tuple[Shift, ...]:
 def shift_table() -> str:
     """:func:`shifts` as a text table."""
     lines = [f"{'CONNIE scale':>12}{'eps*':>9}{'first order':>13}{'improved':>11}{'exact':>9}   Delta R_n [fm]"]
-    lines += [f"{r.scale:>12.1f}{r.eps_ee_d:>+9.4f}{r.first_order:>+13.3f}{r.improved:>+11.3f}{r.exact:>+9.3f}"
-              for r in shifts()]
+    lines += [
+        f"{r.scale:>12.1f}{r.eps_ee_d:>+9.4f}{r.first_order:>+13.3f}{r.improved:>+11.3f}{r.exact:>+9.3f}"
+        for r in shifts()
+    ]
     return "\n".join(lines)
 
 
@@ -326,7 +382,8 @@ def largest_recoils_kevnr() -> dict[str, float]:
 
 
 class ThresholdRow(NamedTuple):
-    """The NaI forecast at one threshold (keVnr): events, iodine share (%), d ln N/dR_n (per fm), half-widths (fm), shift at +30% (fm)."""
+    """The NaI forecast at one threshold (keVnr): events, iodine share (%), d ln N/dR_n (per fm), half-widths
+    (fm), shift at +30% (fm)."""
 
     threshold_kevnr: float
     events: float
@@ -356,19 +413,35 @@ def threshold_rows() -> tuple[ThresholdRow, ...]:
         rn_range = fits.rn_scan_range_fm(exp)
         lo, hi = statistics.interval_1d(lambda r: fit.chi2(None, r), np.linspace(*rn_range, 101)).single_piece()
         shift = brentq(lambda r: t.counts(NSI(ee_d=eps_plus), r).sum() - n, *rn_range, xtol=1e-10) - rn_true
-        out.append(ThresholdRow(threshold, n, 100 * nucleus_counts(exp, rn_true)["I127"] / n, slope,
-                                float(np.sqrt(1 / n + exp.systematic**2) / abs(slope)), (hi - lo) / 2, shift))
+        out.append(
+            ThresholdRow(
+                threshold,
+                n,
+                100 * nucleus_counts(exp, rn_true)["I127"] / n,
+                slope,
+                float(np.sqrt(1 / n + exp.systematic**2) / abs(slope)),
+                (hi - lo) / 2,
+                shift,
+            )
+        )
     return tuple(out)
 
 
 def threshold_table() -> str:
     """The largest recoils and :func:`threshold_rows` as text."""
-    lines = [f"largest recoil of {name} for E = {PION_DAR_E_MAX_MEV:.1f} MeV: {t:.1f} keVnr"
-             for name, t in largest_recoils_kevnr().items()]
-    lines.append(f"{'threshold':>12}{'events':>8}{'iodine':>8}{'dlnN/dRn':>10}{'half-width est.':>17}{'fit':>7}"
-                 f"{'shift at +30%':>15}")
-    lines += [f"{r.threshold_kevnr:>6.0f} keVnr{r.events:>8.0f}{r.iodine_pct:>7.1f}%{r.log_slope:>10.3f}"
-              f"{r.estimate_fm:>13.2f} fm{r.fit_fm:>7.2f}{r.shift_fm:>+12.3f} fm" for r in threshold_rows()]
+    lines = [
+        f"largest recoil of {name} for E = {PION_DAR_E_MAX_MEV:.1f} MeV: {t:.1f} keVnr"
+        for name, t in largest_recoils_kevnr().items()
+    ]
+    lines.append(
+        f"{'threshold':>12}{'events':>8}{'iodine':>8}{'dlnN/dRn':>10}{'half-width est.':>17}{'fit':>7}"
+        f"{'shift at +30%':>15}"
+    )
+    lines += [
+        f"{r.threshold_kevnr:>6.0f} keVnr{r.events:>8.0f}{r.iodine_pct:>7.1f}%{r.log_slope:>10.3f}"
+        f"{r.estimate_fm:>13.2f} fm{r.fit_fm:>7.2f}{r.shift_fm:>+12.3f} fm"
+        for r in threshold_rows()
+    ]
     return "\n".join(lines)
 
 
@@ -398,23 +471,37 @@ def deviation_rows() -> tuple[DeviationRow, ...]:
         fit = fits.combine(nai_part, connie_part)
         interval = statistics.interval_1d(
             lambda r: fit.chi2(NSI(ee_d=eps_sm_branch[None, :]), np.asarray(r)[:, None]).min(axis=1),
-            np.linspace(3.5, 6.0, 101))
+            np.linspace(3.5, 6.0, 101),
+        )
         lo, hi = interval.single_piece()
-        out.append(DeviationRow(s, float(fits.combine(connie_part).chi2()), interval.best, interval,
-                                (interval.best - fits.NAI_TRUTH_RN_FM) / ((hi - lo) / 2)))
+        out.append(
+            DeviationRow(
+                s,
+                float(fits.combine(connie_part).chi2()),
+                interval.best,
+                interval,
+                (interval.best - fits.NAI_TRUTH_RN_FM) / ((hi - lo) / 2),
+            )
+        )
     return tuple(out)
 
 
 def deviation_table() -> str:
     """:func:`deviation_rows` as text."""
-    lines = [f"{'CONNIE':>7}{'chi2(SM), CONNIE':>18}{'sigmas':>8}{'best R_n':>10}{'1 sigma interval':>18}"
-             f"{'shift / half-width':>20}"]
-    lines += [f"{r.scale:>7.1f}{r.chi2_connie:>18.2f}{np.sqrt(r.chi2_connie):>8.1f}{r.best_fm:>10.3f}"
-              f"{interval_text(r.interval):>18}{r.shift_ratio:>+20.2f}" for r in deviation_rows()]
+    lines = [
+        f"{'CONNIE':>7}{'chi2(SM), CONNIE':>18}{'sigmas':>8}{'best R_n':>10}{'1 sigma interval':>18}"
+        f"{'shift / half-width':>20}"
+    ]
+    lines += [
+        f"{r.scale:>7.1f}{r.chi2_connie:>18.2f}{np.sqrt(r.chi2_connie):>8.1f}{r.best_fm:>10.3f}"
+        f"{interval_text(r.interval):>18}{r.shift_ratio:>+20.2f}"
+        for r in deviation_rows()
+    ]
     return "\n".join(lines)
 
 
 # --- The chapter's numbers -----------------------------------------------------------------------------------
+
 
 def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     """Every number the chapter's prose quotes, keyed by its glue name."""
@@ -425,21 +512,34 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     e_share = counts_by_flavour(t_nai)["e"] / n_default
     sigma_eff = np.sqrt(1 / n_obs + nai.systematic**2)
     out = {
-        "ch9-nai-mass-t": nai.mass_kg / 1000, "ch9-nai-thr": nai.detector.threshold,
-        "ch9-nai-dist": nai.source.distance_m, "ch9-nai-years": nai.live_time_days / 365.25,
-        "ch9-nai-syst": 100 * nai.systematic, "ch9-nai-obs": n_obs,
-        "ch9-rn-true": rn_true, "ch9-nai-e-share": 100 * e_share,
-        "ch9-nai-slope": slope, "ch9-iodine-share": 100 * nucleus_counts(nai, rn_true)["I127"] / n_obs,
-        "ch9-sigma-eff": 100 * sigma_eff, "ch9-est-halfwidth": sigma_eff / abs(slope),
+        "ch9-nai-mass-t": nai.mass_kg / 1000,
+        "ch9-nai-thr": nai.detector.threshold,
+        "ch9-nai-dist": nai.source.distance_m,
+        "ch9-nai-years": nai.live_time_days / 365.25,
+        "ch9-nai-syst": 100 * nai.systematic,
+        "ch9-nai-obs": n_obs,
+        "ch9-rn-true": rn_true,
+        "ch9-nai-e-share": 100 * e_share,
+        "ch9-nai-slope": slope,
+        "ch9-iodine-share": 100 * nucleus_counts(nai, rn_true)["I127"] / n_obs,
+        "ch9-sigma-eff": 100 * sigma_eff,
+        "ch9-est-halfwidth": sigma_eff / abs(slope),
     }
     # sodium and iodine: their radii, momentum transfers, and what one R_n common to both (the old choice) does
     common_nai = common_radius_setup()
     own, common = ({e.name: e for e in nucleus_events(exp, rn_true)} for exp in (nai, common_nai))
     for name in ("Na23", "I127"):
-        out.update({f"ch9-q-min-{name}": own[name].q_min_mev, f"ch9-q-rms-{name}": own[name].q_rms_mev,
-                    f"ch9-q-rms-common-{name}": common[name].q_rms_mev, f"ch9-rp-{name}": nuclei.nucleus(name).charge_radius_fm,
-                    f"ch9-own-{name}": own[name].events, f"ch9-common-{name}": common[name].events,
-                    f"ch9-change-{name}": 100 * (common[name].events / own[name].events - 1)})
+        out.update(
+            {
+                f"ch9-q-min-{name}": own[name].q_min_mev,
+                f"ch9-q-rms-{name}": own[name].q_rms_mev,
+                f"ch9-q-rms-common-{name}": common[name].q_rms_mev,
+                f"ch9-rp-{name}": nuclei.nucleus(name).charge_radius_fm,
+                f"ch9-own-{name}": own[name].events,
+                f"ch9-common-{name}": common[name].events,
+                f"ch9-change-{name}": 100 * (common[name].events / own[name].events - 1),
+            }
+        )
     out.update({f"ch9-slope-{name}": value for name, value in nucleus_log_slopes_per_fm(nai, rn_true).items()})
     out["ch9-rn-over-rp-Na23"] = rn_true / nuclei.nucleus("Na23").charge_radius_fm
     out["ch9-rn-Na23"] = nai.nucleus_radii_fm(rn_true)[0]
@@ -447,45 +547,86 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     out["ch9-nai-common-obs"] = float(fits.templates_for(NAI, neutron_radii="common").counts(rn_fm=rn_true).sum())
     out["ch9-nai-common-ratio"] = 100 * (out["ch9-nai-common-obs"] / n_obs - 1)
     # CONNIE
-    out.update({
-        "ch9-eps-minus-sm": connie_eps_ee_d(1.0 - DEVIATION, "SM"), "ch9-eps-plus-sm": connie_eps_ee_d(1.0 + DEVIATION, "SM"),
-        "ch9-connie-count": fits.templates_for(CONNIE).counts().sum(), "ch9-connie-years": connie.live_time_days / 365.25,
-        "ch9-connie-mass": connie.mass_kg, "ch9-connie-thr": 1000 * connie.detector.threshold,
-        "ch9-flux-syst": 100 * fits.ReactorSystematics().flux, "ch9-dev": DEVIATION, "ch9-dev-pct": 100 * DEVIATION,
-        "ch9-connie-syst": 100 * connie.systematic, "ch9-flip-connie": fits.setup_flipped_eps_ee_d(CONNIE),
-        "ch9-flip-nai": fits.setup_flipped_eps_ee_d(NAI),
-        "ch9-level2": statistics.delta_chi2_level(sigma=1.0, dof=2),
-        "ch9-csi-syst": 100 * experiments.get("COHERENT-CsI-2017").systematic,
-    })
+    out.update(
+        {
+            "ch9-eps-minus-sm": connie_eps_ee_d(1.0 - DEVIATION, "SM"),
+            "ch9-eps-plus-sm": connie_eps_ee_d(1.0 + DEVIATION, "SM"),
+            "ch9-connie-count": fits.templates_for(CONNIE).counts().sum(),
+            "ch9-connie-years": connie.live_time_days / 365.25,
+            "ch9-connie-mass": connie.mass_kg,
+            "ch9-connie-thr": 1000 * connie.detector.threshold,
+            "ch9-flux-syst": 100 * fits.ReactorSystematics().flux,
+            "ch9-dev": DEVIATION,
+            "ch9-dev-pct": 100 * DEVIATION,
+            "ch9-connie-syst": 100 * connie.systematic,
+            "ch9-flip-connie": fits.setup_flipped_eps_ee_d(CONNIE),
+            "ch9-flip-nai": fits.setup_flipped_eps_ee_d(NAI),
+            "ch9-level2": statistics.delta_chi2_level(sigma=1.0, dof=2),
+            "ch9-csi-syst": 100 * experiments.get("COHERENT-CsI-2017").systematic,
+        }
+    )
     # where the combination puts R_n
     library = {(branch, scale): rn for branch, scale, rn in library_best_rn()}
     out["ch9-lib-max-diff"] = max(abs(rn - best_rn_fm(scale, branch)) for (branch, scale), rn in library.items())
     for label, scale in SCENARIOS.items():
         tag = TAGS[label]
-        out.update({f"ch9-best-{tag}-lib": library["SM", scale], f"ch9-best-{tag}-sm": best_rn_fm(scale, "SM"),
-                    f"ch9-best-{tag}-fl": best_rn_fm(scale, "flipped")})
-    out.update({"ch9-shift-minus": out["ch9-best-minus-sm"] - rn_true, "ch9-shift-plus": out["ch9-best-plus-sm"] - rn_true,
-                "ch9-lin-shift": e_share * DEVIATION / abs(slope)})
+        out.update(
+            {
+                f"ch9-best-{tag}-lib": library["SM", scale],
+                f"ch9-best-{tag}-sm": best_rn_fm(scale, "SM"),
+                f"ch9-best-{tag}-fl": best_rn_fm(scale, "flipped"),
+            }
+        )
+    out.update(
+        {
+            "ch9-shift-minus": out["ch9-best-minus-sm"] - rn_true,
+            "ch9-shift-plus": out["ch9-best-plus-sm"] - rn_true,
+            "ch9-lin-shift": e_share * DEVIATION / abs(slope),
+        }
+    )
     # the NaI systematic
     for tag, row in zip(NAI_SYSTEMATICS, systematic_rows()):
         (sm_lo, sm_hi), (fl_lo, fl_hi) = row.sm_branch.single_piece(), row.flipped.single_piece()
-        out.update({f"ch9-sys{tag}-sm-lo": sm_lo, f"ch9-sys{tag}-sm-hi": sm_hi, f"ch9-sys{tag}-sm-width": sm_hi - sm_lo,
-                    f"ch9-sys{tag}-fl-lo": fl_lo, f"ch9-sys{tag}-fl-hi": fl_hi,
-                    f"ch9-sys{tag}-both": interval_text(row.both), f"ch9-sys{tag}-pieces": len(row.both.pieces),
-                    f"ch9-sys{tag}-pct": 100 * row.systematic})
+        out.update(
+            {
+                f"ch9-sys{tag}-sm-lo": sm_lo,
+                f"ch9-sys{tag}-sm-hi": sm_hi,
+                f"ch9-sys{tag}-sm-width": sm_hi - sm_lo,
+                f"ch9-sys{tag}-fl-lo": fl_lo,
+                f"ch9-sys{tag}-fl-hi": fl_hi,
+                f"ch9-sys{tag}-both": interval_text(row.both),
+                f"ch9-sys{tag}-pieces": len(row.both.pieces),
+                f"ch9-sys{tag}-pct": 100 * row.systematic,
+            }
+        )
     # exercises
     for row in shifts():
         tag = f"{100 * row.scale:.0f}"
-        out.update({f"ch9-ex-first-{tag}": row.first_order, f"ch9-ex-improved-{tag}": row.improved,
-                    f"ch9-ex-exact-{tag}": row.exact})
+        out.update(
+            {
+                f"ch9-ex-first-{tag}": row.first_order,
+                f"ch9-ex-improved-{tag}": row.improved,
+                f"ch9-ex-exact-{tag}": row.exact,
+            }
+        )
     out.update({f"ch9-ex-k-{name}": k for name, k in charge_sensitivity().items()})
     out.update({f"ch9-ex-tmax-{name}": t for name, t in largest_recoils_kevnr().items()})
     for row in threshold_rows():
         tag = f"{row.threshold_kevnr:.0f}"
-        out.update({f"ch9-ex-thr-half-{tag}": row.fit_fm, f"ch9-ex-thr-n-{tag}": row.events,
-                    f"ch9-ex-thr-iodine-{tag}": row.iodine_pct})
+        out.update(
+            {
+                f"ch9-ex-thr-half-{tag}": row.fit_fm,
+                f"ch9-ex-thr-n-{tag}": row.events,
+                f"ch9-ex-thr-iodine-{tag}": row.iodine_pct,
+            }
+        )
     for row in deviation_rows():
         tag = f"{100 * row.scale:.0f}"
-        out.update({f"ch9-ex-c10-sig-{tag}": np.sqrt(row.chi2_connie), f"ch9-ex-c10-ratio-{tag}": row.shift_ratio,
-                    f"ch9-ex-c10-best-{tag}": row.best_fm})
+        out.update(
+            {
+                f"ch9-ex-c10-sig-{tag}": np.sqrt(row.chi2_connie),
+                f"ch9-ex-c10-ratio-{tag}": row.shift_ratio,
+                f"ch9-ex-c10-best-{tag}": row.best_fm,
+            }
+        )
     return out

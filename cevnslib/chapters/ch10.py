@@ -28,5 +28,6 @@ def numbers() -> dict:
         out[f"ch10-counts-{threshold}"] = round(counts)
     for deviation in DEVIATIONS:
         out[f"ch10-best-{deviation:+.1f}-{NAI_SYSTEMATIC:.2f}"] = fits.nai_connie_best_rn(
-            1.0 + deviation, "sm", nai_systematic=NAI_SYSTEMATIC)
+            1.0 + deviation, "sm", nai_systematic=NAI_SYSTEMATIC
+        )
     return out

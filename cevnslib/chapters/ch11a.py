@@ -35,8 +35,10 @@ N_INDEPENDENCE_TABLES, N_COVERAGE_TOYS, N_COVERAGE_TOYS_CHI2, N_FC_TOYS = 2000, 
 #: 12-bin chi^2 of Chapter 6).
 VARIANTS = {
     "chi2-12bin": ("12-bin Gaussian chi2 (Chapter 6)", None),
-    "e-ac": ("Poisson, PE only, AC_on only, all delayed",
-             dict(use_time=False, use_beam_off=False, renormalise_time=True)),
+    "e-ac": (
+        "Poisson, PE only, AC_on only, all delayed",
+        dict(use_time=False, use_beam_off=False, renormalise_time=True),
+    ),
     "e-all": ("  + beam-off samples", dict(use_time=False, renormalise_time=True)),
     "et-renorm": ("  + arrival time", dict(renormalise_time=True)),
     "et": ("  + delayed lost after 6 us (default)", dict()),
@@ -78,8 +80,12 @@ def sample_table() -> str:
     """Counts and live times of the four samples of the release (text table)."""
     d = _data()
     lines = [f"{'sample':<8}{'counts':>8}{'live time [d]':>15}"]
-    for key, days in (("c_on", d.beam_on_live_days), ("ac_on", d.beam_on_live_days),
-                      ("c_off", d.beam_off_live_days), ("ac_off", d.beam_off_live_days)):
+    for key, days in (
+        ("c_on", d.beam_on_live_days),
+        ("ac_on", d.beam_on_live_days),
+        ("c_off", d.beam_off_live_days),
+        ("ac_off", d.beam_off_live_days),
+    ):
         lines.append(f"{key:<8}{d.energy_time[key].sum():>8.0f}{days:>15.1f}")
     return "\n".join(lines)
 
@@ -103,8 +109,12 @@ def background_tests() -> dict:
     for table in rng.multinomial(int(side.sum()), (expected / side.sum()).ravel(), size=N_INDEPENDENCE_TABLES):
         x = table.reshape(side.shape)
         g_toys.append(likelihood.poisson_deviance(x, np.outer(x.sum(axis=1), x.sum(axis=0)) / x.sum(), axis=(0, 1)))
-    return dict(side=side, side_time=side_time, flat_p=float(stats.chisquare(side_time).pvalue),
-                indep_p=float(np.mean(np.array(g_toys) >= g_obs)))
+    return dict(
+        side=side,
+        side_time=side_time,
+        flat_p=float(stats.chisquare(side_time).pvalue),
+        indep_p=float(np.mean(np.array(g_toys) >= g_obs)),
+    )
 
 
 def data_figure() -> plt.Figure:
@@ -121,8 +131,15 @@ def data_figure() -> plt.Figure:
     centres = 0.5 * (d.time_edges_us[1:] + d.time_edges_us[:-1])
     c_on = et["c_on"].sum(axis=0)
     ax2.errorbar(centres, c_on, yerr=np.sqrt(c_on), fmt="o", color=_C["black"], ms=4, label=r"$C_{\rm on}$")
-    ax2.errorbar(centres, side_time / tau, yerr=np.sqrt(side_time) / tau, fmt="s", color=_C["orange"], ms=4,
-                 label=r"side samples$/\tau$")
+    ax2.errorbar(
+        centres,
+        side_time / tau,
+        yerr=np.sqrt(side_time) / tau,
+        fmt="s",
+        color=_C["orange"],
+        ms=4,
+        label=r"side samples$/\tau$",
+    )
     ax2.axhline(side_time.sum() / tau / side_time.size, color=_C["orange"], ls=":", label="flat")
     ax2.set(xlabel=r"arrival time $t$ [µs]", ylabel="events per 0.5 µs", ylim=(0, 110), title="(b) summed over PE")
     ax2.legend(loc="upper right")
@@ -157,10 +174,12 @@ def rn_profile_figure() -> plt.Figure:
     fig, ax = plt.subplots(figsize=(style.FULL_WIDTH_IN, 5.0), constrained_layout=True)
     values = chi2_model().chi2(rn_fm=rn_grid)
     ax.plot(rn_grid, values - values.min(), color="0.6", lw=2.5, label=r"12-bin Gaussian $\chi^2$")
-    curves = {"e-ac": (_C["blue"], ":", r"Poisson, PE only, $AC_{\rm on}$ only"),
-              "e-all": (_C["blue"], "--", "Poisson, PE only, all side samples"),
-              "et": (_C["black"], "-", "PE × time, per-cell background"),
-              "et-profile": (_C["orange"], "--", r"PE × time, background $b_i c_j$")}
+    curves = {
+        "e-ac": (_C["blue"], ":", r"Poisson, PE only, $AC_{\rm on}$ only"),
+        "e-all": (_C["blue"], "--", "Poisson, PE only, all side samples"),
+        "et": (_C["black"], "-", "PE × time, per-cell background"),
+        "et-profile": (_C["orange"], "--", r"PE × time, background $b_i c_j$"),
+    }
     for key, (color, linestyle, label) in curves.items():
         curve = variant(key).deviance(rn_fm=rn_grid)
         ax.plot(rn_grid, curve - curve.min(), color=color, ls=linestyle, label=label)
@@ -195,15 +214,25 @@ def projections_figure() -> plt.Figure:
     d, parts = _data(), fit_components()
     colors = [_C["blue"], _C["sky blue"], _C["bluish green"], _C["orange"]]
     fig, axes = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True)
-    for ax, axis, edges, label in ((axes[0], 1, d.pe_edges, "PE"), (axes[1], 0, d.time_edges_us, r"arrival time $t$ [µs]")):
+    for ax, axis, edges, label in (
+        (axes[0], 1, d.pe_edges, "PE"),
+        (axes[1], 0, d.time_edges_us, r"arrival time $t$ [µs]"),
+    ):
         bottom = np.zeros(edges.size - 1)
         for (name, part), color in zip(reversed(list(parts.items())), colors[::-1]):
             height = part.sum(axis=axis)
             ax.stairs(bottom + height, edges, baseline=bottom, fill=True, color=color, alpha=0.8, label=name)
             bottom = bottom + height
         counts = d.energy_time["c_on"].sum(axis=axis)
-        ax.errorbar(0.5 * (edges[1:] + edges[:-1]), counts, yerr=np.sqrt(counts), fmt="o", color=_C["black"], ms=4,
-                    label=r"$C_{\rm on}$")
+        ax.errorbar(
+            0.5 * (edges[1:] + edges[:-1]),
+            counts,
+            yerr=np.sqrt(counts),
+            fmt="o",
+            color=_C["black"],
+            ms=4,
+            label=r"$C_{\rm on}$",
+        )
         ax.set(xlabel=label, ylabel="events per bin")
     handles, labels = axes[0].get_legend_handles_labels()
     order = [4, 3, 2, 1, 0]  # the data, then the stack from the top
@@ -234,7 +263,8 @@ def nsi_scans() -> dict:
     for key, model in (("t", lik), ("e", lik_e)):
         out[f"profiled_{key}"] = statistics.interval_1d(
             lambda r, model=model: model.deviance(NSI(ee_d=eps_fine[None, :]), np.asarray(r)[:, None]).min(axis=1),
-            rn_all)
+            rn_all,
+        )
     return out
 
 
@@ -247,12 +277,18 @@ def nsi_figure() -> plt.Figure:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 3.7), constrained_layout=True)
     ax1.contourf(eps, RN_PLANE_GRID_FM, scans["z_et"], levels=levels, colors=["0.45", "0.8"])
     chi2_map = scans["chi2_map"]
-    ax1.contour(eps, RN_PLANE_GRID_FM, chi2_map - chi2_map.min(), levels=levels[1:], colors=_C["vermillion"],
-                linestyles=["-", "--"], linewidths=1.8)
+    ax1.contour(
+        eps,
+        RN_PLANE_GRID_FM,
+        chi2_map - chi2_map.min(),
+        levels=levels[1:],
+        colors=_C["vermillion"],
+        linestyles=["-", "--"],
+        linewidths=1.8,
+    )
     ax1.set(xlabel=r"$\varepsilon^{dV}_{ee}$", ylabel=r"$R_n$ [fm]", title="(a) PE × time and 12-bin $\\chi^2$")
     ax2.contourf(eps, eps, scans["z_e"].T, levels=levels, colors=[_C["sky blue"], "#bfe3f7"])
-    ax2.contour(eps, eps, scans["z_t"].T, levels=levels[1:], colors=_C["black"], linestyles=["-", "--"],
-                linewidths=1.8)
+    ax2.contour(eps, eps, scans["z_t"].T, levels=levels[1:], colors=_C["black"], linestyles=["-", "--"], linewidths=1.8)
     ax2.plot(0, 0, "*", color=_C["black"], ms=10)
     ax2.set(xlabel=r"$\varepsilon^{dV}_{ee}$", ylabel=r"$\varepsilon^{dV}_{\mu\mu}$", title="(b) $R_n = R_p$")
     return fig
@@ -315,8 +351,14 @@ def _full_coverage() -> tuple[Coverage, np.ndarray, np.ndarray]:
         radii.append(rn_hat)
         return lik.deviance(rn_fm=best_rn, data=toys) - nll_min
 
-    full = coverage.coverage_of_interval(lambda rng, n: lik.generate(truth, rng, n), t_at_truth, N_COVERAGE_TOYS,
-                                         level=1.0, seed=SEED_COVERAGE, batch_size=400)
+    full = coverage.coverage_of_interval(
+        lambda rng, n: lik.generate(truth, rng, n),
+        t_at_truth,
+        N_COVERAGE_TOYS,
+        level=1.0,
+        seed=SEED_COVERAGE,
+        batch_size=400,
+    )
     return full, np.concatenate(minima), np.concatenate(radii)
 
 
@@ -330,8 +372,11 @@ def _chi2_coverage() -> Coverage:
         return model.chi2(rn_fm=rn_c, data=toys) - model.minimise_rn(toys)[1]
 
     return coverage.coverage_of_interval(
-        lambda rng, n: model.generate(rng, n, rn_c, float(alpha_c), float(beta_c), steady), t_chi2,
-        N_COVERAGE_TOYS_CHI2, seed=SEED_COVERAGE_CHI2)
+        lambda rng, n: model.generate(rng, n, rn_c, float(alpha_c), float(beta_c), steady),
+        t_chi2,
+        N_COVERAGE_TOYS_CHI2,
+        seed=SEED_COVERAGE_CHI2,
+    )
 
 
 def coverage_table() -> str:
@@ -339,9 +384,12 @@ def coverage_table() -> str:
     study = coverage_study()
     lines = [f"{'fit':<26}{'toys':>6}{'coverage [%]':>14}{'MC error [%]':>14}{'level for 68.27%':>18}"]
     for name, cov in (("PE x time likelihood", study.full), ("12-bin chi2", study.chi2)):
-        lines.append(f"{name:<26}{cov.n_toys:>6d}{100 * cov.fraction:>14.1f}{100 * cov.error:>14.1f}"
-                     f"{cov.level_for():>18.2f}")
-    lines.append(f"goodness of fit: -2 ln L_min = {float(best_fit().deviance):.1f}; toys above it: p = {study.gof_p:.2f}")
+        lines.append(
+            f"{name:<26}{cov.n_toys:>6d}{100 * cov.fraction:>14.1f}{100 * cov.error:>14.1f}{cov.level_for():>18.2f}"
+        )
+    lines.append(
+        f"goodness of fit: -2 ln L_min = {float(best_fit().deviance):.1f}; toys above it: p = {study.gof_p:.2f}"
+    )
     return "\n".join(lines)
 
 
@@ -399,16 +447,22 @@ def _feldman_cousins(client) -> FeldmanCousinsResult:
     def t_toys(rn, toys):
         return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
 
-    fc = coverage.feldman_cousins_interval(grid, t_observed, generate_at, t_toys, n_toys=N_FC_TOYS,
-                                           seed=SEED_FELDMAN_COUSINS, client=client)
+    fc = coverage.feldman_cousins_interval(
+        grid, t_observed, generate_at, t_toys, n_toys=N_FC_TOYS, seed=SEED_FELDMAN_COUSINS, client=client
+    )
     fine = np.linspace(*lik.rn_range_fm, 741)
     observed_fine = t_observed(fine)
     err = fc.critical_error()
-    shifted = tuple(FeldmanCousins(fc.grid, fc.observed, fc.critical + sign * err, fc.toy_statistics, fc.confidence)
-                    .refined_interval(fine, observed_fine).hull for sign in (-1, 1))
+    shifted = tuple(
+        FeldmanCousins(fc.grid, fc.observed, fc.critical + sign * err, fc.toy_statistics, fc.confidence)
+        .refined_interval(fine, observed_fine)
+        .hull
+        for sign in (-1, 1)
+    )
     wilks_cov, wilks_err = fc.wilks_coverage(1.0)
-    return FeldmanCousinsResult(fc, fine, observed_fine, fc.refined_interval(fine, observed_fine), err, shifted,
-                                wilks_cov, wilks_err)
+    return FeldmanCousinsResult(
+        fc, fine, observed_fine, fc.refined_interval(fine, observed_fine), err, shifted, wilks_cov, wilks_err
+    )
 
 
 def feldman_cousins_table() -> str:
@@ -416,8 +470,9 @@ def feldman_cousins_table() -> str:
     result = feldman_cousins()
     fc = result.construction
     lines = [f"{'R_n true':>8}{'t_c':>7}{'+-':>6}{'Wilks coverage [%]':>20}"]
-    for r, c, e, w, we in zip(fc.grid, fc.critical, result.critical_error, result.wilks_coverage,
-                              result.wilks_coverage_error):
+    for r, c, e, w, we in zip(
+        fc.grid, fc.critical, result.critical_error, result.wilks_coverage, result.wilks_coverage_error
+    ):
         lines.append(f"{r:>8.1f}{c:>7.2f}{e:>6.2f}{100 * w:>13.0f} +- {100 * we:.0f}")
     _, lo, hi, _ = rn_variants()["et"]
     lines.append(f"Feldman-Cousins: {result.interval} fm;  Wilks: [{lo:.2f}, {hi:.2f}] fm")
@@ -443,11 +498,17 @@ def feldman_cousins_figure() -> plt.Figure:
     x = np.linspace(0.02, 6, 300)
     ax1.plot(x, stats.chi2.pdf(x, 1), color=_C["black"], label=r"$\chi^2_1$")
     ax1.axvline(1.0, color=vermillion, lw=1.0)
-    ax1.set(xlabel=r"$t(R_n^{\rm true})$", ylabel="density", yscale="log", ylim=(1e-3, 5),
-            title=rf"(a) truth $R_n$ = {best_rn:.2f} fm")
+    ax1.set(
+        xlabel=r"$t(R_n^{\rm true})$",
+        ylabel="density",
+        yscale="log",
+        ylim=(1e-3, 5),
+        title=rf"(a) truth $R_n$ = {best_rn:.2f} fm",
+    )
     ax1.legend(loc="upper right")
-    ax2.errorbar(fc.grid, 100 * result.wilks_coverage, yerr=100 * result.wilks_coverage_error, fmt="o",
-                 color=_C["black"], ms=4)
+    ax2.errorbar(
+        fc.grid, 100 * result.wilks_coverage, yerr=100 * result.wilks_coverage_error, fmt="o", color=_C["black"], ms=4
+    )
     ax2.axhline(100 * coverage.ONE_SIGMA, color=vermillion, lw=1.0)
     ax2.set(xlabel=r"true $R_n$ [fm]", ylabel=r"coverage of $t \leq 1$ [%]", ylim=(50, 100), title="(b) Wilks")
     ax3.plot(result.fine_rn_fm, result.observed_fine, color=_C["black"], label=r"$t_{\rm obs}(R_n)$")
@@ -500,18 +561,27 @@ def _model_numbers() -> dict:
                 out[f"ch11a-{key}-{name}"] = float(value)
         if np.isfinite(lo):
             out[f"ch11a-{key}-width"] = float(hi - lo)
-    out |= {"ch11a-rn-min": lik.rn_range_fm[0], "ch11a-helm-min": float(np.sqrt(3) * form_factors.HELM_SKIN_FM),
-            "ch11a-rp-cs": lik.prompt.nuclei[0].charge_radius_fm}
+    out |= {
+        "ch11a-rn-min": lik.rn_range_fm[0],
+        "ch11a-helm-min": float(np.sqrt(3) * form_factors.HELM_SKIN_FM),
+        "ch11a-rp-cs": lik.prompt.nuclei[0].charge_radius_fm,
+    }
     parts = fit_components()
     names = list(parts)
-    out |= {"ch11a-fit-signal": float(sum(parts[k].sum() for k in names[:2])),
-            "ch11a-fit-brn": float(parts["BRN"].sum()), "ch11a-fit-steady": float(parts["steady state"].sum()),
-            "ch11a-fit-beta": 100 * float(best_fit().beta)}
+    out |= {
+        "ch11a-fit-signal": float(sum(parts[k].sum() for k in names[:2])),
+        "ch11a-fit-brn": float(parts["BRN"].sum()),
+        "ch11a-fit-steady": float(parts["steady state"].sum()),
+        "ch11a-fit-beta": 100 * float(best_fit().beta),
+    }
     scans = nsi_scans()
     cell_area = (EPS_GRID[1] - EPS_GRID[0]) ** 2
-    out |= {"ch11a-level-1s": scans["levels"][1], "ch11a-level-2s": scans["levels"][2],
-            "ch11a-area-e": float((scans["z_e"] <= scans["levels"][1]).sum() * cell_area),
-            "ch11a-area-t": float((scans["z_t"] <= scans["levels"][1]).sum() * cell_area)}
+    out |= {
+        "ch11a-level-1s": scans["levels"][1],
+        "ch11a-level-2s": scans["levels"][2],
+        "ch11a-area-e": float((scans["z_e"] <= scans["levels"][1]).sum() * cell_area),
+        "ch11a-area-t": float((scans["z_t"] <= scans["levels"][1]).sum() * cell_area),
+    }
     for key in ("t", "e"):
         lo, hi = scans[f"profiled_{key}"].single_piece()
         out |= {f"ch11a-prof-{key}-lo": lo, f"ch11a-prof-{key}-hi": hi}
@@ -522,11 +592,18 @@ def _toy_numbers() -> dict:
     study = coverage_study()
     out = {}
     for key, cov in (("et", study.full), ("chi2", study.chi2)):
-        out |= {f"ch11a-cov-{key}": 100 * cov.fraction, f"ch11a-cov-{key}-err": 100 * cov.error,
-                f"ch11a-cov-{key}-level": cov.level_for(), f"ch11a-cov-{key}-n": cov.n_toys,
-                f"ch11a-cov-{key}-pull": (cov.fraction - cov.nominal) / cov.error}
-    out |= {"ch11a-nominal": 100 * study.full.nominal, "ch11a-gof-p": study.gof_p,
-            "ch11a-boundary-frac": 100 * float(np.mean(np.isclose(study.rn_hat_fm, variant("et").rn_range_fm[0])))}
+        out |= {
+            f"ch11a-cov-{key}": 100 * cov.fraction,
+            f"ch11a-cov-{key}-err": 100 * cov.error,
+            f"ch11a-cov-{key}-level": cov.level_for(),
+            f"ch11a-cov-{key}-n": cov.n_toys,
+            f"ch11a-cov-{key}-pull": (cov.fraction - cov.nominal) / cov.error,
+        }
+    out |= {
+        "ch11a-nominal": 100 * study.full.nominal,
+        "ch11a-gof-p": study.gof_p,
+        "ch11a-boundary-frac": 100 * float(np.mean(np.isclose(study.rn_hat_fm, variant("et").rn_range_fm[0]))),
+    }
     result = feldman_cousins()
     fc = result.construction
     fc_lo, fc_hi = result.interval.single_piece()

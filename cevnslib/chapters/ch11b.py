@@ -112,6 +112,7 @@ def rn_quenching() -> dict[int, tuple[tuple[float, float, float], float]]:
 
 def choices() -> dict[str, tuple[str, dict[str, dict]]]:
     """The choices of the chapter: key -> (label, {setup name: overrides}); a setup left out is not touched."""
+
     def everywhere(**overrides):
         return {CSI: overrides, "CONUS": overrides, "CONNIE": overrides}
 
@@ -147,8 +148,9 @@ def rn_by_choice() -> dict[str, tuple[float, float, float]]:
             if "quenching_factor" in o:
                 out[key] = rn_quenching()[-1 if key == "qf-low" else 1][0]
             else:
-                out[key] = rn_combinations()[o.get("form_factor", "helm"), o.get("proton_radius", "charge"),
-                                             o.get("couplings", "tree")]
+                out[key] = rn_combinations()[
+                    o.get("form_factor", "helm"), o.get("proton_radius", "charge"), o.get("couplings", "tree")
+                ]
     return out
 
 
@@ -173,7 +175,7 @@ def branches(fit: statistics.Fit) -> np.ndarray:
     inside = (dchi2 <= LEVEL90).astype(int)
     edges = []
     for i in np.flatnonzero(np.diff(inside)):
-        x, y = EPS_D_GRID[i:i + 2], dchi2[i:i + 2]
+        x, y = EPS_D_GRID[i : i + 2], dchi2[i : i + 2]
         edges.append(float(np.interp(LEVEL90, y[::-1] if y[0] > y[1] else y, x[::-1] if y[0] > y[1] else x)))
     if len(edges) != 4:
         raise ValueError(f"the 90% C.L. set has {len(edges) // 2} pieces along eps_ee^dV, not two")
@@ -184,7 +186,9 @@ def _reactor_templates(name: str, overrides: dict) -> EventTemplates:
     """Templates of a reactor setup with ``overrides``; a change of couplings only swaps the couplings
     the default templates carry (they multiply the template integrals)."""
     if set(overrides) <= {"couplings"}:
-        return dataclasses.replace(fits.templates_for(name), couplings=nucleon_couplings(overrides.get("couplings", "tree")))
+        return dataclasses.replace(
+            fits.templates_for(name), couplings=nucleon_couplings(overrides.get("couplings", "tree"))
+        )
     return experiments.get(name, **overrides).templates()
 
 
@@ -211,8 +215,9 @@ def reactor_bands() -> dict[tuple[str, str], dict]:
             fit_mix = fits.combine(fits.asimov_measurement(exp0, t0, scale))
             # 0 when the alternative gives the default count, but for rounding (1e-29, of either sign)
             dchi2_sm = round(float(fit_mix.chi2(None) - fit_mix.chi2(NSI(ee_d=EPS_D_GRID)).min()), 9) + 0.0
-            band[name, key] = dict(flip=flipped(t), same=same, mixed=branches(fit_mix), scale=scale,
-                                   dchi2_sm=float(dchi2_sm))
+            band[name, key] = dict(
+                flip=flipped(t), same=same, mixed=branches(fit_mix), scale=scale, dchi2_sm=float(dchi2_sm)
+            )
     return band
 
 
@@ -225,8 +230,10 @@ def bands_table() -> str:
         for key, (label, _) in choices().items():
             if (name, key) in reactor_bands():
                 b = reactor_bands()[name, key]
-                lines.append(f"{'':6s} {label:30s} {b['flip']:7.4f} {b['same'][1, 1] - b['same'][1, 0]:7.4f} "
-                             f"{100 * (b['scale'] - 1):+6.1f}% {b['dchi2_sm']:10.2f}")
+                lines.append(
+                    f"{'':6s} {label:30s} {b['flip']:7.4f} {b['same'][1, 1] - b['same'][1, 0]:7.4f} "
+                    f"{100 * (b['scale'] - 1):+6.1f}% {b['dchi2_sm']:10.2f}"
+                )
     return "\n".join(lines)
 
 
@@ -252,8 +259,13 @@ def dependence_figure() -> plt.Figure:
     colors = {"CONUS": c["black"], "CONNIE": c["blue"]}
     rows = list(choices())
     labels = [tex_label(label) for label, _ in choices().values()]
-    labels = [label.replace("k low", "$k$ low").replace("k high", "$k$ high").replace("-1 sigma", r"$-1\sigma$")
-              .replace("+1 sigma", r"$+1\sigma$") for label in labels]
+    labels = [
+        label.replace("k low", "$k$ low")
+        .replace("k high", "$k$ high")
+        .replace("-1 sigma", r"$-1\sigma$")
+        .replace("+1 sigma", r"$+1\sigma$")
+        for label in labels
+    ]
     rn_default, rn_rows, band = csi_rn(), rn_by_choice(), reactor_bands()
     fig, axes = plt.subplots(1, 3, figsize=(style.FULL_WIDTH_IN, 6.2), sharey=True, constrained_layout=True)
     ax = axes[0]
@@ -274,11 +286,24 @@ def dependence_figure() -> plt.Figure:
             for y, key in enumerate(rows):
                 if (name, key) in band:
                     lo, hi = band[name, key][which][branch]
-                    ax.plot([lo, hi], [y + 0.15 * (2 * j - 1)] * 2, color=colors[name], lw=3,
-                            label=name if key == "default" else None, solid_capstyle="butt")
+                    ax.plot(
+                        [lo, hi],
+                        [y + 0.15 * (2 * j - 1)] * 2,
+                        color=colors[name],
+                        lw=3,
+                        label=name if key == "default" else None,
+                        solid_capstyle="butt",
+                    )
                 elif j == 0:
-                    ax.text(np.mean(ax.get_xlim()), y, "not for reactors", ha="center", va="center", fontsize=9,
-                            color="0.45")
+                    ax.text(
+                        np.mean(ax.get_xlim()),
+                        y,
+                        "not for reactors",
+                        ha="center",
+                        va="center",
+                        fontsize=9,
+                        color="0.45",
+                    )
         ax.set_title(title)
         ax.xaxis.set_major_locator(MaxNLocator(3))
     axes[2].axvline(0.0, color="0.4", lw=0.8, ls=":")
@@ -296,8 +321,12 @@ def prompt_and_delayed() -> tuple[np.ndarray, np.ndarray]:
     (all arrival times), from a source whose delayed components have zero efficiency."""
     csi = experiments.get(CSI)
     s = csi.source
-    no_delayed = PionDecayAtRest(s.protons_on_target, s.nu_per_proton, s.distance_m,
-                                 efficiencies={"delayed nu_e": 0.0, "delayed anti-nu_mu": 0.0})
+    no_delayed = PionDecayAtRest(
+        s.protons_on_target,
+        s.nu_per_proton,
+        s.distance_m,
+        efficiencies={"delayed nu_e": 0.0, "delayed anti-nu_mu": 0.0},
+    )
     n_prompt = dataclasses.replace(csi, source=no_delayed).predict()
     return n_prompt, csi.predict() - n_prompt
 
@@ -314,8 +343,9 @@ def signal_count_interval(beam_off: bool = True, background: str = "per-bin") ->
     """
     lik = csi_likelihood.CsI2017Likelihood(background=background, use_beam_off=beam_off, sigma_alpha=1e6)
     in_window = lik.signal_cells().sum()
-    return statistics.interval_1d(lambda s: lik.profile(signal_scale=np.asarray(s) / in_window).deviance,
-                                  SIGNAL_COUNT_GRID, level=1.0)
+    return statistics.interval_1d(
+        lambda s: lik.profile(signal_scale=np.asarray(s) / in_window).deviance, SIGNAL_COUNT_GRID, level=1.0
+    )
 
 
 def signal_count_table() -> str:
@@ -333,8 +363,10 @@ def signal_count_table() -> str:
 # ---------------------------------------------------------------------------- reactor flux at CONUS
 def reactor_flux_per_cm2_s() -> dict[str, float]:
     """Total antineutrino flux at CONUS (per cm^2 per s) for each treatment of the spectrum below 2 MeV."""
-    return {low: experiments.get("CONUS", low_energy=low).source.total_flux()
-            for low in ("kopeikin", "cut", "frozen", "vogel-engel", "kopeikin-total")}
+    return {
+        low: experiments.get("CONUS", low_energy=low).source.total_flux()
+        for low in ("kopeikin", "cut", "frozen", "vogel-engel", "kopeikin-total")
+    }
 
 
 def _per_fission(flux_per_cm2_s: float) -> float:
@@ -358,7 +390,9 @@ def flux_table() -> str:
 def threshold_reach(name: str) -> tuple[float, float]:
     """(smallest antineutrino energy in MeV that gives a recoil above threshold, fraction of the flux above it)."""
     exp = experiments.get(name)
-    e_min = min(cross_section.e_min_mev(exp.detector.recoil_edges_kev(nuc)[0], nuc.mass_gev) for nuc in exp.target.nuclei)
+    e_min = min(
+        cross_section.e_min_mev(exp.detector.recoil_edges_kev(nuc)[0], nuc.mass_gev) for nuc in exp.target.nuclei
+    )
     kinks = [e for e in exp.source.breakpoints_mev if e > e_min]  # where Kopeikin's table has nodes
     seen = quad(exp.source.flux_per_mev, e_min, exp.source.e_max_mev, points=kinks, limit=200)[0]
     return e_min, seen / exp.source.total_flux()
@@ -374,7 +408,7 @@ def csi_change(**overrides) -> tuple[float, float]:
 
 # ----------------------------------------------------------------------------------------- numbers
 def _rn_numbers() -> dict:
-    rn_default, (rn_low, n_low), (rn_high, n_high) = csi_rn(), rn_quenching()[-1], rn_quenching()[+1]
+    rn_default, (_, n_low), (_, n_high) = csi_rn(), rn_quenching()[-1], rn_quenching()[+1]
     bests = np.array([v[0] for v in rn_combinations().values()])
     combos = rn_combinations().values()
     csi = experiments.get(CSI)
@@ -397,11 +431,18 @@ def _rn_numbers() -> dict:
     }
     for name in REACTORS:
         k = experiments.get(name).detector.quenching.k
-        out |= {f"ch11b-k-{name.lower()}-default": k, f"ch11b-k-{name.lower()}-low": K_VALUES[name][0],
-                f"ch11b-k-{name.lower()}-high": K_VALUES[name][1]}
+        out |= {
+            f"ch11b-k-{name.lower()}-default": k,
+            f"ch11b-k-{name.lower()}-low": K_VALUES[name][0],
+            f"ch11b-k-{name.lower()}-high": K_VALUES[name][1],
+        }
     for key, (best, lo, hi) in rn_by_choice().items():
-        out |= {f"ch11b-rn-{key}": best, f"ch11b-rn-{key}-lo": lo, f"ch11b-rn-{key}-hi": hi,
-                f"ch11b-rn-{key}-shift": best - rn_default[0]}
+        out |= {
+            f"ch11b-rn-{key}": best,
+            f"ch11b-rn-{key}-lo": lo,
+            f"ch11b-rn-{key}-hi": hi,
+            f"ch11b-rn-{key}-shift": best - rn_default[0],
+        }
     return out
 
 
@@ -409,17 +450,27 @@ def _band_numbers() -> dict:
     out = {}
     for (name, key), b in reactor_bands().items():
         p = f"ch11b-{name.lower()}-{key}"
-        out |= {f"{p}-flip": b["flip"], f"{p}-width": b["same"][1, 1] - b["same"][1, 0],
-                f"{p}-count": 100 * (b["scale"] - 1), f"{p}-dchi2": b["dchi2_sm"],
-                f"{p}-mixed-lo": b["mixed"][0, 0], f"{p}-mixed-hi": b["mixed"][0, 1]}
+        out |= {
+            f"{p}-flip": b["flip"],
+            f"{p}-width": b["same"][1, 1] - b["same"][1, 0],
+            f"{p}-count": 100 * (b["scale"] - 1),
+            f"{p}-dchi2": b["dchi2_sm"],
+            f"{p}-mixed-lo": b["mixed"][0, 0],
+            f"{p}-mixed-hi": b["mixed"][0, 1],
+        }
     out["ch11b-level90"] = LEVEL90
     for name in REACTORS:
         per_isotope, n_reactor = flip_per_isotope(name), fits.templates_for(name).counts().sum()
         p = f"ch11b-{name.lower()}"
-        out |= {f"{p}-flip-eq-lo": min(per_isotope), f"{p}-flip-eq-hi": max(per_isotope),
-                f"{p}-width-est": width_estimate(name), f"{p}-n": n_reactor, f"{p}-stat": 100 / np.sqrt(n_reactor),
-                f"{p}-flip-shift-radiative": reactor_bands()[name, "radiative"]["flip"]
-                - reactor_bands()[name, "default"]["flip"]}
+        out |= {
+            f"{p}-flip-eq-lo": min(per_isotope),
+            f"{p}-flip-eq-hi": max(per_isotope),
+            f"{p}-width-est": width_estimate(name),
+            f"{p}-n": n_reactor,
+            f"{p}-stat": 100 / np.sqrt(n_reactor),
+            f"{p}-flip-shift-radiative": reactor_bands()[name, "radiative"]["flip"]
+            - reactor_bands()[name, "default"]["flip"],
+        }
     out["ch11b-reactor-syst"] = 100 * experiments.get("CONUS").systematic
     return out
 
@@ -461,16 +512,24 @@ def _coherent_numbers() -> dict:
         "ch11b-off-days": data.beam_off_live_days,
         "ch11b-on-days": data.beam_on_live_days,
     }
-    for beam_off, background, key in ((False, "per-bin", "on"), (True, "per-bin", "off"),
-                                      (True, "flat-in-time", "flat-off")):
+    for beam_off, background, key in (
+        (False, "per-bin", "on"),
+        (True, "per-bin", "off"),
+        (True, "flat-in-time", "flat-off"),
+    ):
         best, lo, hi = best_lo_hi(signal_count_interval(beam_off, background))
         out |= {f"ch11b-lik-{key}": best, f"ch11b-lik-{key}-plus": hi - best, f"ch11b-lik-{key}-minus": best - lo}
     for key in ("on", "off"):
         out[f"ch11b-lik-diff-{key}"] = (out[f"ch11b-lik-{key}"] - COHERENT_FIT[0]) / COHERENT_FIT[1]
     best, lo, hi = csi_rn()
-    out |= {"ch11b-cad": CADEDDU2018_RN_FM[0], "ch11b-cad-plus": CADEDDU2018_RN_FM[1],
-            "ch11b-cad-minus": CADEDDU2018_RN_FM[2], "ch11b-rn-plus": hi - best, "ch11b-rn-minus": best - lo,
-            "ch11b-cad-diff": best - CADEDDU2018_RN_FM[0]}
+    out |= {
+        "ch11b-cad": CADEDDU2018_RN_FM[0],
+        "ch11b-cad-plus": CADEDDU2018_RN_FM[1],
+        "ch11b-cad-minus": CADEDDU2018_RN_FM[2],
+        "ch11b-rn-plus": hi - best,
+        "ch11b-rn-minus": best - lo,
+        "ch11b-cad-diff": best - CADEDDU2018_RN_FM[0],
+    }
     return out
 
 
@@ -498,8 +557,11 @@ def _convention_numbers() -> dict:
     for e_line, key in zip(OTHER_LINES_MEV, ("2965", "29")):
         pct, rn_shift = csi_change(prompt_line_mev=e_line)
         out |= {f"ch11b-line-{key}": e_line, f"ch11b-line-{key}-pct": pct, f"ch11b-line-{key}-rn": rn_shift}
-    sin2, rel_q, t_over_e = (csi_change(sin2_theta_w=constants.SIN2_THETA_W_MZ), csi_change(relativistic_q=True),
-                             csi_change(include_t_over_e=True))
+    sin2, rel_q, t_over_e = (
+        csi_change(sin2_theta_w=constants.SIN2_THETA_W_MZ),
+        csi_change(relativistic_q=True),
+        csi_change(include_t_over_e=True),
+    )
     out |= {
         "ch11b-sin2": constants.SIN2_THETA_W,
         "ch11b-sin2-mz": constants.SIN2_THETA_W_MZ,

@@ -26,9 +26,8 @@ from ..csi_2021_likelihood import NUISANCES, RESPONSE_NUISANCES, CsI2021Likeliho
 from ..notebook import scientific
 from ..published import csi_2021_published
 from ..validation import read_only
-from .ch08 import charge_zero_eps_ee_d
+from .ch08 import charge_zero_eps_ee_d, interval_on_grid
 from .ch08 import fit as ch08_fit
-from .ch08 import interval_on_grid
 
 CSI = "COHERENT-CsI-2021"
 
@@ -47,8 +46,19 @@ RN_STEP_FM = (4.8, 5.3)
 COMPONENTS = ("steady state", "BRN", "NIN", "CEvNS prompt", "CEvNS delayed")
 
 #: Colours of the components (Okabe-Ito); "CEvNS" is the fitted signal, prompt and delayed together.
-_COLOURS = dict(zip(COMPONENTS, (style.COLORS["sky blue"], style.COLORS["orange"], style.COLORS["reddish purple"],
-                                 style.COLORS["blue"], style.COLORS["bluish green"])), CEvNS=style.COLORS["blue"])
+_COLOURS = dict(
+    zip(
+        COMPONENTS,
+        (
+            style.COLORS["sky blue"],
+            style.COLORS["orange"],
+            style.COLORS["reddish purple"],
+            style.COLORS["blue"],
+            style.COLORS["bluish green"],
+        ),
+    ),
+    CEvNS=style.COLORS["blue"],
+)
 
 
 def experiment() -> experiments.Experiment:
@@ -160,8 +170,14 @@ def response_figure() -> plt.Figure:
     for kind, ls in (("brn", "--"), ("nin", ":")):
         shape = neutrons[kind][inside] / (neutrons[kind][inside].sum() * width)
         bx.plot(neutrons["time_us"][inside], shape, color=_COLOURS[kind.upper()], ls=ls, lw=1.2, label=kind.upper())
-    bx.set(xlabel=r"arrival time $t$ [$\mu$s]", ylabel=r"density [1/$\mu$s]", yscale="log", ylim=(1e-3, 5),
-           xlim=(0, ROI_TIME_MAX_US), title="(b) arrival times")
+    bx.set(
+        xlabel=r"arrival time $t$ [$\mu$s]",
+        ylabel=r"density [1/$\mu$s]",
+        yscale="log",
+        ylim=(1e-3, 5),
+        xlim=(0, ROI_TIME_MAX_US),
+        title="(b) arrival times",
+    )
     bx.legend(loc="upper right")
     return fig
 
@@ -191,10 +207,13 @@ def projections_figure(parts: dict[str, np.ndarray] | None = None) -> plt.Figure
     exp = experiment()
     parts = components() if parts is None else parts
     observed, anti = exp.data.binned("C"), components()["steady state"]
-    fig, axes = plt.subplots(2, 2, figsize=(style.FULL_WIDTH_IN, 5.2), sharex="col", height_ratios=(3, 1),
-                             constrained_layout=True)
-    axis_info = ((1, np.asarray(exp.detector.pe_edges), "PE", "PE"),
-                 (0, np.asarray(exp.arrival_time.time_edges_us), r"arrival time $t$ [$\mu$s]", r"$\mu$s"))
+    fig, axes = plt.subplots(
+        2, 2, figsize=(style.FULL_WIDTH_IN, 5.2), sharex="col", height_ratios=(3, 1), constrained_layout=True
+    )
+    axis_info = (
+        (1, np.asarray(exp.detector.pe_edges), "PE", "PE"),
+        (0, np.asarray(exp.arrival_time.time_edges_us), r"arrival time $t$ [$\mu$s]", r"$\mu$s"),
+    )
     for column, (summed_axis, edges, label, per) in enumerate(axis_info):
         width = np.diff(edges)
         projected = {name: values.sum(axis=summed_axis) / width for name, values in parts.items()}
@@ -213,6 +232,7 @@ def projections_figure(parts: dict[str, np.ndarray] | None = None) -> plt.Figure
 
 # --- The fits: cevnslib.csi_2021_fits -----------------------------------------------------------------------------
 
+
 def results() -> csi_2021_fits.CsI2021Results:
     """The fits of the full data set (:func:`cevnslib.csi_2021_fits.results`, computed once and cached)."""
     return csi_2021_fits.results()
@@ -223,8 +243,10 @@ def fitted_components() -> dict[str, np.ndarray]:
     normalisations and the fitted CEvNS counts (prompt and delayed together), PE x time bins, read-only."""
     profile = likelihood().profile(signal_strength=results().signal.strength.best)
     pulls = dict(zip(NUISANCES, profile.nuisances))
-    parts = {name: read_only((1 + pulls[key]) * b)
-             for name, key, b in zip(COMPONENTS[:3], ("steady_state", "brn", "nin"), likelihood().backgrounds)}
+    parts = {
+        name: read_only((1 + pulls[key]) * b)
+        for name, key, b in zip(COMPONENTS[:3], ("steady_state", "brn", "nin"), likelihood().backgrounds)
+    }
     parts["CEvNS"] = read_only(profile.signal)
     return parts
 
@@ -280,8 +302,13 @@ def rn_figure() -> plt.Figure:
     chi2_2017 = ch08_fit("12-bin").chi2(None, grid)
     ax.plot(grid, chi2_2017 - chi2_2017.min(), color=style.COLORS["vermillion"], ls="--", label=r"2017 ($\chi^2$)")
     ax.axhline(1.0, color="k", lw=0.8, ls=":")
-    ax.set(xlabel=r"$R_n$ [fm]", ylabel=r"$-2\,\Delta\ln L$, $\Delta\chi^2$", xlim=(3.0, 8.0), ylim=(0, 6),
-           title="(a) one $R_n$ for Cs and I")
+    ax.set(
+        xlabel=r"$R_n$ [fm]",
+        ylabel=r"$-2\,\Delta\ln L$, $\Delta\chi^2$",
+        xlim=(3.0, 8.0),
+        ylim=(0, 6),
+        title="(a) one $R_n$ for Cs and I",
+    )
     ax.legend(loc="upper right", fontsize=8)
     iso = results().isotope_radii_map
     level = csi_2021_fits.LEVELS_2D["1 sigma"]
@@ -290,14 +317,19 @@ def rn_figure() -> plt.Figure:
     bx.plot(iso.x, iso.x, color="k", lw=1.0, label="common $R_n$")
     cs, iodine = csi_2021_fits.proton_radii_fm()
     bx.plot(iso.x, iso.x - cs + iodine, color=style.COLORS["vermillion"], ls="--", lw=1.2, label="common skin")
-    bx.set(xlabel=r"$R_n$ of Cs [fm]", ylabel=r"$R_n$ of I [fm]", xlim=(iso.x[0], iso.x[-1]),
-           ylim=(iso.y[0], iso.y[-1]), title=r"(b) $R_n$ per isotope, 1$\sigma$")
+    bx.set(
+        xlabel=r"$R_n$ of Cs [fm]",
+        ylabel=r"$R_n$ of I [fm]",
+        xlim=(iso.x[0], iso.x[-1]),
+        ylim=(iso.y[0], iso.y[-1]),
+        title=r"(b) $R_n$ per isotope, 1$\sigma$",
+    )
     bx.legend(loc="upper right", fontsize=8)
     return fig
 
 
 def rn_nsi_map() -> csi_2021_fits.ProfileMap:
-    """The (R_n, eps_ee^dV) map of the full data set (:func:`cevnslib.csi_2021_fits.map_rn_nsi`) on its default grids."""
+    """The (R_n, eps_ee^dV) map of the full data set (:func:`cevnslib.csi_2021_fits.map_rn_nsi`), default grids."""
     return results().radius_nsi_map
 
 
@@ -333,8 +365,10 @@ def nsi_figure() -> plt.Figure:
     ax.set(xlabel=r"$\varepsilon_{ee}^{dV}$", ylabel=r"$\varepsilon_{\mu\mu}^{dV}$", title=r"(a) $R_n = R_p$")
     _regions(bx, rn_nsi_map(), old_rn)
     bx.set(xlabel=r"$R_n$ [fm]", ylabel=r"$\varepsilon_{ee}^{dV}$", title=r"(b) $\varepsilon_{\mu\mu} = 0$")
-    handles = [Patch(color=style.COLORS["sky blue"], alpha=0.6, label="full data set"),
-               Line2D([], [], color=style.COLORS["vermillion"], ls="--", label="2017")]
+    handles = [
+        Patch(color=style.COLORS["sky blue"], alpha=0.6, label="full data set"),
+        Line2D([], [], color=style.COLORS["vermillion"], ls="--", label="2017"),
+    ]
     bx.legend(handles=handles, loc="lower left", fontsize=8)
     return fig
 
@@ -377,6 +411,7 @@ def coherence_test() -> tuple[float, float, float]:
 
 # --- Exercises ----------------------------------------------------------------------------------------------
 
+
 def asimov_discovery_z(signal, background) -> float:
     """Median significance (sigma) against no signal of Poisson counts ``signal`` + ``background``, no systematics.
 
@@ -386,8 +421,9 @@ def asimov_discovery_z(signal, background) -> float:
     """
     s, b = np.asarray(signal, dtype=float), np.asarray(background, dtype=float)
     if s.shape != b.shape or np.any(s < 0) or np.any(b < 0) or np.any((b == 0) & (s > 0)):
-        raise ValueError("signal and background must be arrays of one shape, >= 0, with background > 0 wherever "
-                         "signal > 0")
+        raise ValueError(
+            "signal and background must be arrays of one shape, >= 0, with background > 0 wherever signal > 0"
+        )
     inside = s > 0
     terms = 2.0 * ((s[inside] + b[inside]) * np.log1p(s[inside] / b[inside]) - s[inside])
     return float(np.sqrt(terms.sum()))
@@ -403,7 +439,9 @@ def counting_significances() -> dict[str, float]:
     prompt, _ = _windows()
     return {
         "whole region": asimov_discovery_z(signal.sum(keepdims=True), background.sum(keepdims=True)),
-        "prompt window": asimov_discovery_z(signal[:, prompt].sum(keepdims=True), background[:, prompt].sum(keepdims=True)),
+        "prompt window": asimov_discovery_z(
+            signal[:, prompt].sum(keepdims=True), background[:, prompt].sum(keepdims=True)
+        ),
         "PE bins": asimov_discovery_z(signal.sum(axis=1), background.sum(axis=1)),
         "PE x time": asimov_discovery_z(signal, background),
     }
@@ -443,8 +481,16 @@ def isotope_valley_rows() -> tuple[tuple[float, float, float, float, float], ...
         return float(lik.signal_cells(nucleus_rn_fm=(cs, iodine)).sum())
 
     valley_slopes = np.gradient(ys, xs)
-    return tuple((float(x), float(y), count(x, y), -(count(x + h, y) - count(x - h, y)) / (count(x, y + h) - count(x, y - h)),
-                  float(v)) for x, y, v in zip(xs, ys, valley_slopes))
+    return tuple(
+        (
+            float(x),
+            float(y),
+            count(x, y),
+            -(count(x + h, y) - count(x - h, y)) / (count(x, y + h) - count(x, y - h)),
+            float(v),
+        )
+        for x, y, v in zip(xs, ys, valley_slopes)
+    )
 
 
 def isotope_valley_table() -> str:
@@ -471,25 +517,37 @@ def _data_numbers() -> dict:
     background = sum(rows[k][2] for k in ("steady state", "BRN", "NIN"))
     times = np.diff(exp.arrival_time.time_edges_us)
     return {
-        "ch12-c-total": int(rows["coincidence"][2]), "ch12-ac-total": int(rows["anti-coincidence"][2]),
+        "ch12-c-total": int(rows["coincidence"][2]),
+        "ch12-ac-total": int(rows["anti-coincidence"][2]),
         "ch12-c-pub": int(published["coincidence_events_roi"].value),
         "ch12-ac-pub": int(published["anticoincidence_events_roi"].value),
         "ch12-excess": int(rows["coincidence"][2] - rows["anti-coincidence"][2]),
         "ch12-excess-prompt": int(rows["coincidence"][0] - rows["anti-coincidence"][0]),
         "ch12-excess-delayed": int(rows["coincidence"][1] - rows["anti-coincidence"][1]),
-        "ch12-pe-max": ROI_PE_MAX, "ch12-t-max": ROI_TIME_MAX_US, "ch12-prompt-window": PROMPT_WINDOW_US,
-        "ch12-mass": exp.mass_kg, "ch12-distance": exp.source.distance_m,
+        "ch12-pe-max": ROI_PE_MAX,
+        "ch12-t-max": ROI_TIME_MAX_US,
+        "ch12-prompt-window": PROMPT_WINDOW_US,
+        "ch12-mass": exp.mass_kg,
+        "ch12-distance": exp.source.distance_m,
         "ch12-pot-text": published_scientific("protons_on_target"),
-        "ch12-energy-gwh": published["beam_energy_gwh"].value, "ch12-nu-per-pot": exp.source.nu_per_proton,
+        "ch12-energy-gwh": published["beam_energy_gwh"].value,
+        "ch12-nu-per-pot": exp.source.nu_per_proton,
         "ch12-light-yield": exp.detector.resolution.light_yield_pe_per_kevee,
-        "ch12-n-pe-bins": exp.detector.n_bins, "ch12-n-time-bins": exp.arrival_time.n_bins,
+        "ch12-n-pe-bins": exp.detector.n_bins,
+        "ch12-n-time-bins": exp.arrival_time.n_bins,
         "ch12-n-cells": exp.detector.n_bins * exp.arrival_time.n_bins,
         "ch12-pe-bin-width": float(np.diff(exp.detector.pe_edges)[0]),
-        "ch12-t-step": float(times[0]), "ch12-t-wide": float(times[-1]),
-        "ch12-eff-onset": CSI_2021_TIMING_ONSET_US, "ch12-tau-mu": exp.arrival_time.pulse.muon_lifetime_us,
-        "ch12-brn": rows["BRN"][2], "ch12-nin": rows["NIN"][2],
-        "ch12-brn-pub": published["brn_expected_events"].value, "ch12-nin-pub": published["nin_expected_events"].value,
-        "ch12-sm": sm_prompt + sm_delayed, "ch12-sm-prompt": sm_prompt, "ch12-sm-delayed": sm_delayed,
+        "ch12-t-step": float(times[0]),
+        "ch12-t-wide": float(times[-1]),
+        "ch12-eff-onset": CSI_2021_TIMING_ONSET_US,
+        "ch12-tau-mu": exp.arrival_time.pulse.muon_lifetime_us,
+        "ch12-brn": rows["BRN"][2],
+        "ch12-nin": rows["NIN"][2],
+        "ch12-brn-pub": published["brn_expected_events"].value,
+        "ch12-nin-pub": published["nin_expected_events"].value,
+        "ch12-sm": sm_prompt + sm_delayed,
+        "ch12-sm-prompt": sm_prompt,
+        "ch12-sm-delayed": sm_delayed,
         "ch12-sm-all-times": float(exp.predict().sum()),
         "ch12-prompt-share": 100 * float(exp.arrival_time.prompt.sum()),
         "ch12-delayed-share": 100 * float(exp.arrival_time.delayed.sum()),
@@ -503,7 +561,8 @@ def _data_numbers() -> dict:
         "ch12-xs-ratio-minus": published["cross_section_ratio_to_sm"].minus,
         "ch12-xs-ratio-plus": published["cross_section_ratio_to_sm"].plus,
         "ch12-sm-drop-rn": 100 * (1 - exp.predict(rn_fm=RN_STEP_FM[1]).sum() / exp.predict(rn_fm=RN_STEP_FM[0]).sum()),
-        "ch12-rn-a": RN_STEP_FM[0], "ch12-rn-b": RN_STEP_FM[1],
+        "ch12-rn-a": RN_STEP_FM[0],
+        "ch12-rn-b": RN_STEP_FM[1],
     }
 
 
@@ -517,32 +576,51 @@ def _fit_numbers() -> dict:
     n_lo, n_hi = count.one_sigma.single_piece()
     ratio = published["cross_section_ratio_to_sm"]
     ss_pull = strength.pulls["steady_state"] * sigmas["steady_state"]
-    out = {"ch12-s-best": strength.best, "ch12-s-lo": s_lo, "ch12-s-hi": s_hi,
-           "ch12-s-minus": strength.best - s_lo, "ch12-s-plus": s_hi - strength.best,
-           "ch12-n-fit": count.best, "ch12-n-fit-minus": count.best - n_lo, "ch12-n-fit-plus": n_hi - count.best,
-           "ch12-n-fit-rel": 100 * 0.5 * (n_hi - n_lo) / count.best,
-           "ch12-s-rel": 100 * 0.5 * (s_hi - s_lo) / strength.best,
-           "ch12-q0": signal.significance ** 2, "ch12-z0": signal.significance,
-           "ch12-ss-pull": 100 * ss_pull, "ch12-ss-pull-events": ss_pull * components()["steady state"].sum(),
-           "ch12-ss-prior": 100 * sigmas["steady_state"], "ch12-flux-prior": 100 * sigmas["flux"],
-           "ch12-brn-prior": 100 * sigmas["brn"], "ch12-nin-prior": 100 * sigmas["nin"],
-           "ch12-max-pull": max(abs(v) for v in strength.pulls.values()),
-           "ch12-s-vs-pub": abs(strength.best - ratio.value) / (ratio.plus if strength.best > ratio.value
-                                                                 else ratio.minus)}
+    out = {
+        "ch12-s-best": strength.best,
+        "ch12-s-lo": s_lo,
+        "ch12-s-hi": s_hi,
+        "ch12-s-minus": strength.best - s_lo,
+        "ch12-s-plus": s_hi - strength.best,
+        "ch12-n-fit": count.best,
+        "ch12-n-fit-minus": count.best - n_lo,
+        "ch12-n-fit-plus": n_hi - count.best,
+        "ch12-n-fit-rel": 100 * 0.5 * (n_hi - n_lo) / count.best,
+        "ch12-s-rel": 100 * 0.5 * (s_hi - s_lo) / strength.best,
+        "ch12-q0": signal.significance**2,
+        "ch12-z0": signal.significance,
+        "ch12-ss-pull": 100 * ss_pull,
+        "ch12-ss-pull-events": ss_pull * components()["steady state"].sum(),
+        "ch12-ss-prior": 100 * sigmas["steady_state"],
+        "ch12-flux-prior": 100 * sigmas["flux"],
+        "ch12-brn-prior": 100 * sigmas["brn"],
+        "ch12-nin-prior": 100 * sigmas["nin"],
+        "ch12-max-pull": max(abs(v) for v in strength.pulls.values()),
+        "ch12-s-vs-pub": abs(strength.best - ratio.value)
+        / (ratio.plus if strength.best > ratio.value else ratio.minus),
+    }
     out |= {f"ch12-s-{k}": v for k, v in strength_variants().items()}
     cs, iodine = csi_2021_fits.proton_radii_fm()
     common, skin = res.radius, res.skin
     (rn_lo, rn_hi), old = common.one_sigma.single_piece(), fits.csi2017_rn_interval("12-bin").single_piece()
-    out |= {"ch12-rn-best": common.best, "ch12-rn-lo": rn_lo, "ch12-rn-hi": rn_hi, "ch12-rn-width": rn_hi - rn_lo,
-            "ch12-rn2017-width": old[1] - old[0],
-            "ch12-sig-2017": 100 * experiments.get("COHERENT-CsI-2017").systematic,
-            "ch12-skin-best": skin.best, "ch12-skin-lo": skin.one_sigma.single_piece()[0],
-            "ch12-skin-hi": skin.one_sigma.single_piece()[1], "ch12-rp-cs": cs, "ch12-rp-i": iodine,
-            "ch12-level2": csi_2021_fits.LEVELS_2D["1 sigma"],
-            "ch12-level2-2sigma": statistics.delta_chi2_level(sigma=2.0, dof=2),
-            "ch12-rn-flux-pull": 100 * common.pulls["flux"] * sigmas["flux"],
-            "ch12-rn-ss-pull": 100 * common.pulls["steady_state"] * sigmas["steady_state"],
-            "ch12-rn-dev-rp": float(likelihood().deviance(rn_fm=0.5 * (cs + iodine))) - common.deviance_min}
+    out |= {
+        "ch12-rn-best": common.best,
+        "ch12-rn-lo": rn_lo,
+        "ch12-rn-hi": rn_hi,
+        "ch12-rn-width": rn_hi - rn_lo,
+        "ch12-rn2017-width": old[1] - old[0],
+        "ch12-sig-2017": 100 * experiments.get("COHERENT-CsI-2017").systematic,
+        "ch12-skin-best": skin.best,
+        "ch12-skin-lo": skin.one_sigma.single_piece()[0],
+        "ch12-skin-hi": skin.one_sigma.single_piece()[1],
+        "ch12-rp-cs": cs,
+        "ch12-rp-i": iodine,
+        "ch12-level2": csi_2021_fits.LEVELS_2D["1 sigma"],
+        "ch12-level2-2sigma": statistics.delta_chi2_level(sigma=2.0, dof=2),
+        "ch12-rn-flux-pull": 100 * common.pulls["flux"] * sigmas["flux"],
+        "ch12-rn-ss-pull": 100 * common.pulls["steady_state"] * sigmas["steady_state"],
+        "ch12-rn-dev-rp": float(likelihood().deviance(rn_fm=0.5 * (cs + iodine))) - common.deviance_min,
+    }
     out |= {f"ch12-rn-{k}": v for k, v in rn_variants().items()}
     iso = res.isotope_radii_map
     for key, fit in (("cs", res.radius_cs), ("i", res.radius_i)):
@@ -554,9 +632,13 @@ def _fit_numbers() -> dict:
     ee, mm, sm_dev = nsi_sm_island()
     out |= {"ch12-nsi-ee": ee, "ch12-nsi-mm": mm, "ch12-nsi-sm-dev": sm_dev}
     delta, z, flux = coherence_test()
-    out |= {"ch12-coh-dev": delta, "ch12-coh-z": z, "ch12-coh-flux": 100 * flux,
-            "ch12-coh-flux-sigma": flux / sigmas["flux"],
-            "ch12-coh-pub": published["nuclear_structure_suppression_sigma"].value}
+    out |= {
+        "ch12-coh-dev": delta,
+        "ch12-coh-z": z,
+        "ch12-coh-flux": 100 * flux,
+        "ch12-coh-flux-sigma": flux / sigmas["flux"],
+        "ch12-coh-pub": published["nuclear_structure_suppression_sigma"].value,
+    }
     return out
 
 
@@ -567,13 +649,23 @@ def _exercise_numbers() -> dict:
     signal = data_rows()["CEvNS prompt"], data_rows()["CEvNS delayed"]
     equal = min(rows, key=lambda r: abs(r[0] - r[1]))
     return {
-        "ch12-ex-z-region": z["whole region"], "ch12-ex-z-prompt": z["prompt window"], "ch12-ex-z-pe": z["PE bins"],
+        "ch12-ex-z-region": z["whole region"],
+        "ch12-ex-z-prompt": z["prompt window"],
+        "ch12-ex-z-pe": z["PE bins"],
         "ch12-ex-z-cells": z["PE x time"],
         "ch12-ex-prompt-share": 100 * (signal[0][0] + signal[1][0]) / (signal[0][2] + signal[1][2]),
-        "ch12-ex-valley-eq-cs": equal[0], "ch12-ex-valley-eq-count": equal[3], "ch12-ex-valley-eq-map": equal[4],
-        "ch12-ex-valley-lo-cs": rows[0][0], "ch12-ex-valley-lo-i": rows[0][1], "ch12-ex-valley-lo-count": rows[0][3],
-        "ch12-ex-valley-lo-map": rows[0][4], "ch12-ex-valley-lo-n": rows[0][2], "ch12-ex-valley-eq-n": equal[2],
-        "ch12-ex-valley-hi-cs": rows[-1][0], "ch12-ex-valley-hi-i": rows[-1][1], "ch12-ex-valley-hi-count": rows[-1][3],
+        "ch12-ex-valley-eq-cs": equal[0],
+        "ch12-ex-valley-eq-count": equal[3],
+        "ch12-ex-valley-eq-map": equal[4],
+        "ch12-ex-valley-lo-cs": rows[0][0],
+        "ch12-ex-valley-lo-i": rows[0][1],
+        "ch12-ex-valley-lo-count": rows[0][3],
+        "ch12-ex-valley-lo-map": rows[0][4],
+        "ch12-ex-valley-lo-n": rows[0][2],
+        "ch12-ex-valley-eq-n": equal[2],
+        "ch12-ex-valley-hi-cs": rows[-1][0],
+        "ch12-ex-valley-hi-i": rows[-1][1],
+        "ch12-ex-valley-hi-count": rows[-1][3],
     }
 
 

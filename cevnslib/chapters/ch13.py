@@ -41,8 +41,12 @@ CONFIDENCE = "90%"
 #: Names of the stacked components, from the bottom of a stack to its top.
 COMPONENTS = ("steady state", "BRN prompt", "BRN delayed", "CEvNS")
 #: Colours of the components (Okabe-Ito).
-_COLOURS = dict(zip(COMPONENTS, (style.COLORS["sky blue"], style.COLORS["orange"], style.COLORS["reddish purple"],
-                                 style.COLORS["blue"])))
+_COLOURS = dict(
+    zip(
+        COMPONENTS,
+        (style.COLORS["sky blue"], style.COLORS["orange"], style.COLORS["reddish purple"], style.COLORS["blue"]),
+    )
+)
 #: Targets whose band slopes the chapter compares, with their setups' names in the prose.
 SLOPE_TARGETS = {"Ar": "argon", "CsI": "CsI", "Ge": "germanium (CONUS)", "Si": "silicon (CONNIE)"}
 #: The quenching parameters' +-1 sigma of the release, for the exercise on the response [arXiv:2006.12659].
@@ -58,7 +62,8 @@ def experiment() -> experiments.Experiment:
 
 
 def likelihood() -> LAr2020Likelihood:
-    """The Poisson likelihood of the argon data that every fit uses (:func:`cevnslib.lar_2020_fits.default_likelihood`)."""
+    """The Poisson likelihood of the argon data that every fit uses
+    (:func:`cevnslib.lar_2020_fits.default_likelihood`)."""
     return lar_2020_fits.default_likelihood()
 
 
@@ -68,6 +73,7 @@ def results() -> lar_2020_fits.LAr2020Results:
 
 
 # --- The data and the Standard-Model prediction -------------------------------------------------------------------
+
 
 def components(nsi: NSI | None = None, rn_fm: float | None = None) -> dict[str, np.ndarray]:
     """Expected counts of each component of :data:`COMPONENTS` in the 12 x 8 x 10 bins at their nominal values.
@@ -79,8 +85,12 @@ def components(nsi: NSI | None = None, rn_fm: float | None = None) -> dict[str, 
     if nsi is not None and not nsi.is_scalar:
         raise ValueError("nsi must hold scalar couplings (one physics point)")
     lik = likelihood()
-    return {"steady state": lik.backgrounds[1], "BRN prompt": lik.brn_cells[0], "BRN delayed": lik.backgrounds[0],
-            "CEvNS": read_only(experiment().predict_energy_f90_time(nsi, rn_fm))}
+    return {
+        "steady state": lik.backgrounds[1],
+        "BRN prompt": lik.brn_cells[0],
+        "BRN delayed": lik.backgrounds[0],
+        "CEvNS": read_only(experiment().predict_energy_f90_time(nsi, rn_fm)),
+    }
 
 
 def _windows() -> tuple[np.ndarray, np.ndarray]:
@@ -97,8 +107,12 @@ def data_rows() -> dict[str, tuple[float, float, float]]:
     release's SM PDF) and "prediction" (the sum of the components).
     """
     parts = components()
-    rows = {"observed": experiment().data.observed, **parts,
-            "CEvNS (release)": experiment().data.pdf("cevns"), "prediction": sum(parts.values())}
+    rows = {
+        "observed": experiment().data.observed,
+        **parts,
+        "CEvNS (release)": experiment().data.pdf("cevns"),
+        "prediction": sum(parts.values()),
+    }
     prompt, delayed = _windows()
     return {k: (float(v[..., prompt].sum()), float(v[..., delayed].sum()), float(v.sum())) for k, v in rows.items()}
 
@@ -136,12 +150,12 @@ def response_figure() -> plt.Figure:
     exp = experiment()
     fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(style.FULL_WIDTH_IN, 3.0), constrained_layout=True)
     fine = np.arange(0.0, 61.0, 2.0)
-    detector = type(exp.detector)(tuple(fine), exp.detector.quenching, exp.detector.resolution,
-                                  exp.detector.acceptance)
+    detector = type(exp.detector)(tuple(fine), exp.detector.quenching, exp.detector.resolution, exp.detector.acceptance)
     recoil = np.linspace(1.0, 150.0, 150)
     matrix = detector.response_matrix(recoil) / np.diff(fine)[:, None]
-    image = ax.pcolormesh(recoil, 0.5 * (fine[1:] + fine[:-1]), matrix, cmap="Blues", shading="nearest",
-                          rasterized=True)
+    image = ax.pcolormesh(
+        recoil, 0.5 * (fine[1:] + fine[:-1]), matrix, cmap="Blues", shading="nearest", rasterized=True
+    )
     ax.plot(recoil, detector.observable_of(recoil), color=style.COLORS["vermillion"], lw=1.2, label=r"mean $E_{ee}$")
     ax.set(xlabel=r"recoil energy $T$ [keVnr]", ylabel="energy [keVee]", ylim=(0, 60), title="(a) energy")
     ax.legend(loc="upper left", fontsize=8)
@@ -149,14 +163,19 @@ def response_figure() -> plt.Figure:
     f90 = exp.pulse_shape
     centres = 0.5 * (np.asarray(f90.f90_edges[1:]) + np.asarray(f90.f90_edges[:-1]))
     for e in range(5):
-        lo, hi = exp.detector.energy_edges_kevee[e:e + 2]
+        lo, hi = exp.detector.energy_edges_kevee[e : e + 2]
         bx.plot(centres, f90.shares[e], marker="o", ms=3, lw=1.0, label=f"{lo:.0f}-{hi:.0f} keVee")
     bx.set(xlabel="F90", ylabel="share of the bin's events", title="(b) F90 (release)")
     bx.legend(fontsize=7, loc="upper left")
     times = np.asarray(exp.arrival_time.time_edges_us)
     cx.stairs(exp.arrival_time.prompt, times, color=style.COLORS["blue"], lw=1.4, label=r"prompt $\nu_\mu$")
-    cx.stairs(exp.arrival_time.delayed, times, color=style.COLORS["bluish green"], lw=1.4,
-              label=r"delayed $\nu_e$, $\bar\nu_\mu$")
+    cx.stairs(
+        exp.arrival_time.delayed,
+        times,
+        color=style.COLORS["bluish green"],
+        lw=1.4,
+        label=r"delayed $\nu_e$, $\bar\nu_\mu$",
+    )
     cx.set(xlabel=r"arrival time [$\mu$s]", ylabel="share per bin", xlim=(times[0], times[-1]), title="(c) time")
     cx.legend(fontsize=7, loc="upper right")
     return fig
@@ -174,7 +193,9 @@ def validation_numbers() -> dict[str, float]:
     observed = experiment().data.observed
     out = {"ours": float(ours.sum()), "release": float(theirs.sum()), "ratio": float(ours.sum() / theirs.sum())}
     pulls = []
-    for name, a, b, n in zip(("energy", "f90", "time"), _projections(ours), _projections(theirs), _projections(observed)):
+    for name, a, b, n in zip(
+        ("energy", "f90", "time"), _projections(ours), _projections(theirs), _projections(observed)
+    ):
         out[f"share-{name}"] = float(100 * np.abs(a / a.sum() - b / b.sum()).max())
         pulls.append(float(np.max(np.abs(a - b) / np.sqrt(n))))
     out["data-sigma"] = float(max(pulls))
@@ -197,6 +218,7 @@ def validation_figure() -> plt.Figure:
 
 # --- The fits ------------------------------------------------------------------------------------------------------
 
+
 @cache
 def fitted_components() -> dict[str, np.ndarray]:
     """The components at the best signal strength of fit 1 (morphs and normalisations fitted), 3D bins, read-only."""
@@ -205,10 +227,12 @@ def fitted_components() -> dict[str, np.ndarray]:
     nuisances = np.asarray(x.nuisances)
     brn = lik.brn_cells
     brn_fitted = (1 + nuisances[3]) * np.maximum(brn[0] + np.tensordot(nuisances[4:7], brn[1:], axes=1), 0.0)
-    return {"steady state": read_only((1 + nuisances[8]) * lik.backgrounds[1]),
-            "BRN prompt": read_only(brn_fitted),
-            "BRN delayed": read_only((1 + nuisances[7]) * lik.backgrounds[0]),
-            "CEvNS": read_only(x.signal)}
+    return {
+        "steady state": read_only((1 + nuisances[8]) * lik.backgrounds[1]),
+        "BRN prompt": read_only(brn_fitted),
+        "BRN delayed": read_only((1 + nuisances[7]) * lik.backgrounds[0]),
+        "CEvNS": read_only(x.signal),
+    }
 
 
 def projections_figure() -> plt.Figure:
@@ -222,16 +246,18 @@ def projections_figure() -> plt.Figure:
     parts = fitted_components()
     observed = experiment().data.observed
     sigma_ss = dict(zip(NUISANCES, likelihood().sigmas))["steady_state"]
-    fig, axes = plt.subplots(2, 3, figsize=(style.FULL_WIDTH_IN, 4.6), sharex="col", height_ratios=(3, 1),
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        2, 3, figsize=(style.FULL_WIDTH_IN, 4.6), sharex="col", height_ratios=(3, 1), constrained_layout=True
+    )
     for column, (edges, label) in enumerate(zip(_edges(), _LABELS)):
         proj = {k: _projections(v)[column] for k, v in parts.items()}
         data = _projections(observed)[column]
         centres = 0.5 * (edges[1:] + edges[:-1])
         bottom = np.zeros(len(edges) - 1)
         for name in COMPONENTS[1:]:
-            axes[0, column].stairs(bottom + proj[name], edges, baseline=bottom, fill=True, color=_COLOURS[name],
-                                   alpha=0.85, label=name)
+            axes[0, column].stairs(
+                bottom + proj[name], edges, baseline=bottom, fill=True, color=_COLOURS[name], alpha=0.85, label=name
+            )
             bottom = bottom + proj[name]
         excess = data - proj["steady state"]
         error = np.sqrt(data + (sigma_ss * proj["steady state"]) ** 2)
@@ -270,8 +296,9 @@ def sm_cross_section_cm2(rn_fm: float | None = None) -> float:
     """
     exp = experiment()
     detector = Detector("keVnr", (1e-6, np.inf))
-    templates = build_templates(exp.target, exp.source, detector, exp.mass_kg, exp.live_time_s, exp.options,
-                                rn_fm=rn_fm)
+    templates = build_templates(
+        exp.target, exp.source, detector, exp.mass_kg, exp.live_time_s, exp.options, rn_fm=rn_fm
+    )
     nuclei_count = exp.mass_kg * float(exp.target.nuclei_per_kg.sum())
     return float(templates.counts().sum() / (nuclei_count * 3.0 * exp.source.fluence_per_cm2))
 
@@ -287,16 +314,27 @@ def rn_figure() -> plt.Figure:
     ax.axhline(1.0, color="k", lw=0.8, ls=":")
     ax.axhline(lar_2020_fits.LEVELS_1D["90%"], color="k", lw=0.8, ls="--")
     ax.axvline(proton_radius_fm(), color=style.COLORS["vermillion"], lw=1.0, label=r"$R_p$")
-    ax.set(xlabel=r"$R_n$ of argon [fm]", ylabel=r"$-2\,\Delta\ln L$", xlim=(grid[0], grid[-1]), ylim=(0, 8),
-           title="(a) argon's neutron radius")
+    ax.set(
+        xlabel=r"$R_n$ of argon [fm]",
+        ylabel=r"$-2\,\Delta\ln L$",
+        xlim=(grid[0], grid[-1]),
+        ylim=(0, 8),
+        title="(a) argon's neutron radius",
+    )
     ax.legend(loc="upper left", fontsize=8)
-    for name, label, colour in ((LAR, "argon", style.COLORS["blue"]),
-                                ("COHERENT-CsI-2021", "CsI 2021", style.COLORS["black"])):
+    for name, label, colour in (
+        (LAR, "argon", style.COLORS["blue"]),
+        ("COHERENT-CsI-2021", "CsI 2021", style.COLORS["black"]),
+    ):
         exp = experiments.get(name)
         counts = exp.predict_energy_time(rn_fm=grid).sum(axis=(-2, -1))
         bx.plot(grid, counts / exp.predict_energy_time().sum(), color=colour, label=label)
-    bx.set(xlabel=r"$R_n$ [fm]", ylabel=r"SM count / count at $R_p$", xlim=(grid[0], grid[-1]),
-           title="(b) how much the count feels $R_n$")
+    bx.set(
+        xlabel=r"$R_n$ [fm]",
+        ylabel=r"SM count / count at $R_p$",
+        xlim=(grid[0], grid[-1]),
+        title="(b) how much the count feels $R_n$",
+    )
     bx.legend(fontsize=8)
     return fig
 
@@ -331,8 +369,9 @@ def _regions(ax, joint, level: float) -> None:
     ax.contourf(x, y, maps["combined"].delta.T, levels=[-1.0, level], colors=[style.COLORS["vermillion"]], alpha=0.4)
     ax.contour(x, y, maps["combined"].delta.T, levels=[level], colors=[style.COLORS["vermillion"]], linewidths=1.8)
     ax.contour(x, y, maps["CsI"].delta.T, levels=[level], colors=[style.COLORS["black"]], linewidths=1.4)
-    ax.contour(x, y, maps["argon"].delta.T, levels=[level], colors=[style.COLORS["blue"]], linewidths=2.0,
-               linestyles=":")
+    ax.contour(
+        x, y, maps["argon"].delta.T, levels=[level], colors=[style.COLORS["blue"]], linewidths=2.0, linestyles=":"
+    )
 
 
 def nsi_figure() -> plt.Figure:
@@ -344,10 +383,15 @@ def nsi_figure() -> plt.Figure:
     _regions(ax, joint, LEVELS_2D[CONFIDENCE])
     ax.plot(0, 0, "k+", ms=9)
     ax.set(xlabel=r"$\varepsilon_{ee}^{dV}$", ylabel=r"$\varepsilon_{\mu\mu}^{dV}$")
-    ax.legend(handles=[Line2D([], [], color=style.COLORS["black"], lw=1.4, label="CsI 2021"),
-                       Line2D([], [], color=style.COLORS["blue"], ls=":", lw=2.0, label="argon"),
-                       Patch(color=style.COLORS["vermillion"], alpha=0.4, label="CsI + argon")],
-              loc="lower right", fontsize=8)
+    ax.legend(
+        handles=[
+            Line2D([], [], color=style.COLORS["black"], lw=1.4, label="CsI 2021"),
+            Line2D([], [], color=style.COLORS["blue"], ls=":", lw=2.0, label="argon"),
+            Patch(color=style.COLORS["vermillion"], alpha=0.4, label="CsI + argon"),
+        ],
+        loc="lower right",
+        fontsize=8,
+    )
     return fig
 
 
@@ -372,7 +416,8 @@ def n_over_z(material: str) -> float:
 
 
 def interval_tables() -> str:
-    """The 90% sets of every coupling of both planes, argon, CsI, combined and the shrink (:func:`cevnslib.lar_2020_fits.interval_table`)."""
+    """The 90% sets of every coupling of both planes, argon, CsI, combined and the shrink
+    (:func:`cevnslib.lar_2020_fits.interval_table`)."""
     res = results()
     return "\n\n".join(lar_2020_fits.interval_table(joint, CONFIDENCE) for joint in (res.ud, res.dm))
 
@@ -387,6 +432,7 @@ def _interval(coupling: str, other: str, data: str, level: str = CONFIDENCE, pla
 
 # --- Exercises -----------------------------------------------------------------------------------------------------
 
+
 @cache
 def flux_only_fit():
     """Fit 1 with the CEvNS normalisation prior of the flux alone (10%) instead of the release's 13.3%."""
@@ -398,6 +444,7 @@ def quenching_table() -> dict[str, tuple[float, float]]:
 
     Keys "nominal", "a+", "a-", "b+", "b-".
     """
+
     def counts(**overrides):
         x = experiments.get(LAR, **overrides).predict_energy_f90_time()
         return float(x.sum()), float(x[0].sum())
@@ -425,6 +472,7 @@ def band_gap() -> float:
 
 # --- Numbers -------------------------------------------------------------------------------------------------------
 
+
 def _data_numbers() -> dict:
     published = lar_2020_published()
     exp = experiment()
@@ -432,31 +480,51 @@ def _data_numbers() -> dict:
     valid = validation_numbers()
     times = np.asarray(exp.arrival_time.time_edges_us)
     return {
-        "ch13-mass": exp.mass_kg, "ch13-distance": exp.source.distance_m,
-        "ch13-pot-text": scientific(exp.source.protons_on_target, 2), "ch13-gwh": published["beam_energy_gwh"].value,
-        "ch13-nu-per-pot": exp.source.nu_per_proton, "ch13-observed": int(rows["observed"][2]),
+        "ch13-mass": exp.mass_kg,
+        "ch13-distance": exp.source.distance_m,
+        "ch13-pot-text": scientific(exp.source.protons_on_target, 2),
+        "ch13-gwh": published["beam_energy_gwh"].value,
+        "ch13-nu-per-pot": exp.source.nu_per_proton,
+        "ch13-observed": int(rows["observed"][2]),
         "ch13-observed-pub": int(published["observed_events"].value),
-        "ch13-n-cells": int(np.prod(exp.data.shape)), "ch13-ss": rows["steady state"][2],
+        "ch13-n-cells": int(np.prod(exp.data.shape)),
+        "ch13-ss": rows["steady state"][2],
         "ch13-ss-pub": published["steady_state_predicted_events"].value,
-        "ch13-brn": rows["BRN prompt"][2], "ch13-brn-pub": published["brn_prompt_predicted_events"].value,
-        "ch13-brn-prior": 100 * published["brn_prompt_predicted_events"].minus / published["brn_prompt_predicted_events"].value,
-        "ch13-brnd": rows["BRN delayed"][2], "ch13-brnd-pub": published["brn_delayed_predicted_events"].value,
+        "ch13-brn": rows["BRN prompt"][2],
+        "ch13-brn-pub": published["brn_prompt_predicted_events"].value,
+        "ch13-brn-prior": 100
+        * published["brn_prompt_predicted_events"].minus
+        / published["brn_prompt_predicted_events"].value,
+        "ch13-brnd": rows["BRN delayed"][2],
+        "ch13-brnd-pub": published["brn_delayed_predicted_events"].value,
         "ch13-cevns-pub": published["cevns_predicted_events"].value,
         "ch13-cevns-pub-err": published["cevns_predicted_events"].minus,
         "ch13-cevns-prior": 100 * published["cevns_predicted_events"].minus / published["cevns_predicted_events"].value,
-        "ch13-ss-prior": 100 * published["steady_state_predicted_events"].minus / published["steady_state_predicted_events"].value,
-        "ch13-prompt-window": PROMPT_WINDOW_US, "ch13-t-lo": float(times[0]), "ch13-t-hi": float(times[-1]),
+        "ch13-ss-prior": 100
+        * published["steady_state_predicted_events"].minus
+        / published["steady_state_predicted_events"].value,
+        "ch13-prompt-window": PROMPT_WINDOW_US,
+        "ch13-t-lo": float(times[0]),
+        "ch13-t-hi": float(times[-1]),
         "ch13-excess-prompt": rows["observed"][0] - sum(rows[k][0] for k in COMPONENTS[:3]),
-        "ch13-qf-a": exp.detector.quenching.a, "ch13-qf-b": exp.detector.quenching.b_per_kevnr,
+        "ch13-qf-a": exp.detector.quenching.a,
+        "ch13-qf-b": exp.detector.quenching.b_per_kevnr,
         "ch13-res": exp.detector.resolution.a_sqrt_kevee,
-        "ch13-pulse-mean": 1e3 * exp.arrival_time.pulse.mean_us, "ch13-pulse-sigma": 1e3 * exp.arrival_time.pulse.sigma_us,
+        "ch13-pulse-mean": 1e3 * exp.arrival_time.pulse.mean_us,
+        "ch13-pulse-sigma": 1e3 * exp.arrival_time.pulse.sigma_us,
         "ch13-pulse-err": published["pulse_mean_ns"].minus,
-        "ch13-sm": valid["ours"], "ch13-sm-ratio": 100 * (valid["ratio"] - 1), "ch13-sm-below": 100 * (1 - valid["ratio"]),
+        "ch13-sm": valid["ours"],
+        "ch13-sm-ratio": 100 * (valid["ratio"] - 1),
+        "ch13-sm-below": 100 * (1 - valid["ratio"]),
         "ch13-reactor-syst": 100 * ch07.SYSTEMATICS.total,
-        "ch13-share-energy": valid["share-energy"], "ch13-share-f90": valid["share-f90"],
-        "ch13-share-time": valid["share-time"], "ch13-data-sigma": valid["data-sigma"],
+        "ch13-share-energy": valid["share-energy"],
+        "ch13-share-f90": valid["share-f90"],
+        "ch13-share-time": valid["share-time"],
+        "ch13-data-sigma": valid["data-sigma"],
         "ch13-prompt-share": 100 * rows["CEvNS"][0] / rows["CEvNS"][2],
-        "ch13-nz-ar": n_over_z("Ar"), "ch13-nz-csi": n_over_z("CsI"), "ch13-nz-ge": n_over_z("Ge"),
+        "ch13-nz-ar": n_over_z("Ar"),
+        "ch13-nz-csi": n_over_z("CsI"),
+        "ch13-nz-ge": n_over_z("Ge"),
         "ch13-nz-si": n_over_z("Si"),
     }
 
@@ -472,35 +540,53 @@ def _fit_numbers() -> dict:
     sigma_sm = sm_cross_section_cm2()
     measured = published["cross_section_measured"]
     out = {
-        "ch13-s-best": signal.strength.best, "ch13-s-lo": s_lo, "ch13-s-hi": s_hi,
-        "ch13-n-fit": signal.count.best, "ch13-n-minus": signal.count.best - n_lo, "ch13-n-plus": n_hi - signal.count.best,
-        "ch13-n-pub": bestfit.value, "ch13-n-pub-err": bestfit.minus, "ch13-sm-count": signal.sm_count,
+        "ch13-s-best": signal.strength.best,
+        "ch13-s-lo": s_lo,
+        "ch13-s-hi": s_hi,
+        "ch13-n-fit": signal.count.best,
+        "ch13-n-minus": signal.count.best - n_lo,
+        "ch13-n-plus": n_hi - signal.count.best,
+        "ch13-n-pub": bestfit.value,
+        "ch13-n-pub-err": bestfit.minus,
+        "ch13-sm-count": signal.sm_count,
         "ch13-n-vs-pub": abs(signal.count.best - bestfit.value) / bestfit.minus,
-        "ch13-z0": signal.significance, "ch13-q0": signal.significance ** 2,
+        "ch13-z0": signal.significance,
+        "ch13-q0": signal.significance**2,
         "ch13-z-pub": published["significance_lower_bound_sigma"].value,
         "ch13-max-pull": max(abs(v) for v in signal.strength.pulls.values()),
         "ch13-pull-width": signal.strength.pulls["brn_timing_width"],
-        "ch13-fit-ss": backgrounds["steady state"], "ch13-fit-ss-pub": published["steady_state_bestfit_events"].value,
+        "ch13-fit-ss": backgrounds["steady state"],
+        "ch13-fit-ss-pub": published["steady_state_bestfit_events"].value,
         "ch13-fit-ss-pub-err": published["steady_state_bestfit_events"].minus,
-        "ch13-fit-brn": backgrounds["BRN prompt"], "ch13-fit-brn-pub": published["brn_prompt_bestfit_events"].value,
+        "ch13-fit-brn": backgrounds["BRN prompt"],
+        "ch13-fit-brn-pub": published["brn_prompt_bestfit_events"].value,
         "ch13-fit-brn-pub-err": published["brn_prompt_bestfit_events"].minus,
         "ch13-fit-brn-vs-pub": abs(backgrounds["BRN prompt"] - published["brn_prompt_bestfit_events"].value)
         / published["brn_prompt_bestfit_events"].minus,
         "ch13-fit-ss-vs-pub": abs(backgrounds["steady state"] - published["steady_state_bestfit_events"].value)
         / published["steady_state_bestfit_events"].minus,
-        "ch13-fit-brnd": backgrounds["BRN delayed"], "ch13-fit-brnd-pub": published["brn_delayed_bestfit_events"].value,
+        "ch13-fit-brnd": backgrounds["BRN delayed"],
+        "ch13-fit-brnd-pub": published["brn_delayed_bestfit_events"].value,
         "ch13-fit-brnd-pub-err": published["brn_delayed_bestfit_events"].minus,
-        "ch13-xs-sm": sigma_sm / 1e-39, "ch13-xs-fit": signal.strength.best * sigma_sm / 1e-39,
+        "ch13-xs-sm": sigma_sm / 1e-39,
+        "ch13-xs-fit": signal.strength.best * sigma_sm / 1e-39,
         "ch13-xs-fit-minus": (signal.strength.best - s_lo) * sigma_sm / 1e-39,
         "ch13-xs-fit-plus": (s_hi - signal.strength.best) * sigma_sm / 1e-39,
-        "ch13-xs-pub": measured.value, "ch13-xs-pub-err": measured.minus,
-        "ch13-rn-best": radius.best, "ch13-rn-hi": radius.one_sigma.hull[1], "ch13-rn-hi90": radius.ninety.hull[1],
-        "ch13-rp": proton_radius_fm(), "ch13-rn-grid-lo": lar_2020_fits.RN_GRID_FM[0],
+        "ch13-xs-pub": measured.value,
+        "ch13-xs-pub-err": measured.minus,
+        "ch13-rn-best": radius.best,
+        "ch13-rn-hi": radius.one_sigma.hull[1],
+        "ch13-rn-hi90": radius.ninety.hull[1],
+        "ch13-rp": proton_radius_fm(),
+        "ch13-rn-grid-lo": lar_2020_fits.RN_GRID_FM[0],
         "ch13-rn-dev-rp": float(likelihood().deviance(rn_fm=proton_radius_fm())) - radius.deviance_min,
-        "ch13-count-drop-ar": -sm_count_change(3.0, 4.0), "ch13-count-drop-csi": -sm_count_change(4.5, 5.5, "COHERENT-CsI-2021"),
+        "ch13-count-drop-ar": -sm_count_change(3.0, 4.0),
+        "ch13-count-drop-csi": -sm_count_change(4.5, 5.5, "COHERENT-CsI-2021"),
     }
-    out |= {"ch13-rel-ar": 100 * relative_error(signal.strength),
-            "ch13-rel-csi": 100 * relative_error(csi_2021_fits.fit_signal_strength().strength)}
+    out |= {
+        "ch13-rel-ar": 100 * relative_error(signal.strength),
+        "ch13-rel-csi": 100 * relative_error(csi_2021_fits.fit_signal_strength().strength),
+    }
     slopes = band_slopes()
     out |= {f"ch13-slope-{k.lower()}": v for k, v in slopes.items()}
     out["ch13-sep-1"] = band_gap()
@@ -532,10 +618,16 @@ def _exercise_numbers() -> dict:
     table = quenching_table()
     nominal = table["nominal"]
     return {
-        "ch13-ex-flux-lo": lo, "ch13-ex-flux-hi": hi, "ch13-ex-flux-width": hi - lo, "ch13-ex-width": s_hi - s_lo,
-        "ch13-ex-flux-z": flux.significance, "ch13-ex-flux-n": flux.count.best,
-        "ch13-ex-qa-plus": 100 * (table["a+"][0] / nominal[0] - 1), "ch13-ex-qa-minus": 100 * (table["a-"][0] / nominal[0] - 1),
-        "ch13-ex-qb-plus": 100 * (table["b+"][0] / nominal[0] - 1), "ch13-ex-qb-minus": 100 * (table["b-"][0] / nominal[0] - 1),
+        "ch13-ex-flux-lo": lo,
+        "ch13-ex-flux-hi": hi,
+        "ch13-ex-flux-width": hi - lo,
+        "ch13-ex-width": s_hi - s_lo,
+        "ch13-ex-flux-z": flux.significance,
+        "ch13-ex-flux-n": flux.count.best,
+        "ch13-ex-qa-plus": 100 * (table["a+"][0] / nominal[0] - 1),
+        "ch13-ex-qa-minus": 100 * (table["a-"][0] / nominal[0] - 1),
+        "ch13-ex-qb-plus": 100 * (table["b+"][0] / nominal[0] - 1),
+        "ch13-ex-qb-minus": 100 * (table["b-"][0] / nominal[0] - 1),
         "ch13-ex-qa-bin0": 100 * (table["a+"][1] / nominal[1] - 1),
     }
 
