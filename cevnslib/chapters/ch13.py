@@ -49,8 +49,17 @@ _COLOURS = dict(
 )
 #: Targets whose band slopes the chapter compares, with their setups' names in the prose.
 SLOPE_TARGETS = {"Ar": "argon", "CsI": "CsI", "Ge": "germanium (CONUS)", "Si": "silicon (CONNIE)"}
-#: The quenching parameters' +-1 sigma of the release, for the exercise on the response [arXiv:2006.12659].
-QUENCHING_SHIFTS = {"quenching_a": 0.006, "quenching_b_per_kevnr": 0.00009}
+#: The quenching parameters of the release whose +-1 sigma the exercise on the response applies
+#: (:func:`cevnslib.published.lar_2020_published`, arXiv:2006.12659).
+QUENCHING_PARAMETERS = ("quenching_a", "quenching_b_per_kevnr")
+
+
+def quenching_shifts() -> dict[str, float]:
+    """The release's 1 sigma of each of :data:`QUENCHING_PARAMETERS` (a in 1, b in 1/keVnr)."""
+    published = lar_2020_published()
+    return {name: published[name].plus for name in QUENCHING_PARAMETERS}
+
+
 #: The flux's own normalisation uncertainty, the alternative CEvNS prior of the exercise [arXiv:2006.12659:
 #: neutrinosPerProton 0.09 +- 0.009].
 FLUX_ONLY_SIGMA = 0.10
@@ -453,7 +462,7 @@ def quenching_table() -> dict[str, tuple[float, float]]:
     out = {"nominal": counts()}
     for key, name, value in (("a", "quenching_a", nominal.a), ("b", "quenching_b_per_kevnr", nominal.b_per_kevnr)):
         for sign, label in ((1, "+"), (-1, "-")):
-            out[key + label] = counts(**{name: value + sign * QUENCHING_SHIFTS[name]})
+            out[key + label] = counts(**{name: value + sign * quenching_shifts()[name]})
     return out
 
 
@@ -461,6 +470,18 @@ def flipped_crossing() -> tuple[float, float]:
     """(eps_ee^uV, eps_ee^dV) where both nucleon couplings change sign: every target's flipped band passes there."""
     gp, gn = couplings.nucleon_couplings()
     return 2 * (gn - 2 * gp) / 3, 2 * (gp - 2 * gn) / 3
+
+
+def argon_band_width() -> float:
+    """Width in eps_ee^dV of argon's 90% set at eps_ee^uV = 0 (one parameter, the other coupling zero; its
+    Standard-Model and flipped bands merge): the span of its pieces."""
+    lo, hi = _interval("ee_d", "zero", "argon").interval.hull
+    return float(hi - lo)
+
+
+def band_parting_eps_u() -> float:
+    """How far along eps_ee^uV the argon and CsI band lines are half argon's band width apart (:func:`band_gap`)."""
+    return argon_band_width() / 2.0 / band_gap()
 
 
 def band_gap() -> float:
@@ -507,6 +528,7 @@ def _data_numbers() -> dict:
         "ch13-t-lo": float(times[0]),
         "ch13-t-hi": float(times[-1]),
         "ch13-excess-prompt": rows["observed"][0] - sum(rows[k][0] for k in COMPONENTS[:3]),
+        "ch13-observed-prompt": int(rows["observed"][0]),
         "ch13-qf-a": exp.detector.quenching.a,
         "ch13-qf-b": exp.detector.quenching.b_per_kevnr,
         "ch13-res": exp.detector.resolution.a_sqrt_kevee,
@@ -629,6 +651,12 @@ def _exercise_numbers() -> dict:
         "ch13-ex-qb-plus": 100 * (table["b+"][0] / nominal[0] - 1),
         "ch13-ex-qb-minus": 100 * (table["b-"][0] / nominal[0] - 1),
         "ch13-ex-qa-bin0": 100 * (table["a+"][1] / nominal[1] - 1),
+        "ch13-ex-qa-sigma": quenching_shifts()["quenching_a"],
+        "ch13-ex-qb-sigma": quenching_shifts()["quenching_b_per_kevnr"],
+        "ch13-ex-flux-prior": 100 * FLUX_ONLY_SIGMA,
+        "ch13-level1-90": lar_2020_fits.LEVELS_1D["90%"],
+        "ch13-ar-d-width": argon_band_width(),
+        "ch13-part-eps-u": band_parting_eps_u(),
     }
 
 
