@@ -26,7 +26,15 @@ import cevnslib
 REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 #: Top-level keys of ``cevns summary --json``.
-SUMMARY_KEYS = {"expected_counts", "csi2017_rn_fm", "flip_eps_dV", "connie_deviation_rn_fm", "csi2021"}
+SUMMARY_KEYS = {
+    "expected_counts",
+    "csi2017_rn_fm",
+    "flip_eps_dV",
+    "connie_deviation_rn_fm",
+    "csi2021",
+    "lar2020",
+    "combined_nsi",
+}
 WIDGETS_HINT = "pip install cevnslib[widgets]"
 
 
