@@ -251,8 +251,28 @@ class Experiment:
         ['2.99', '4.75']
         >>> [f"{r:.2f}" for r in get("COHERENT-NaI", neutron_radii="common").nucleus_radii_fm(4.75)]
         ['4.75', '4.75']
+
+        Raises ValueError for an ``rn_fm`` (a number or an array; None gives None for every nucleus)
+        that is not finite or gives some nucleus an R_n at or below the form factor's smallest radius
+        (the message gives the smallest ``rn_fm`` allowed, :attr:`smallest_rn_fm`).
         """
+        if rn_fm is not None:
+            radius = validation.real_array("rn_fm", rn_fm)
+            if np.any(radius <= self.smallest_rn_fm):
+                nuclei_text = " and ".join(nuc.name for nuc in self.target.nuclei)
+                raise ValueError(
+                    f"rn_fm = {rn_fm} fm must exceed {self.smallest_rn_fm:.3f} fm: with neutron_radii="
+                    f"{self.neutron_radii!r} it sets the R_n of {nuclei_text}, each of which must exceed the "
+                    f"{self.options.form_factor} form factor's smallest radius, "
+                    f"{minimum_radius_fm(self.options.form_factor):.3f} fm"
+                )
         return nucleus_radii_fm(self.target.nuclei, rn_fm, self.neutron_radii, self.options)
+
+    @property
+    def smallest_rn_fm(self) -> float:
+        """The ``rn_fm`` (fm) at which the first nucleus reaches the form factor's smallest radius (excluded)."""
+        offsets = nucleus_radii_fm(self.target.nuclei, 0.0, self.neutron_radii, self.options)
+        return minimum_radius_fm(self.options.form_factor) - min(offsets)
 
     def _templates_of(self, source, rn_grid_fm=None, rn_fm=None) -> EventTemplates | NeutronSkinTemplates:
         """Templates of ``source`` in this setup's neutron-radius model (see :meth:`templates`)."""
@@ -262,7 +282,8 @@ class Experiment:
         radii = self.nucleus_radii_fm(rn_fm)
         parts = tuple(build_templates(*args, rn_grid_fm, rn, self.quadrature, nucleus=k) for k, rn in enumerate(radii))
         if rn_grid_fm is not None:
-            offsets = self.nucleus_radii_fm(0.0)  # with rn_fm = 0, each entry is R_p^k - R_p^ref
+            # with rn_fm = 0, each entry is R_p^k - R_p^ref
+            offsets = nucleus_radii_fm(self.target.nuclei, 0.0, self.neutron_radii, self.options)
             return NeutronSkinTemplates(parts, tuple(float(r) for r in offsets))
         # no grid: only the default radii are needed, and the nuclei's integrals simply add up
         return EventTemplates(
@@ -393,16 +414,9 @@ class Experiment:
         if method == "quad":
             if (nsi is not None and not nsi.is_scalar) or np.ndim(rn_fm) > 0:
                 raise ValueError("method='quad' evaluates one physics point: give scalar nsi couplings and rn_fm")
-            smallest = minimum_radius_fm(self.options.form_factor)
             if rn_fm is not None:
-                rn_fm = validation.number("rn_fm", rn_fm, smallest, low_open=True)
+                rn_fm = validation.number("rn_fm", rn_fm, self.smallest_rn_fm, low_open=True)
             radii = self.nucleus_radii_fm(rn_fm)
-            for nuc, rn in zip(self.target.nuclei, radii):
-                if rn is not None and rn <= smallest:
-                    raise ValueError(
-                        f"rn_fm = {rn_fm} fm gives {nuc.name} R_n = {rn:.3f} fm with neutron_radii="
-                        f"{self.neutron_radii!r}: it must exceed the form factor's {smallest:.3f} fm"
-                    )
             return counts_quad(
                 self.target,
                 self.source,

@@ -89,7 +89,7 @@ def test_nai_skin_model_refuses_a_radius_that_pushes_sodium_off_its_grid():
     assert lo > 3.0  # sodium's R_n = R_n^I - 1.76 fm must stay above the Helm form factor's smallest radius
     with pytest.raises(ValueError, match=r"rn_fm .*skin.* must be a finite number in \[3\.3"):
         exp.predict(rn_fm=3.0)
-    with pytest.raises(ValueError, match="gives Na23 R_n"):
+    with pytest.raises(ValueError, match=r"rn_fm = 3.0 must lie in \(3.3"):
         exp.predict(rn_fm=3.0, method="quad")
     with pytest.raises(ValueError, match="neutron_radii"):
         experiments.get("COHERENT-NaI", neutron_radii="per-isotope")

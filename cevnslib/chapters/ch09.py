@@ -543,6 +543,7 @@ def numbers() -> dict[str, float | int | str | notebook.Quoted]:
     out.update({f"ch9-slope-{name}": value for name, value in nucleus_log_slopes_per_fm(nai, rn_true).items()})
     out["ch9-rn-over-rp-Na23"] = rn_true / nuclei.nucleus("Na23").charge_radius_fm
     out["ch9-rn-Na23"] = nai.nucleus_radii_fm(rn_true)[0]
+    out["ch9-rp-cs-minus-i"] = nuclei.nucleus("Cs133").charge_radius_fm - nuclei.nucleus("I127").charge_radius_fm
     out["ch9-skin-offset"] = rn_true - out["ch9-rn-Na23"]
     out["ch9-nai-common-obs"] = float(fits.templates_for(NAI, neutron_radii="common").counts(rn_fm=rn_true).sum())
     out["ch9-nai-common-ratio"] = 100 * (out["ch9-nai-common-obs"] / n_obs - 1)

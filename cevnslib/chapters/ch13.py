@@ -611,6 +611,8 @@ def _fit_numbers() -> dict:
     }
     slopes = band_slopes()
     out |= {f"ch13-slope-{k.lower()}": v for k, v in slopes.items()}
+    out["ch13-slope-gap-real"] = abs(slopes["Ar"] - slopes["CsI"])
+    out["ch13-slope-gap-reactor"] = abs(slopes["Si"] - slopes["Ge"])
     out["ch13-sep-1"] = band_gap()
     flip_u, flip_d = flipped_crossing()
     out |= {"ch13-flip-u": flip_u, "ch13-flip-d": flip_d}
