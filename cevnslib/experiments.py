@@ -21,7 +21,7 @@ import numpy as np
 from . import validation
 from .arrival_time import ArrivalTimeBins, ProtonPulse
 from .coherent_csi_2021 import DEFAULT_PE_EDGES, DEFAULT_TIME_EDGES_US, CsI2021Data, csi_2021_data
-from .coherent_lar_2020 import LAr2020Data, lar_2020_data
+from .coherent_lar_2020 import F90_VARIANTS, LAr2020Data, lar_2020_data
 from .constants import DAYS_PER_YEAR, SECONDS_PER_DAY
 from .couplings import NSI
 from .cross_section import CrossSectionOptions
@@ -45,6 +45,7 @@ from .rates import (
     check_threshold,
     counts_quad,
     default_rn_grid_fm,
+    max_recoil_kev,
     nucleus_radii_fm,
     recoil_spectrum,
 )
@@ -645,6 +646,11 @@ def coherent_csi_2021(
     )
 
 
+#: Range (us) of the argon setup's proton-pulse mean: the release's 0.44 +- 0.20 us, five of its
+#: standard deviations either way but never before the time origin (arXiv:2006.12659, snsPOTTraceTiming).
+LAR_PULSE_MEAN_RANGE_US = (0.0, 1.44)
+
+
 def coherent_lar_2020(
     mass_kg: float = 24.4,
     protons_on_target: float = 13.8e22,
@@ -679,19 +685,29 @@ def coherent_lar_2020(
     own (``f90_variant``: "nominal" or its F90 systematic "plus_1sigma", "minus_1sigma"), which does not
     depend on the physics point. ``material``: "Ar40" (default) or natural argon "Ar" (99.6% Ar40).
     ``systematic`` is the release's 17/128 uncertainty of its CEvNS prediction. The POT cover the
-    run, so ``live_time_days`` does not enter the counts. Raises ValueError for a parameter out of range.
+    run, so ``live_time_days`` does not enter the counts. Raises ValueError for a parameter out of range:
+    ``nu_per_proton`` in (0, 1]; ``quenching_a`` and ``quenching_b_per_kevnr`` such that 0 < QF <= 1 up to
+    the largest argon recoil; ``resolution_a_sqrt_kevee`` > 0; ``pulse_mean_us`` in
+    :data:`LAR_PULSE_MEAN_RANGE_US`; ``f90_variant`` one of the release's.
     """
     data = lar_2020_data()
     material = validation.choice("material", material, ("Ar40", "Ar"))
     argon = Target("Ar40", (nucleus("Ar40"),), (1.0,)) if material == "Ar40" else target("Ar")
+    nu_per_proton = validation.number("nu_per_proton", nu_per_proton, 0.0, 1.0, low_open=True)
     source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
+    quenching_a = validation.number("quenching_a", quenching_a, 0.0, 1.0, low_open=True)
+    t_max_kevnr = max(max_recoil_kev(source, nuc) for nuc in argon.nuclei)
+    quenching_b_per_kevnr = validation.number(
+        "quenching_b_per_kevnr", quenching_b_per_kevnr, 0.0, (1.0 - quenching_a) / t_max_kevnr
+    )
     detector = SmearedEnergyDetector(
         data.energy_edges_kevee,
         LinearQuenching(quenching_a, quenching_b_per_kevnr),
-        GaussianResolution(resolution_a_sqrt_kevee),
+        GaussianResolution(validation.positive("resolution_a_sqrt_kevee", resolution_a_sqrt_kevee)),
         data.acceptance(),
     )
-    pulse = ProtonPulse(mean_us=validation.number("pulse_mean_us", pulse_mean_us))
+    pulse = ProtonPulse(mean_us=validation.number("pulse_mean_us", pulse_mean_us, *LAR_PULSE_MEAN_RANGE_US))
+    f90_variant = validation.choice("f90_variant", f90_variant, tuple(F90_VARIANTS))
     arrival = ArrivalTimeBins(data.time_edges_us, pulse, timing_efficiency=False)
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY
     return Experiment(

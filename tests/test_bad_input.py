@@ -393,3 +393,21 @@ def test_nsi_and_radius_shapes_that_do_not_broadcast_are_named(name):
     with pytest.raises(ValueError, match=r"NSI couplings \(shape \(3,\)\) and rn_fm \(shape \(2,\)\) must broadcast"):
         exp.predict(NSI(ee_d=np.zeros(3)), np.array([4.5, 5.0]))
     assert exp.predict(NSI(ee_d=np.zeros(3)[None, :]), np.array([4.5, 5.0])[:, None]).shape[:2] == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"pulse_mean_us": -5.0}, r"pulse_mean_us = -5.0 must lie in \[0, 1.44\]"),
+        ({"pulse_mean_us": 100.0}, r"pulse_mean_us = 100.0 must lie in \[0, 1.44\]"),
+        ({"quenching_a": 2.0}, r"quenching_a = 2.0 must lie in \(0, 1\]"),
+        ({"quenching_b_per_kevnr": 0.1}, r"quenching_b_per_kevnr = 0.1 must lie in \[0, 0.005"),
+        ({"nu_per_proton": 5.0}, r"nu_per_proton = 5.0 must lie in \(0, 1\]"),
+        ({"resolution_a_sqrt_kevee": -1.0}, "resolution_a_sqrt_kevee"),
+        ({"f90_variant": "x"}, "f90_variant 'x' is unknown"),
+    ],
+)
+def test_argon_setup_names_the_parameter_and_its_range(override, message):
+    # The pulse mean is the release's 0.44 +- 0.20 us; a quenching factor above one is not light yield.
+    with pytest.raises(ValueError, match=message):
+        experiments.get("COHERENT-LAr-2020", **override)
