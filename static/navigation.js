@@ -15,3 +15,17 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+// A solution's title ("Solution to Exercise 12.1 (...)") is a toggle (sphinx-togglebutton), but its
+// words are a link to the exercise: a click on the link jumped away and sphinx-togglebutton, which
+// expects the click on the title or its button, threw "button is not defined". A click anywhere on
+// the title now opens or closes the solution, as a click beside the link does.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const link of document.querySelectorAll(".dropdown > .admonition-title a")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      link.closest(".admonition-title").click();
+    });
+  }
+});

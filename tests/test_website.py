@@ -291,6 +291,29 @@ def test_navigation_toggles_open_the_chapter_list_and_the_contents(site):
         browser.close()
 
 
+def test_the_link_in_a_solution_title_opens_the_solution(site):
+    """Clicking the words of "Solution to Exercise 12.1 (...)" (a link to the exercise) opens the solution
+    in place, as a click beside them does, with no JavaScript error."""
+    _, base = site
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": WIDTHS_PX[1], "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        page.goto(base + "book/12_csi_2021.html", wait_until="load")
+        solution = page.locator(".solution.dropdown").first
+        hidden = "s => s.querySelector('section, .cell, p:not(.admonition-title)').closest('.toggle-hidden') !== null"
+        assert solution.evaluate("s => s.classList.contains('toggle-hidden')") or solution.evaluate(hidden)
+        url = page.url
+        solution.locator(".admonition-title a").first.click()
+        page.wait_for_timeout(300)
+        assert page.url == url, "the click followed the link instead of opening the solution"
+        assert not solution.evaluate("s => s.classList.contains('toggle-hidden')"), "the solution stayed closed"
+        assert not errors, errors
+        browser.close()
+
+
 def test_no_page_asks_another_host(visits):
     _, _, results = visits
     for (_width, page), seen in results.items():
