@@ -156,12 +156,13 @@ def figure1_data(confidence: float = 0.90, joint=None, reactor_grid: tuple[int, 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(style.FULL_WIDTH_IN, 4.2), constrained_layout=True, sharey=True)
     maps = joint.maps
     x, y = maps["CsI"].x, maps["CsI"].y
+    # The combination first: its outline lies on the single targets' edges, which must stay visible on top.
+    _region(ax, x, y, maps["combined"].delta, level, C["vermillion"], fill=True, linewidth=2.2)
     _region(ax, x, y, maps["CsI"].delta, level, C["black"], "-")
     _region(ax, x, y, maps["argon"].delta, level, C["blue"], ":", linewidth=2.0)
-    _region(ax, x, y, maps["combined"].delta, level, C["vermillion"], fill=True, linewidth=2.2)
+    _region(bx, reactor_u, reactor_d, reactor["CONUS + CONNIE"], level, C["vermillion"], fill=True, linewidth=2.2)
     _region(bx, reactor_u, reactor_d, reactor["CONUS"], level, C["black"], "-")
     _region(bx, reactor_u, reactor_d, reactor["CONNIE"], level, C["blue"], ":", linewidth=2.0)
-    _region(bx, reactor_u, reactor_d, reactor["CONUS + CONNIE"], level, C["vermillion"], fill=True, linewidth=2.2)
     span = (float(min(x[0], reactor_u[0])), float(max(x[-1], reactor_u[-1])))
     for axis, title in ((ax, "(a) COHERENT data"), (bx, "(b) reactor forecasts (Fig. 1)")):
         axis.plot(0, 0, "k+", ms=9)
