@@ -289,6 +289,13 @@ class CsI2021Likelihood:
     span the analysis region.
     """
 
+    #: The nuisances, in the order of every array of them (:data:`NUISANCES`).
+    NUISANCES = NUISANCES
+    #: The nuisance that scales the whole CEvNS prediction (held at 0 when the CEvNS count is fitted).
+    SIGNAL_NORMALISATION = "flux"
+    #: The nuisances that morph the CEvNS cells, in the order of the D_k of :meth:`signal_cells`.
+    SIGNAL_MORPHS = RESPONSE_NUISANCES
+
     def __init__(self, experiment: Experiment | None = None):
         experiment = experiments.get("COHERENT-CsI-2021") if experiment is None else experiment
         if experiment.arrival_time is None or not hasattr(experiment.data, "anticoincidence"):

@@ -239,6 +239,13 @@ class LAr2020Likelihood:
     arrival-time bins, or a prior width that is not a finite number > 0.
     """
 
+    #: The nuisances, in the order of every array of them (:data:`NUISANCES`).
+    NUISANCES = NUISANCES
+    #: The nuisance that scales the whole CEvNS prediction (held at 0 when the CEvNS count is fitted).
+    SIGNAL_NORMALISATION = "cevns_norm"
+    #: The nuisances that morph the CEvNS cells, in the order of the morphs of :meth:`signal_cells`.
+    SIGNAL_MORPHS = CEVNS_MORPHS
+
     def __init__(self, experiment: Experiment | None = None, cevns_norm_sigma: float | None = None):
         experiment = experiments.get("COHERENT-LAr-2020") if experiment is None else experiment
         data = experiment.data
