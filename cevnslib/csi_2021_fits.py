@@ -71,7 +71,7 @@ class CsI2021Results:
 
     Attributes
     ----------
-    signal : :class:`SignalStrengthFit`.
+    signal : :class:`~cevnslib.profile_fits.SignalStrengthFit`.
     radius : one R_n (fm) for Cs and I, eps = 0.
     skin : one neutron skin Delta R_np (fm) added to each isotope's R_p, eps = 0.
     isotope_radii_map : (R_n^Cs, R_n^I) map.
