@@ -18,7 +18,8 @@ unions of disjoint pieces (:class:`~cevnslib.statistics.Interval`).
 - :func:`fit_rn`: one neutron rms radius R_n (fm) for every nucleus of the target;
 - :func:`map_couplings`: two NSI couplings on a grid, every other one zero;
 - :func:`parameter_fit`, :func:`profile_map`, :func:`fit_from_profile`: the building blocks of those,
-  for fits of other parameters (a neutron skin, a radius per isotope).
+  for fits of other parameters (a neutron skin, a radius per isotope);
+- :func:`pull_table`: the nuisances at a best fit, as text.
 
 The data-set modules :mod:`cevnslib.csi_2021_fits` and :mod:`cevnslib.lar_2020_fits` call these with
 their own default grids and likelihoods.
@@ -138,6 +139,20 @@ class ProfileMap:
     def profile_y(self) -> np.ndarray:
         """Delta(-2 ln L) minimised over x at each y (shape (ny,))."""
         return self.delta.min(axis=0)
+
+
+def pull_table(fit: ParameterFit, priors, name_width: int = 16) -> str:
+    """The nuisances at the best fit of ``fit``, one line each: the fitted value in the nuisance's own units
+    (pull x sigma), the prior's 1 sigma and the pull in sigma, as text under a header line.
+
+    ``priors``: the :class:`~cevnslib.binned_likelihood.Prior` of each nuisance, in the order of the
+    lines (a likelihood's ``priors``); ``name_width``: the width of the name column, in characters.
+    """
+    lines = [f"{'nuisance':{name_width}s}{'fitted':>10s}{'prior 1 sigma':>15s}{'pull [sigma]':>14s}"]
+    for prior in priors:
+        pull = fit.pulls[prior.name]
+        lines.append(f"{prior.name:{name_width}s}{pull * prior.sigma:+10.3f}{prior.sigma:15.3f}{pull:+14.2f}")
+    return "\n".join(lines)
 
 
 def checked_likelihood(likelihood, kind: type, default: Callable[[], object]):
