@@ -20,6 +20,10 @@ They differ in their bins, nuisances and backgrounds; this module holds the rest
   continued minimisation over a grid of physics points;
 - :func:`morph`, the linear morph of cells clipped at zero counts; :func:`signal_strengths`;
   :class:`FreeNuisances`, the free and held nuisances of one batch of minimisations.
+
+Sources: the form of the model and its nuisances are those of the COHERENT analyses and data
+releases, CsI[Na] (arXiv:2110.07730) and CENNS-10 argon (arXiv:2003.10630, arXiv:2006.12659); each
+data set's module gives its priors and their sources.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from typing import ClassVar
 import numpy as np
 
 from . import validation
+from .couplings import NSI
 from .likelihood import poisson_deviance
 from .rates import default_rn_grid_fm
 from .validation import read_only
@@ -260,12 +265,15 @@ class BinnedLikelihood:
         self.shape = self.observed.shape
         self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
 
-    def asimov(self, nsi=None, rn_fm=None, nuisances=None, *, signal_strength=1.0, **point) -> BinnedCounts:
+    def asimov(
+        self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, signal_strength=1.0, **point
+    ) -> BinnedCounts:
         """Asimov data: every cell equal to its expectation at the given point, pull centres at ``nuisances``.
 
+        ``nsi``, ``rn_fm`` (fm) and ``signal_strength``: the physics point, as in ``expected_counts``;
         ``nuisances``: shape (..., k) (default all 0); ``point``: further keywords of ``expected_counts``
-        that place the physics point (CsI 2021: ``nucleus_rn_fm``). Returns ``COUNTS``. Raises
-        ValueError like ``expected_counts``.
+        that place the physics point (CsI 2021: ``nucleus_rn_fm``). Returns ``COUNTS`` whose observed
+        counts have the shape of ``expected_counts``. Raises ValueError like ``expected_counts``.
         """
         expected = self.expected_counts(nsi, rn_fm, nuisances, signal_strength=signal_strength, **point)
         centres = np.zeros(len(self.NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
@@ -275,7 +283,7 @@ class BinnedLikelihood:
         self,
         rng: np.random.Generator,
         n_toys: int,
-        nsi=None,
+        nsi: NSI | None = None,
         rn_fm=None,
         nuisances=None,
         *,
