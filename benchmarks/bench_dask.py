@@ -29,21 +29,8 @@ from cevnslib.chapters import ch11a
 
 def construction(n_toys: int, client=None) -> coverage.FeldmanCousins:
     """Chapter 11.1's Feldman-Cousins construction of R_n with ``n_toys`` toys per radius."""
-    lik = ch11a.variant("et")
-    grid = np.concatenate([[lik.rn_range_fm[0]], np.arange(2.0, 8.01, 0.5)])
-    observed_min = float(lik.minimise_rn()[1])
-
-    def t_observed(rn):
-        return lik.deviance(rn_fm=rn) - observed_min
-
-    def generate_at(rn, rng, n):
-        return lik.generate(lik.truth(rn_fm=rn), rng, n)
-
-    def t_toys(rn, toys):
-        return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
-
     return coverage.feldman_cousins_interval(
-        grid, t_observed, generate_at, t_toys, n_toys=n_toys, seed=ch11a.SEED_FELDMAN_COUSINS, client=client
+        *ch11a.feldman_cousins_inputs(), n_toys=n_toys, seed=ch11a.SEED_FELDMAN_COUSINS, client=client
     )
 
 

@@ -41,7 +41,9 @@ over the seven nuisances by :func:`cevnslib.likelihood.minimise_bounded` for a w
 physics points at once, with the normalisations 1 + a, 1 + b >= 0. Its Newton steps use the
 Gauss-Newton Hessian J^T diag(2 n / mu^2) J + 2 diag(1 / sigma^2) (J = d mu / d x): positive
 definite everywhere, so every step descends; it leaves out only the term of the product of the
-flux pull with the response morph, so the gradient, and hence the minimum, is exact.
+flux pull with the response morph, so the gradient, and hence the minimum, is exact. What it
+shares with the argon likelihood (its counts, profiles, Asimov data, pseudo-experiments and the
+batched minimisation over a grid) is :mod:`cevnslib.binned_likelihood`.
 
 The full data set contains the 2017 data (the first 7.5 GWh of its 13.99 GWh): this likelihood is
 never to be added to :class:`cevnslib.csi_likelihood.CsI2017Likelihood` or to the 2017 chi^2,
@@ -51,18 +53,24 @@ which would count those events twice. The module offers no combination of the tw
 from __future__ import annotations
 
 import dataclasses
-import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
 
 import numpy as np
 
-from . import experiments, validation
+from . import experiments
+from .binned_likelihood import (
+    BinnedCounts,
+    BinnedLikelihood,
+    BinnedProfile,
+    FreeNuisances,
+    Prior,
+    morph,
+    signal_strengths,
+)
 from .couplings import NSI
 from .experiments import Experiment
-from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
+from .likelihood import minimise_bounded, poisson_deviance_derivatives
 from .published import csi_2021_published
 from .rates import EventTemplates, build_templates, default_rn_grid_fm
 from .validation import read_only
@@ -77,15 +85,6 @@ NORMALISATIONS = ("flux", "steady_state", "brn", "nin")
 #: Physics points profiled together in one batch: small enough that a batch's arrays (about 1.6 MB
 #: each) stay in the CPU cache, which makes a 100 x 100 map three times faster than batches of 2048.
 BATCH = 256
-
-
-@dataclass(frozen=True)
-class Prior:
-    """The Gaussian prior of one nuisance: its width (1 sigma, in the nuisance's units) and its source."""
-
-    name: str
-    sigma: float
-    source: str
 
 
 def _through_timing_efficiency(data, kind: str, pe_edges, time_edges_us, before: float) -> float:
@@ -132,7 +131,7 @@ def csi_2021_priors() -> tuple[Prior, ...]:
 
 
 @dataclass(frozen=True, eq=False)
-class CsI2021Counts:
+class CsI2021Counts(BinnedCounts):
     """Counts the likelihood is evaluated on: the data, Asimov data or pseudo-experiments.
 
     Attributes
@@ -141,40 +140,18 @@ class CsI2021Counts:
     pull_centres : centres x0 of the Gaussian priors, shape (..., 7) in the order of
         :data:`NUISANCES` (default zeros: the data; a toy draws them around the truth).
 
-    Read-only. Raises ValueError for counts that are negative, not finite, not numbers or of fewer
-    than two dimensions, and for pull centres that are not finite or do not end in 7 entries.
+    Read-only (a :class:`~cevnslib.binned_likelihood.BinnedCounts`). Raises ValueError for counts that
+    are negative, not finite, not numbers or of fewer than two dimensions, and for pull centres that
+    are not finite or do not end in 7 entries.
     """
 
-    observed: np.ndarray
-    pull_centres: np.ndarray | None = None
-
-    def __post_init__(self):
-        counts = validation.real_array("observed", self.observed)
-        if counts.ndim < 2 or np.any(counts < 0):
-            raise ValueError(
-                f"observed must hold counts >= 0 with shape (..., PE bins, time bins), got shape {counts.shape}"
-            )
-        centres = (
-            np.zeros(len(NUISANCES))
-            if self.pull_centres is None
-            else validation.real_array("pull_centres", self.pull_centres)
-        )
-        if centres.ndim < 1 or centres.shape[-1] != len(NUISANCES):
-            raise ValueError(
-                f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
-                f"got {centres.shape}"
-            )
-        object.__setattr__(self, "observed", read_only(counts))
-        object.__setattr__(self, "pull_centres", read_only(centres))
-
-    @property
-    def shape(self) -> tuple:
-        """The leading (toy) shape."""
-        return np.broadcast_shapes(self.observed.shape[:-2], self.pull_centres.shape[:-1])
+    NUISANCES = NUISANCES
+    BIN_AXES = ("PE", "time")
+    SHAPE_TEXT = "PE bins, time bins"
 
 
 @dataclass(frozen=True, eq=False)
-class CsI2021Profile:
+class CsI2021Profile(BinnedProfile):
     """The minimum of -2 ln L over the nuisances at given physics points (leading shape ``shape``).
 
     Attributes
@@ -186,23 +163,11 @@ class CsI2021Profile:
     expected : the full expectation mu per cell, shape (..., n_pe, n_time).
     converged : whether each minimisation converged, shape (...).
 
-    Arrays are read-only.
+    Arrays are read-only; :meth:`~cevnslib.binned_likelihood.BinnedProfile.pulls` divides by the
+    priors of :func:`csi_2021_priors` unless given others.
     """
 
-    deviance: np.ndarray
-    nuisances: np.ndarray
-    signal: np.ndarray
-    expected: np.ndarray
-    converged: np.ndarray
-
-    def __post_init__(self):
-        for f in dataclasses.fields(self):
-            object.__setattr__(self, f.name, read_only(getattr(self, f.name), dtype=None))
-
-    def pulls(self, priors: tuple[Prior, ...] | None = None) -> Mapping[str, np.ndarray]:
-        """Each nuisance in units of its prior's sigma (x / sigma), by name (read-only mapping)."""
-        priors = csi_2021_priors() if priors is None else priors
-        return MappingProxyType({p.name: self.nuisances[..., j] / p.sigma for j, p in enumerate(priors)})
+    PRIORS = staticmethod(csi_2021_priors)
 
 
 def _stacked(parts: list[EventTemplates]) -> EventTemplates:
@@ -264,7 +229,7 @@ def _response_variants(experiment: Experiment) -> list[tuple[Experiment, Experim
     ]
 
 
-class CsI2021Likelihood:
+class CsI2021Likelihood(BinnedLikelihood):
     """Poisson likelihood of the CsI[Na] full data set in PE x arrival time (see the module docstring).
 
     Parameters
@@ -276,18 +241,29 @@ class CsI2021Likelihood:
     Attributes
     ----------
     experiment : the setup.
-    priors : the :class:`Prior` of each nuisance (:func:`csi_2021_priors`); ``sigmas`` their widths, shape (7,).
+    priors : the :class:`~cevnslib.binned_likelihood.Prior` of each nuisance (:func:`csi_2021_priors`);
+        ``sigmas`` their widths, shape (7,).
     observed : the coincidence counts, shape (n_pe, n_time) = ``shape``.
     backgrounds : expected steady-state, BRN and NIN counts, shape (3, n_pe, n_time).
     rn_range_fm : (lowest, highest) R_n in fm the templates accept.
 
     The signal templates (nominal and the three response derivatives, per nucleus, prompt and
     delayed) are built on first use and kept; every later profile is array arithmetic. Never add
-    this likelihood to the CsI 2017 one: the full data set contains the 2017 data.
+    this likelihood to the CsI 2017 one: the full data set contains the 2017 data. Asimov data and
+    pseudo-experiments: :meth:`~cevnslib.binned_likelihood.BinnedLikelihood.asimov` (which also takes
+    ``nucleus_rn_fm``) and :meth:`~cevnslib.binned_likelihood.BinnedLikelihood.generate`.
 
     Raises ValueError for a setup without CsI 2021 data or arrival-time bins, or bins that do not
     span the analysis region.
     """
+
+    NUISANCES = NUISANCES
+    NORMALISATIONS = NORMALISATIONS
+    SIGNAL_NORMALISATION = "flux"
+    SIGNAL_MORPHS = RESPONSE_NUISANCES
+    COUNTS = CsI2021Counts
+    PROFILE = CsI2021Profile
+    BATCH = BATCH
 
     def __init__(self, experiment: Experiment | None = None):
         experiment = experiments.get("COHERENT-CsI-2021") if experiment is None else experiment
@@ -301,11 +277,8 @@ class CsI2021Likelihood:
                 f"pe_edges {pe[0]}-{pe[-1]} PE and time_edges_us {t[0]}-{t[-1]} us must span the analysis "
                 f"region {region[0]}-{region[1]} PE x {region[2]}-{region[3]} us"
             )
-        self.experiment = experiment
         data = experiment.data
-        self.priors = csi_2021_priors()
-        self.sigmas = read_only([p.sigma for p in self.priors])
-        self.observed = data.binned("C", pe, t)
+        super().__init__(experiment, csi_2021_priors(), data.binned("C", pe, t))
         self.backgrounds = read_only(
             [data.steady_state(pe, t)]
             + [
@@ -318,8 +291,6 @@ class CsI2021Likelihood:
                 for kind in ("brn", "nin")
             ]
         )
-        self.shape = self.observed.shape
-        self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
 
     @cached_property
     def _templates(self) -> tuple[tuple[EventTemplates, EventTemplates], ...]:
@@ -388,12 +359,10 @@ class CsI2021Likelihood:
 
         Raises ValueError like :meth:`signal_cells`, or for nuisances without 7 entries in their last axis.
         """
-        x = np.zeros(len(NUISANCES)) if nuisances is None else validation.real_array("nuisances", nuisances)
-        if x.ndim < 1 or x.shape[-1] != len(NUISANCES):
-            raise ValueError(f"nuisances must have shape (..., {len(NUISANCES)}), got {x.shape}")
+        x = self._nuisance_values(nuisances)
         cells = self.signal_cells(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm)
-        strength = _strength(signal_strength)[..., None, None]
-        shape = morphed(cells, x[..., 1:4])
+        strength = signal_strengths(signal_strength)[..., None, None]
+        shape = morph(cells, x[..., 1:4], 2)
         return strength * (1.0 + x[..., 0, None, None]) * shape + np.einsum(
             "...j,jbt->...bt", 1.0 + x[..., 4:], self.backgrounds
         )
@@ -415,67 +384,32 @@ class CsI2021Likelihood:
         leading shape of ``data`` (default: the observed counts). ``fixed``: names of nuisances held
         at their prior centre instead of profiled. The model is linear in every nuisance but for the
         product of the flux pull with the response morph and the morph's clip at zero counts
-        (:func:`morphed`); the minimiser takes Newton steps with the Gauss-Newton Hessian (exact
-        gradient, convergence judged on the Newton decrement ~1e-11) on batches of :data:`BATCH`
-        points. A RuntimeWarning names the points that did not converge (see ``converged``).
+        (:func:`~cevnslib.binned_likelihood.morph`); the minimiser takes Newton steps with the
+        Gauss-Newton Hessian (exact gradient, convergence judged on the Newton decrement ~1e-11) on
+        batches of :data:`BATCH` points. A RuntimeWarning names the points that did not converge (see
+        ``converged``).
 
         Raises ValueError for radii out of range, a negative or non-finite signal strength, an
         unknown nuisance in ``fixed``, or ``data`` whose cells do not match the bins.
         """
-        data = CsI2021Counts(self.observed) if data is None else data
-        if data.observed.shape[-2:] != self.shape:
-            raise ValueError(f"data.observed must end in the {self.shape} PE x time bins, got {data.observed.shape}")
-        for name in fixed:
-            validation.choice("fixed nuisance", name, NUISANCES)
-        free = np.array([name not in fixed for name in NUISANCES])
+        data = self._data(data)
+        free = self._free(fixed)
         cells = self.signal_cells(nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm)
-        strength = _strength(signal_strength)
-        batch = np.broadcast_shapes(cells.shape[:-3], strength.shape, data.shape)
-        n_cells = self.shape[0] * self.shape[1]
-        flat = int(np.prod(batch, dtype=int))
-        cells = np.broadcast_to(cells, batch + cells.shape[-3:]).reshape(flat, 4, n_cells)
-        strength = np.broadcast_to(strength, batch).reshape(flat)
-        counts = np.broadcast_to(data.observed, batch + self.shape).reshape(flat, n_cells)
-        centres = np.broadcast_to(data.pull_centres, batch + (len(NUISANCES),)).reshape(flat, len(NUISANCES))
-        x = np.zeros((flat, len(NUISANCES)))
-        values = np.empty(flat)
-        converged = np.empty(flat, dtype=bool)
+        batch, (cells,), strength, counts, centres = self._flat_points(data, signal_strength, (cells, 3))
+        n_points, n_cells = counts.shape
+        cells = cells.reshape(n_points, 4, n_cells)
         backgrounds = self.backgrounds.reshape(3, n_cells)
-        # Batches take every n_batches-th point, so that each point's predecessor in the flattened grid
-        # (its neighbour along the last axis) lies at the same place of the previous batch: its minimum
-        # starts the point's Newton steps (continuation along the grid).
-        n_batches = -(-flat // BATCH)
-        start = None
-        for k in range(n_batches):
-            part = np.arange(k, flat, n_batches)
-            minimum = _minimise(
-                cells[part],
-                strength[part],
-                counts[part],
-                centres[part],
-                backgrounds,
-                np.asarray(self.sigmas),
-                free,
-                None if start is None else start[: part.size],
+        sigmas, bounded = np.asarray(self.sigmas), self._bounded()
+
+        def solve(part, start):
+            return _minimise(
+                cells[part], strength[part], counts[part], centres[part], backgrounds, sigmas, free, bounded, start
             )
-            x[part], values[part], converged[part] = minimum
-            start = x[part]
-        if not np.all(converged):
-            warnings.warn(
-                f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        nuisances = x.reshape(batch + (len(NUISANCES),))
-        signal = strength[:, None] * (1.0 + x[:, :1]) * morphed(cells, x[:, 1:4])
+
+        x, values, converged = self._in_batches(n_points, solve, stacklevel=2)
+        signal = strength[:, None] * (1.0 + x[:, :1]) * morph(cells, x[:, 1:4], 1)
         expected = signal + (1.0 + x[:, 4:]) @ backgrounds
-        return CsI2021Profile(
-            values.reshape(batch),
-            nuisances,
-            signal.reshape(batch + self.shape),
-            expected.reshape(batch + self.shape),
-            converged.reshape(batch),
-        )
+        return self._profile(batch, x, values, converged, signal, expected)
 
     def deviance(
         self,
@@ -495,93 +429,41 @@ class CsI2021Likelihood:
             nsi, rn_fm, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength, data=data, fixed=fixed
         ).deviance
 
-    def asimov(
-        self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, nucleus_rn_fm=None, signal_strength=1.0
-    ) -> CsI2021Counts:
-        """Asimov data: every cell equal to its expectation at the given point, pull centres at ``nuisances``.
-
-        Raises ValueError like :meth:`expected_counts`.
-        """
-        expected = self.expected_counts(
-            nsi, rn_fm, nuisances, nucleus_rn_fm=nucleus_rn_fm, signal_strength=signal_strength
-        )
-        centres = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
-        return CsI2021Counts(expected, centres)
-
-    def generate(
-        self,
-        rng: np.random.Generator,
-        n_toys: int,
-        nsi: NSI | None = None,
-        rn_fm=None,
-        nuisances=None,
-        *,
-        signal_strength=1.0,
-    ) -> CsI2021Counts:
-        """``n_toys`` pseudo-experiments: counts ~ Poisson(mu), pull centres ~ N(nuisances, sigma).
-
-        Raises ValueError for a number of toys below 1, or like :meth:`expected_counts`.
-        """
-        n_toys = validation.integer("n_toys", n_toys, 1)
-        truth = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
-        mu = self.expected_counts(nsi, rn_fm, truth, signal_strength=signal_strength)
-        observed = rng.poisson(np.broadcast_to(mu, (n_toys,) + self.shape)).astype(float)
-        centres = rng.normal(truth, np.asarray(self.sigmas), (n_toys, len(NUISANCES)))
-        return CsI2021Counts(observed, centres)
-
 
 def morphed(cells, theta) -> np.ndarray:
     """CEvNS cells at response nuisances ``theta``: max(S + sum_k theta_k D_k, 0), without the (S, D_k) axis.
 
     ``cells`` (..., 4, then the bin axes) hold S and the three D_k (:meth:`CsI2021Likelihood.signal_cells`),
-    ``theta`` (..., 3) the nuisances in sigma. A morph far beyond its +-1 sigma anchors could take a
-    cell below zero counts; it is clipped there, so every expectation stays >= 0 and -2 ln L
-    bounded below (zero-count data would otherwise pull theta to infinity).
+    ``theta`` (..., 3) the nuisances in sigma, with the same leading axes: the bin axes are those
+    ``cells`` has beyond them. :func:`~cevnslib.binned_likelihood.morph`, clipped at zero counts.
     """
-    theta = np.asarray(theta, dtype=float)
-    n_bin_axes = np.ndim(cells) - theta.ndim
-    parts = np.moveaxis(np.asarray(cells, dtype=float), -n_bin_axes - 1, 0)  # (4, ..., bin axes)
-    weights = np.moveaxis(theta, -1, 0).reshape(theta.shape[-1:] + theta.shape[:-1] + (1,) * n_bin_axes)
-    return np.maximum(parts[0] + np.sum(weights * parts[1:], axis=0), 0.0)
+    return morph(cells, theta, np.ndim(cells) - np.ndim(theta))
 
 
-def _strength(signal_strength) -> np.ndarray:
-    strength = validation.real_array("signal_strength", signal_strength)
-    if np.any(strength < 0):
-        raise ValueError(f"signal_strength = {signal_strength!r} must be >= 0 (a multiple of the CEvNS prediction)")
-    return strength
-
-
-def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free, start=None):
+def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free, bounded, start=None):
     """(nuisances, -2 ln L, converged) for a batch: cells (m, 4, c), strength (m,), counts (m, c), centres (m, 7);
-    ``start`` (m, 7): where the Newton steps start (default zero), moved inside the normalisations' bounds."""
-    precision = 1.0 / sigmas**2
-    index_free = np.flatnonzero(free)
-    held = centres * ~free  # held nuisances sit at their prior centre: their pull term is 0
-
-    def full(xf, index):
-        x = held[index].copy()
-        x[:, index_free] = xf
-        return x
-
+    ``free`` and ``bounded`` (7,) as in :class:`~cevnslib.binned_likelihood.FreeNuisances`; ``start`` (m, 7):
+    where the Newton steps start (default zero), moved inside the normalisations' bounds."""
+    nuisances = FreeNuisances(centres, sigmas, free, bounded)
+    precision, index_free = nuisances.precision, nuisances.index
     outer = np.einsum("jc,kc->jkc", backgrounds, backgrounds).reshape(-1, backgrounds.shape[1])
 
     def model(xf, index):
-        x = full(xf, index)
+        x = nuisances.full(xf, index)
         c, s = cells[index], strength[index, None]
-        shape = morphed(c, x[:, 1:4])
+        shape = morph(c, x[:, 1:4], 1)
         norm = s * (1.0 + x[:, :1])
         mu = norm * shape + (1.0 + x[:, 4:]) @ backgrounds
         return x, c, s, shape, norm, mu, x - centres[index]
 
     def objective(xf, index):  # the value alone, for the line search
         *_, mu, delta = model(xf, index)
-        return poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+        return nuisances.deviance(counts[index], mu, delta)
 
     def fgh(xf, index):
         x, c, s, shape, norm, mu, delta = model(xf, index)
         d1, d2 = poisson_deviance_derivatives(counts[index], mu)
-        value = poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+        value = nuisances.deviance(counts[index], mu, delta)
         # Jacobian of mu: signal rows (flux, three response nuisances) per problem, background rows shared.
         rows = np.concatenate([(s * shape)[:, None], (norm * (shape > 0))[:, None, :] * c[:, 1:]], axis=1)
         weighted = rows * d2[:, None, :]
@@ -595,12 +477,10 @@ def _minimise(cells, strength, counts, centres, backgrounds, sigmas, free, start
         grad += 2.0 * precision * delta
         return value, grad[:, index_free], hess[:, index_free][:, :, index_free]
 
-    bounds = np.array([name in NORMALISATIONS for name in NUISANCES])[index_free]
-    rows = np.eye(index_free.size)[bounds]
     x0 = (
         np.zeros((counts.shape[0], index_free.size))
         if start is None
-        else np.where(bounds, np.maximum(np.asarray(start)[:, index_free], -0.99), np.asarray(start)[:, index_free])
+        else nuisances.inside(np.asarray(start)[:, index_free])
     )
-    result = minimise_bounded(fgh, x0, (rows, -np.ones(rows.shape[0])), objective=objective)
-    return full(result.x, np.arange(counts.shape[0])), result.value, result.converged
+    result = minimise_bounded(fgh, x0, nuisances.constraints, objective=objective)
+    return nuisances.full(result.x, np.arange(counts.shape[0])), result.value, result.converged

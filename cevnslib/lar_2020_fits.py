@@ -1,10 +1,11 @@
 """Fits of the COHERENT CENNS-10 argon data (arXiv:2003.10630), alone and together with the CsI[Na] full data set.
 
 Every fit profiles the nuisances of :class:`~cevnslib.lar_2020_likelihood.LAr2020Likelihood` at each
-point and quotes Delta(-2 ln L) = -2 ln L - its minimum, with the levels and result types of
-:mod:`cevnslib.csi_2021_fits` (:data:`LEVELS_1D`, :data:`LEVELS_2D`,
-:class:`~cevnslib.csi_2021_fits.ParameterFit`, :class:`~cevnslib.csi_2021_fits.SignalStrengthFit`,
-:class:`~cevnslib.csi_2021_fits.ProfileMap`), so that both data sets read alike.
+point and quotes Delta(-2 ln L) = -2 ln L - its minimum: the fits of :mod:`cevnslib.profile_fits`, with
+its levels and result types (:data:`~cevnslib.profile_fits.LEVELS_1D`, :data:`~cevnslib.profile_fits.LEVELS_2D`,
+:class:`~cevnslib.profile_fits.ParameterFit`, :class:`~cevnslib.profile_fits.SignalStrengthFit`,
+:class:`~cevnslib.profile_fits.ProfileMap`), as for CsI 2021 (:mod:`cevnslib.csi_2021_fits`), so that both
+data sets read alike.
 
 - :func:`fit_signal_strength`: the CEvNS signal strength (its 13.3% normalisation pull profiled),
   the CEvNS count with a free normalisation (the pull held), and the significance against no CEvNS;
@@ -31,18 +32,26 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import csi_2021_fits, validation
+from . import csi_2021_fits, profile_fits, validation
 from .couplings import NSI
-from .csi_2021_fits import COUPLING_NAMES, ParameterFit, ProfileMap, SignalStrengthFit
 from .csi_2021_likelihood import CsI2021Likelihood
 from .lar_2020_likelihood import LAr2020Counts, LAr2020Likelihood
-from .statistics import Interval, interval_1d
+
+# The result types, levels and coupling names of the fits are re-exported under this module's name too (F401).
+from .profile_fits import (  # noqa: F401
+    COUPLING_NAMES,
+    LEVELS_1D,
+    LEVELS_2D,
+    ParameterFit,
+    ProfileMap,
+    SignalStrengthFit,
+    coupling_pair,
+    profile_interval,
+    pulls_at,
+)
+from .statistics import Interval
 from .validation import read_only
 
-#: Delta(-2 ln L) of one parameter at 1 sigma and 90% CL (as for CsI 2021).
-LEVELS_1D = csi_2021_fits.LEVELS_1D
-#: Delta(-2 ln L) of a two-parameter region at 1 sigma and 90% CL (as for CsI 2021).
-LEVELS_2D = csi_2021_fits.LEVELS_2D
 #: Default grids [choice]: signal strength 0-3 (0.02 steps: argon's count is known to about 30%); R_n
 #: 1.6-8 fm (0.05 fm steps; the templates start at 1.57 fm); the plane (eps_ee^uV, eps_ee^dV) over
 #: [-1, 1]^2 as the paper's Fig. 1 (0.025 x 0.0167 steps: the CsI bands are about 0.13 wide in
@@ -56,11 +65,7 @@ DATA_SETS = ("argon", "CsI", "combined")
 
 
 def _likelihood(likelihood: LAr2020Likelihood | None) -> LAr2020Likelihood:
-    if likelihood is None:
-        return default_likelihood()
-    if not isinstance(likelihood, LAr2020Likelihood):
-        raise ValueError(f"likelihood = {likelihood!r} must be a cevnslib.lar_2020_likelihood.LAr2020Likelihood")
-    return likelihood
+    return profile_fits.checked_likelihood(likelihood, LAr2020Likelihood, default_likelihood)
 
 
 @cache
@@ -69,79 +74,19 @@ def default_likelihood() -> LAr2020Likelihood:
     return LAr2020Likelihood()
 
 
-def _grid(name: str, grid) -> np.ndarray:
-    values = validation.real_array(name, grid)
-    if values.ndim != 1 or values.size < 3 or np.any(np.diff(values) <= 0):
-        raise ValueError(f"{name} must be an increasing 1-D array of at least 3 finite values")
-    return values
-
-
-def _pulls(lik, profile) -> Mapping[str, float]:
-    return MappingProxyType({name: float(value) for name, value in profile.pulls(lik.priors).items()})
-
-
-def _parameter_fit(lik, name: str, unit: str, deviance, profile_at, grid) -> ParameterFit:
-    """Sets of a one-parameter profile ``deviance`` (array -> array) on ``grid``; pulls from ``profile_at``."""
-    one = interval_1d(deviance, grid, LEVELS_1D["1 sigma"])
-    ninety = interval_1d(deviance, grid, LEVELS_1D["90%"])
-    best = profile_at(one.best)
-    return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), _pulls(lik, best))
-
-
 def fit_signal_strength(
     likelihood: LAr2020Likelihood | None = None, grid=STRENGTH_GRID, data: LAr2020Counts | None = None
 ) -> SignalStrengthFit:
     """Fit the CEvNS signal strength (SM couplings, R_n = R_p), the CEvNS count and the significance.
 
-    The strength profiles the CEvNS normalisation pull (13.3%); the count holds it at zero, a free
-    normalisation as in COHERENT's fit of the number of CEvNS events (159 +- 43 for Analysis A): the
-    strength of that fit times the events per unit strength at its fitted morphs, sum(S + theta . D).
-    The significance is sqrt(Delta(-2 ln L)) between no CEvNS and the best fit. ``grid``: strengths
-    (>= 0, increasing) that locate the minimum and bracket the sets; ``data``: counts to fit (default
-    the observed data). Raises ValueError for a bad grid or likelihood.
+    :func:`cevnslib.profile_fits.fit_signal_strength`: the strength profiles the CEvNS normalisation pull
+    (13.3%); the count holds it at zero, a free normalisation as in COHERENT's fit of the number of CEvNS
+    events (159 +- 43 for Analysis A): the strength of that fit times the events per unit strength at its
+    fitted morphs, sum(S + theta . D). The significance is sqrt(Delta(-2 ln L)) between no CEvNS and
+    the best fit. ``grid``: strengths (>= 0, increasing) that locate the minimum and bracket the sets;
+    ``data``: counts to fit (default the observed data). Raises ValueError for a bad grid or likelihood.
     """
-    lik = _likelihood(likelihood)
-    grid = _grid("grid", grid)
-    if grid[0] < 0:
-        raise ValueError(f"grid must hold signal strengths >= 0, got {grid[0]}")
-    strength = _parameter_fit(
-        lik,
-        "signal strength",
-        "1",
-        lambda mu: lik.deviance(signal_strength=mu, data=data),
-        lambda mu: lik.profile(signal_strength=mu, data=data),
-        grid,
-    )
-    held = ("cevns_norm",)
-    count_mu = _parameter_fit(
-        lik,
-        "CEvNS count",
-        "events",
-        lambda mu: lik.deviance(signal_strength=mu, data=data, fixed=held),
-        lambda mu: lik.profile(signal_strength=mu, data=data, fixed=held),
-        grid,
-    )
-    theta = lik.profile(signal_strength=count_mu.best, data=data, fixed=held).nuisances[1:3]
-    cells = lik.signal_cells().sum(axis=(-3, -2, -1))
-    per_strength = float(cells[0] + theta @ cells[1:])
-
-    def scaled(interval: Interval) -> Interval:
-        return Interval(
-            count_mu.best * per_strength, tuple((lo * per_strength, hi * per_strength) for lo, hi in interval.pieces)
-        )
-
-    count = ParameterFit(
-        "CEvNS count",
-        "events",
-        count_mu.best * per_strength,
-        scaled(count_mu.one_sigma),
-        scaled(count_mu.ninety),
-        count_mu.deviance_min,
-        count_mu.pulls,
-    )
-    no_signal = float(lik.deviance(signal_strength=0.0, data=data))
-    significance = float(np.sqrt(max(no_signal - strength.deviance_min, 0.0)))
-    return SignalStrengthFit(strength, count, float(cells[0]), significance)
+    return profile_fits.fit_signal_strength(_likelihood(likelihood), grid, data)
 
 
 def fit_rn(
@@ -156,21 +101,7 @@ def fit_rn(
     an end of a set at the grid's edge is returned as +-inf. ``data``: counts to fit (default the
     observed data). Raises ValueError for a bad grid or likelihood.
     """
-    lik = _likelihood(likelihood)
-    grid = _grid("grid", grid)
-    return _parameter_fit(
-        lik, "R_n", "fm", lambda rn: lik.deviance(nsi, rn, data=data), lambda rn: lik.profile(nsi, rn, data=data), grid
-    )
-
-
-def _couplings(couplings) -> tuple[str, str]:
-    """Two different keys of :data:`~cevnslib.csi_2021_fits.COUPLING_NAMES`, or ValueError."""
-    if isinstance(couplings, (str, bytes)) or not hasattr(couplings, "__len__") or len(couplings) != 2:
-        raise ValueError(f"couplings = {couplings!r} must be two NSI couplings, e.g. ('ee_u', 'ee_d')")
-    first, second = (validation.choice("coupling", c, tuple(COUPLING_NAMES)) for c in couplings)
-    if first == second:
-        raise ValueError(f"couplings = {couplings!r} must be two different NSI couplings")
-    return first, second
+    return profile_fits.fit_rn(_likelihood(likelihood), grid, nsi, data)
 
 
 def map_couplings(
@@ -182,32 +113,14 @@ def map_couplings(
     data: LAr2020Counts | None = None,
 ) -> ProfileMap:
     """Delta(-2 ln L) of the argon data over two NSI couplings ``couplings`` (e.g. ``("ee_u", "ee_d")``), every
-    other coupling zero, at one R_n ``rn_fm`` (default R_p), nuisances profiled at every point.
+    other coupling zero, at one R_n ``rn_fm`` (default R_p), nuisances profiled at every point
+    (:func:`cevnslib.profile_fits.map_couplings`).
 
     The grid costs :meth:`~cevnslib.lar_2020_likelihood.LAr2020Likelihood.deviance` only; the pulls
     are those of the grid minimum. Raises ValueError for unknown or equal couplings, bad grids, a
     radius out of range or a bad likelihood.
     """
-    lik = _likelihood(likelihood)
-    first, second = _couplings(couplings)
-    x, y = _grid("x_grid", x_grid), _grid("y_grid", y_grid)
-
-    def nsi(a, b):
-        return NSI(**{first: a, second: b})
-
-    values = lik.deviance(nsi(x[:, None], y[None, :]), rn_fm, data=data)
-    i, j = np.unravel_index(np.argmin(values), values.shape)
-    best = lik.profile(nsi(x[i], y[j]), rn_fm, data=data)
-    return ProfileMap(
-        COUPLING_NAMES[first],
-        COUPLING_NAMES[second],
-        read_only(x),
-        read_only(y),
-        read_only(values - values[i, j]),
-        (float(x[i]), float(y[j])),
-        float(values[i, j]),
-        _pulls(lik, best),
-    )
+    return profile_fits.map_couplings(_likelihood(likelihood), couplings, x_grid, y_grid, rn_fm, data)
 
 
 def map_nsi(
@@ -231,7 +144,7 @@ class JointMap:
     Attributes
     ----------
     couplings : the two NSI fields of the plane, e.g. ("ee_u", "ee_d").
-    maps : :class:`~cevnslib.csi_2021_fits.ProfileMap` by data set, "argon", "CsI" and "combined"
+    maps : :class:`~cevnslib.profile_fits.ProfileMap` by data set, "argon", "CsI" and "combined"
         (:data:`DATA_SETS`). The combined map's Delta(-2 ln L) is the sum of the two profiled
         deviances minus its minimum; its pulls are each likelihood's at the combined minimum,
         named "argon: <nuisance>" and "CsI: <nuisance>".
@@ -258,7 +171,7 @@ def joint_map(
     combination adds their profiled deviances point by point (each with its own nuisances). Raises
     ValueError for unknown couplings, bad grids or likelihoods of the wrong kind.
     """
-    first, second = _couplings(couplings)
+    first, second = coupling_pair(couplings)
     lar = _likelihood(argon)
     if csi is not None and not isinstance(csi, CsI2021Likelihood):
         raise ValueError(f"csi = {csi!r} must be a cevnslib.csi_2021_likelihood.CsI2021Likelihood")
@@ -271,8 +184,8 @@ def joint_map(
     i, j = np.unravel_index(np.argmin(total), total.shape)
     x, y = alone["argon"].x, alone["argon"].y
     point = NSI(**{first: float(x[i]), second: float(y[j])})
-    pulls = {f"argon: {k}": v for k, v in _pulls(lar, lar.profile(point)).items()}
-    pulls |= {f"CsI: {k}": v for k, v in _pulls(csi, csi.profile(point)).items()}
+    pulls = {f"argon: {k}": v for k, v in pulls_at(lar, lar.profile(point)).items()}
+    pulls |= {f"CsI: {k}": v for k, v in pulls_at(csi, csi.profile(point)).items()}
     combined = ProfileMap(
         COUPLING_NAMES[first],
         COUPLING_NAMES[second],
@@ -312,12 +225,6 @@ class CouplingInterval:
         return float(sum(hi - lo for lo, hi in self.interval.pieces))
 
 
-def _profile_interval(grid: np.ndarray, delta: np.ndarray, level: str) -> Interval:
-    """The set Delta <= level of a profile ``delta`` on ``grid`` (linear interpolation between points)."""
-    delta = delta - delta.min()
-    return interval_1d(lambda v: np.interp(v, grid, delta), grid, LEVELS_1D[level])
-
-
 def coupling_intervals(joint: JointMap) -> tuple[CouplingInterval, ...]:
     """Every coupling's sets from ``joint``: both couplings x other "profiled" / "zero" x data set x level.
 
@@ -342,7 +249,7 @@ def coupling_intervals(joint: JointMap) -> tuple[CouplingInterval, ...]:
                 for level in LEVELS_1D:
                     out.append(
                         CouplingInterval(
-                            coupling, other, data, level, _profile_interval(np.asarray(grid), curve, level)
+                            coupling, other, data, level, profile_interval(np.asarray(grid), curve - curve.min(), level)
                         )
                     )
     return tuple(out)
@@ -403,7 +310,7 @@ class LAr2020Results:
 
     Attributes
     ----------
-    signal : :class:`~cevnslib.csi_2021_fits.SignalStrengthFit` of argon.
+    signal : :class:`~cevnslib.profile_fits.SignalStrengthFit` of argon.
     radius : R_n of argon (fm), eps = 0.
     ud : :class:`JointMap` of (eps_ee^uV, eps_ee^dV), the plane of the paper's Fig. 1.
     dm : :class:`JointMap` of (eps_ee^dV, eps_mumu^dV).

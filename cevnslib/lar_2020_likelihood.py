@@ -35,31 +35,36 @@ Every nuisance has a Gaussian prior (:func:`lar_2020_priors` lists each with its
 the Poisson deviance of :func:`cevnslib.likelihood.poisson_deviance` (exact in zero-count cells)
 plus the pulls, minimised over the nine nuisances by :func:`cevnslib.likelihood.minimise_bounded`
 for a whole grid of physics points at once (Gauss-Newton Hessian, exact gradient), with the
-normalisations 1 + x >= 0. The morphs are clipped at zero counts (:func:`morph`, the morph of
-:func:`cevnslib.csi_2021_likelihood.morphed`). The method names are those of
-:class:`cevnslib.csi_2021_likelihood.CsI2021Likelihood`, so that the fits of both data sets share
-one convention; the two data sets are independent, and their profiled deviances add.
+normalisations 1 + x >= 0. The morphs are clipped at zero counts (:func:`cevnslib.binned_likelihood.morph`,
+as for CsI 2021). The likelihood is a :class:`cevnslib.binned_likelihood.BinnedLikelihood`, as
+:class:`cevnslib.csi_2021_likelihood.CsI2021Likelihood` is, so that the fits of both data sets share
+one convention (:mod:`cevnslib.profile_fits`); the two data sets are independent, and their profiled
+deviances add.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
 
 import numpy as np
 
 from . import experiments, validation
 from .arrival_time import ArrivalTimeBins
+from .binned_likelihood import (
+    BinnedCounts,
+    BinnedLikelihood,
+    BinnedProfile,
+    FreeNuisances,
+    Prior,
+    morph,
+    signal_strengths,
+)
 from .couplings import NSI
-from .csi_2021_likelihood import Prior
 from .experiments import Experiment
-from .likelihood import minimise_bounded, poisson_deviance, poisson_deviance_derivatives
+from .likelihood import minimise_bounded, poisson_deviance_derivatives
 from .published import lar_2020_published
-from .rates import default_rn_grid_fm
 from .validation import read_only
 
 #: The nuisances, in the order of every array of them.
@@ -115,7 +120,7 @@ def lar_2020_priors() -> tuple[Prior, ...]:
 
 
 @dataclass(frozen=True, eq=False)
-class LAr2020Counts:
+class LAr2020Counts(BinnedCounts):
     """Counts the likelihood is evaluated on: the data, Asimov data or pseudo-experiments.
 
     Attributes
@@ -124,40 +129,18 @@ class LAr2020Counts:
     pull_centres : centres x0 of the Gaussian priors, shape (..., 9) in the order of
         :data:`NUISANCES` (default zeros: the data; a toy draws them around the truth).
 
-    Read-only. Raises ValueError for counts that are negative, not finite, not numbers or of fewer
-    than three dimensions, and for pull centres that are not finite or do not end in 9 entries.
+    Read-only (a :class:`~cevnslib.binned_likelihood.BinnedCounts`). Raises ValueError for counts that
+    are negative, not finite, not numbers or of fewer than three dimensions, and for pull centres that
+    are not finite or do not end in 9 entries.
     """
 
-    observed: np.ndarray
-    pull_centres: np.ndarray | None = None
-
-    def __post_init__(self):
-        counts = validation.real_array("observed", self.observed)
-        if counts.ndim < 3 or np.any(counts < 0):
-            raise ValueError(
-                f"observed must hold counts >= 0 with shape (..., energy, F90, time bins), got shape {counts.shape}"
-            )
-        centres = (
-            np.zeros(len(NUISANCES))
-            if self.pull_centres is None
-            else validation.real_array("pull_centres", self.pull_centres)
-        )
-        if centres.ndim < 1 or centres.shape[-1] != len(NUISANCES):
-            raise ValueError(
-                f"pull_centres must have shape (..., {len(NUISANCES)}), one per nuisance {NUISANCES}, "
-                f"got {centres.shape}"
-            )
-        object.__setattr__(self, "observed", read_only(counts))
-        object.__setattr__(self, "pull_centres", read_only(centres))
-
-    @property
-    def shape(self) -> tuple:
-        """The leading (toy) shape."""
-        return np.broadcast_shapes(self.observed.shape[:-3], self.pull_centres.shape[:-1])
+    NUISANCES = NUISANCES
+    BIN_AXES = ("energy", "F90", "time")
+    SHAPE_TEXT = "energy, F90, time bins"
 
 
 @dataclass(frozen=True, eq=False)
-class LAr2020Profile:
+class LAr2020Profile(BinnedProfile):
     """The minimum of -2 ln L over the nuisances at given physics points (leading shape ``shape``).
 
     Attributes
@@ -169,51 +152,14 @@ class LAr2020Profile:
     expected : the full expectation mu per cell, shape (..., 12, 8, 10).
     converged : whether each minimisation converged, shape (...).
 
-    Arrays are read-only.
+    Arrays are read-only; :meth:`~cevnslib.binned_likelihood.BinnedProfile.pulls` divides by the
+    priors of :func:`lar_2020_priors` unless given others.
     """
 
-    deviance: np.ndarray
-    nuisances: np.ndarray
-    signal: np.ndarray
-    expected: np.ndarray
-    converged: np.ndarray
-
-    def __post_init__(self):
-        for f in dataclasses.fields(self):
-            object.__setattr__(self, f.name, read_only(getattr(self, f.name), dtype=None))
-
-    def pulls(self, priors: tuple[Prior, ...] | None = None) -> Mapping[str, np.ndarray]:
-        """Each nuisance in units of its prior's sigma (x / sigma), by name (read-only mapping)."""
-        priors = lar_2020_priors() if priors is None else priors
-        return MappingProxyType({p.name: self.nuisances[..., j] / p.sigma for j, p in enumerate(priors)})
+    PRIORS = staticmethod(lar_2020_priors)
 
 
-def morph(cells, theta, bin_axes: int) -> np.ndarray:
-    """Cells at morph nuisances ``theta``: max(C + sum_k theta_k D_k, 0), without the (C, D_k) axis.
-
-    The morph of :func:`cevnslib.csi_2021_likelihood.morphed`, with the number of bin axes given
-    (``bin_axes``, 3 for energy x F90 x time, 1 for flattened cells), so that the leading axes of
-    ``cells`` (..., 1 + k, bins) and ``theta`` (..., k) broadcast against each other. Clipped at zero
-    counts, so every expectation stays >= 0.
-    """
-    theta = np.asarray(theta, dtype=float)
-    cells = np.asarray(cells, dtype=float)
-    missing = (theta.ndim - 1) - (cells.ndim - bin_axes - 1)  # leading axes theta has and cells lack
-    if missing > 0:
-        cells = cells.reshape((1,) * missing + cells.shape)
-    parts = np.moveaxis(cells, -bin_axes - 1, 0)
-    weights = np.moveaxis(theta, -1, 0).reshape(theta.shape[-1:] + theta.shape[:-1] + (1,) * bin_axes)
-    return np.maximum(parts[0] + np.sum(weights * parts[1:], axis=0), 0.0)
-
-
-def _strength(signal_strength) -> np.ndarray:
-    strength = validation.real_array("signal_strength", signal_strength)
-    if np.any(strength < 0):
-        raise ValueError(f"signal_strength = {signal_strength!r} must be >= 0 (a multiple of the CEvNS prediction)")
-    return strength
-
-
-class LAr2020Likelihood:
+class LAr2020Likelihood(BinnedLikelihood):
     """Poisson likelihood of the CENNS-10 argon data in energy x F90 x arrival time (see the module docstring).
 
     Parameters
@@ -226,7 +172,7 @@ class LAr2020Likelihood:
     Attributes
     ----------
     experiment : the setup.
-    priors : the :class:`~cevnslib.csi_2021_likelihood.Prior` of each nuisance (:func:`lar_2020_priors`);
+    priors : the :class:`~cevnslib.binned_likelihood.Prior` of each nuisance (:func:`lar_2020_priors`);
         ``sigmas`` their widths, shape (9,).
     observed : the observed counts, shape (12, 8, 10) = ``shape``.
     brn_cells : the prompt BRN and its three morphs [B, D^E, D^m, D^w], shape (4, 12, 8, 10).
@@ -235,26 +181,34 @@ class LAr2020Likelihood:
     rn_range_fm : (lowest, highest) R_n in fm the templates accept.
 
     The signal templates are the setup's cached prompt and delayed templates: every profile is array
-    arithmetic after the first. Raises ValueError for a setup without the argon data, pulse-shape or
-    arrival-time bins, or a prior width that is not a finite number > 0.
+    arithmetic after the first. Asimov data and pseudo-experiments:
+    :meth:`~cevnslib.binned_likelihood.BinnedLikelihood.asimov` and
+    :meth:`~cevnslib.binned_likelihood.BinnedLikelihood.generate`. Raises ValueError for a setup
+    without the argon data, pulse-shape or arrival-time bins, or a prior width that is not a finite
+    number > 0.
     """
+
+    NUISANCES = NUISANCES
+    NORMALISATIONS = NORMALISATIONS
+    SIGNAL_NORMALISATION = "cevns_norm"
+    SIGNAL_MORPHS = CEVNS_MORPHS
+    COUNTS = LAr2020Counts
+    PROFILE = LAr2020Profile
+    BATCH = BATCH
 
     def __init__(self, experiment: Experiment | None = None, cevns_norm_sigma: float | None = None):
         experiment = experiments.get("COHERENT-LAr-2020") if experiment is None else experiment
         data = experiment.data
         if experiment.pulse_shape is None or experiment.arrival_time is None or not hasattr(data, "pdfs"):
             raise ValueError(f"experiment {experiment.name} has no argon data with F90 and arrival-time bins")
-        self.experiment = experiment
         published = lar_2020_published()
-        self.priors = lar_2020_priors()
+        priors = lar_2020_priors()
         if cevns_norm_sigma is not None:
             chosen = Prior(
                 "cevns_norm", validation.positive("cevns_norm_sigma", cevns_norm_sigma), "chosen by the caller"
             )
-            self.priors = (chosen, *self.priors[1:])
-        self.sigmas = read_only([p.sigma for p in self.priors])
-        self.observed = data.observed
-        self.shape = self.observed.shape
+            priors = (chosen, *priors[1:])
+        super().__init__(experiment, priors, data.observed)
         brn = {
             k: data.pdf(f"brn_prompt{k}")
             for k in (
@@ -279,7 +233,6 @@ class LAr2020Likelihood:
             [data.pdf("brn_delayed"), ss * (published["steady_state_predicted_events"].value / ss.sum())]
         )
         self.timing_shift_us = 1e-3 * published["pulse_mean_ns"].minus
-        self.rn_range_fm = tuple(float(x) for x in (default_rn_grid_fm(experiment.options.form_factor)[[0, -1]]))
 
     @cached_property
     def _shapes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -322,10 +275,8 @@ class LAr2020Likelihood:
         Raises ValueError like :meth:`signal_cells`, for a negative signal strength, or for nuisances
         without 9 entries in their last axis.
         """
-        x = np.zeros(len(NUISANCES)) if nuisances is None else validation.real_array("nuisances", nuisances)
-        if x.ndim < 1 or x.shape[-1] != len(NUISANCES):
-            raise ValueError(f"nuisances must have shape (..., {len(NUISANCES)}), got {x.shape}")
-        strength = _strength(signal_strength)[..., None, None, None]
+        x = self._nuisance_values(nuisances)
+        strength = signal_strengths(signal_strength)[..., None, None, None]
         cells = self.signal_cells(nsi, rn_fm)
         norm = 1.0 + x[..., :1, None, None]
         signal = strength * norm * morph(cells, x[..., 1:3], 3)
@@ -348,25 +299,13 @@ class LAr2020Likelihood:
         """The minimisation behind :meth:`profile`: (batch shape, flat arrays of nuisances, values, converged,
         and the flat inputs (signal cells, strengths) for the outputs). The signal cells of each batch
         are spread over F90 only when the batch is solved, so that a large grid never holds them all."""
-        data = LAr2020Counts(self.observed) if data is None else data
-        if not isinstance(data, LAr2020Counts) or data.observed.shape[-3:] != self.shape:
-            raise ValueError(
-                f"data must be LAr2020Counts whose observed counts end in the {self.shape} energy x F90 x time bins"
-            )
-        for name in fixed:
-            validation.choice("fixed nuisance", name, NUISANCES)
-        free = np.array([name not in fixed for name in NUISANCES])
+        data = self._data(data)
+        free = self._free(fixed)
         energy_time, energy_shift = self._energy_time(nsi, rn_fm)
-        strength = _strength(signal_strength)
-        batch = np.broadcast_shapes(energy_time.shape[:-2], strength.shape, data.shape)
-        n_cells = int(np.prod(self.shape))
-        flat = int(np.prod(batch, dtype=int))
-        et_shape = energy_time.shape[-2:]
-        energy_time = np.broadcast_to(energy_time, batch + et_shape).reshape((flat,) + et_shape)
-        energy_shift = np.broadcast_to(energy_shift, batch + et_shape).reshape((flat,) + et_shape)
-        strength = np.broadcast_to(strength, batch).reshape(flat)
-        counts = np.broadcast_to(data.observed, batch + self.shape).reshape(flat, n_cells)
-        centres = np.broadcast_to(data.pull_centres, batch + (len(NUISANCES),)).reshape(flat, len(NUISANCES))
+        batch, (energy_time, energy_shift), strength, counts, centres = self._flat_points(
+            data, signal_strength, (energy_time, 2), (energy_shift, 2)
+        )
+        n_points, n_cells = counts.shape
         f90, delta_f90, _, _ = self._shapes
 
         def cells(part):  # (m, 3, cells): S, D^F90, D^t of the points ``part``
@@ -375,38 +314,16 @@ class LAr2020Likelihood:
                 [et * f90[:, :, None], et * delta_f90[:, :, None], shift * f90[:, :, None]], axis=1
             ).reshape(-1, 3, n_cells)
 
-        x = np.zeros((flat, len(NUISANCES)))
-        values = np.empty(flat)
-        converged = np.empty(flat, dtype=bool)
         brn = self.brn_cells.reshape(4, n_cells)
         rest = self.backgrounds.reshape(2, n_cells)
-        # Batches take every n_batches-th point, so that each point's predecessor in the flattened grid
-        # (its neighbour along the last axis) lies at the same place of the previous batch: its
-        # minimum starts the point's Newton steps (continuation along the grid).
-        n_batches = -(-flat // BATCH)
-        start = None
-        for k in range(n_batches):
-            part = np.arange(k, flat, n_batches)
-            if start is not None:
-                start = start[: part.size]
-            x[part], values[part], converged[part] = _minimise(
-                cells(part),
-                strength[part],
-                counts[part],
-                centres[part],
-                brn,
-                rest,
-                np.asarray(self.sigmas),
-                free,
-                start,
+        sigmas, bounded = np.asarray(self.sigmas), self._bounded()
+
+        def solve(part, start):
+            return _minimise(
+                cells(part), strength[part], counts[part], centres[part], brn, rest, sigmas, free, bounded, start
             )
-            start = x[part]
-        if not np.all(converged):
-            warnings.warn(
-                f"profile: {np.count_nonzero(~converged)} of {flat} points did not converge",
-                RuntimeWarning,
-                stacklevel=3,
-            )
+
+        x, values, converged = self._in_batches(n_points, solve, stacklevel=3)
         return batch, x, values, converged, cells, strength
 
     def profile(
@@ -438,13 +355,7 @@ class LAr2020Likelihood:
         expected = (
             signal + (1.0 + x[:, 3:4]) * morph(brn, x[:, 4:7], 1) + (1.0 + x[:, 7:]) @ self.backgrounds.reshape(2, -1)
         )
-        return LAr2020Profile(
-            values.reshape(batch),
-            x.reshape(batch + (len(NUISANCES),)),
-            signal.reshape(batch + self.shape),
-            expected.reshape(batch + self.shape),
-            converged.reshape(batch),
-        )
+        return self._profile(batch, x, values, converged, signal, expected)
 
     def deviance(
         self,
@@ -463,55 +374,19 @@ class LAr2020Likelihood:
         batch, _, values, *_ = self._solve(nsi, rn_fm, signal_strength, data, fixed)
         return values.reshape(batch)
 
-    def asimov(self, nsi: NSI | None = None, rn_fm=None, nuisances=None, *, signal_strength=1.0) -> LAr2020Counts:
-        """Asimov data: every cell equal to its expectation at the given point, pull centres at ``nuisances``.
 
-        Raises ValueError like :meth:`expected_counts`.
-        """
-        expected = self.expected_counts(nsi, rn_fm, nuisances, signal_strength=signal_strength)
-        centres = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
-        return LAr2020Counts(expected, centres)
-
-    def generate(
-        self,
-        rng: np.random.Generator,
-        n_toys: int,
-        nsi: NSI | None = None,
-        rn_fm=None,
-        nuisances=None,
-        *,
-        signal_strength=1.0,
-    ) -> LAr2020Counts:
-        """``n_toys`` pseudo-experiments: counts ~ Poisson(mu), pull centres ~ N(nuisances, sigma).
-
-        Raises ValueError for a number of toys below 1, or like :meth:`expected_counts`.
-        """
-        n_toys = validation.integer("n_toys", n_toys, 1)
-        truth = np.zeros(len(NUISANCES)) if nuisances is None else np.asarray(nuisances, dtype=float)
-        mu = self.expected_counts(nsi, rn_fm, truth, signal_strength=signal_strength)
-        observed = rng.poisson(np.broadcast_to(mu, (n_toys,) + self.shape)).astype(float)
-        centres = rng.normal(truth, np.asarray(self.sigmas), (n_toys, len(NUISANCES)))
-        return LAr2020Counts(observed, centres)
-
-
-def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=None):
+def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, bounded, start=None):
     """(nuisances, -2 ln L, converged) for a batch: cells (m, 3, c), strength (m,), counts (m, c), centres (m, 9);
-    brn (4, c) and rest (2, c) are shared by every problem. ``start`` (m, 9): where the Newton steps start
+    brn (4, c) and rest (2, c) are shared by every problem; ``free`` and ``bounded`` (9,) as in
+    :class:`~cevnslib.binned_likelihood.FreeNuisances`. ``start`` (m, 9): where the Newton steps start
     (default: the first problem's minimum, found from zero)."""
-    precision = 1.0 / sigmas**2
-    index_free = np.flatnonzero(free)
-    held = centres * ~free  # held nuisances sit at their prior centre: their pull term is 0
+    nuisances = FreeNuisances(centres, sigmas, free, bounded)
+    precision, index_free, constraints = nuisances.precision, nuisances.index, nuisances.constraints
     k = len(NUISANCES)
-
-    def full(xf, index):
-        x = held[index].copy()
-        x[:, index_free] = xf
-        return x
-
     b_nominal, b_morphs = brn[0], brn[1:]
 
     def model(xf, index):
-        x = full(xf, index)
+        x = nuisances.full(xf, index)
         c, s = cells[index], strength[index, None]
         shape = np.maximum(c[:, 0] + x[:, 1, None] * c[:, 1] + x[:, 2, None] * c[:, 2], 0.0)
         brn_shape = np.maximum(b_nominal + x[:, 4:7] @ b_morphs, 0.0)
@@ -523,12 +398,12 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
 
     def value(xf, index):
         *_, mu, delta = model(xf, index)
-        return poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+        return nuisances.deviance(counts[index], mu, delta)
 
     def fgh(xf, index):
         x, c, s, shape, brn_shape, norm, brn_norm, mu, delta = model(xf, index)
         d1, d2 = poisson_deviance_derivatives(counts[index], mu)
-        f = poisson_deviance(counts[index], mu) + np.sum(precision * delta * delta, axis=-1)
+        f = nuisances.deviance(counts[index], mu, delta)
         jac = np.empty((len(index), k, mu.shape[-1]))
         jac[:, 0] = s * shape
         jac[:, 1:3] = (norm * (shape > 0))[:, None, :] * c[:, 1:]
@@ -549,9 +424,6 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
         definite = np.linalg.eigvalsh(exact)[:, 0] > 1e-9 * np.abs(np.diagonal(hess, axis1=1, axis2=2)).max(axis=1)
         return f, grad[:, index_free], np.where(definite[:, None, None], exact, hess)
 
-    bounds = np.array([name in NORMALISATIONS for name in NUISANCES])[index_free]
-    rows = np.eye(index_free.size)[bounds]
-    constraints = (rows, -np.ones(rows.shape[0]))
     if start is None:  # the first problem alone from zero, then every problem from its minimum
         first = minimise_bounded(
             lambda v, i: fgh(v, i * 0),
@@ -562,20 +434,18 @@ def _minimise(cells, strength, counts, centres, brn, rest, sigmas, free, start=N
         x0 = np.broadcast_to(first.x, (counts.shape[0], index_free.size))
     else:
         x0 = np.asarray(start)[:, index_free]
-    # Moved inside the bounds (a start at a bound would hold there until its gradient turns).
-    x0 = np.where(bounds, np.maximum(x0, -0.99), x0)
-    result = minimise_bounded(fgh, x0, constraints, objective=value)
+    result = minimise_bounded(fgh, nuisances.inside(x0), constraints, objective=value)
     x, values, converged = result.x, result.value, result.converged
     # The morphs' clip at zero counts makes -2 ln L non-convex far from the prior centres: pseudo-data, whose
     # centres are drawn away from 0, can have a second minimum. Those problems start again from their
     # centres, and the lower minimum is kept.
     moved = np.flatnonzero(np.any(centres[:, index_free] != 0.0, axis=1))
     if moved.size:
-        x1 = np.where(bounds, np.maximum(centres[moved][:, index_free], -0.99), centres[moved][:, index_free])
+        x1 = nuisances.inside(centres[moved][:, index_free])
         again = minimise_bounded(
             lambda v, i: fgh(v, moved[i]), x1, constraints, objective=lambda v, i: value(v, moved[i])
         )
         better = again.value < values[moved]
         x[moved[better]], values[moved[better]] = again.x[better], again.value[better]
         converged[moved[better]] = again.converged[better]
-    return full(x, np.arange(counts.shape[0])), values, converged
+    return nuisances.full(x, np.arange(counts.shape[0])), values, converged

@@ -122,19 +122,25 @@ def test_the_numbers_table_matches_the_fits(numbers):
     assert numbers["ch12-max-pull"] == max(abs(v) for v in res.signal.strength.pulls.values())
 
 
-def test_fit1_against_a_continuous_minimiser(numbers):
-    """Best s, its interval and q0 against scipy.optimize on the same likelihood."""
-    like = ch12.likelihood()
+def check_signal_strength_fit(likelihood, quoted, prefix: str, bounds: tuple[float, float]):
+    """A chapter's fit 1 against scipy.optimize on the same ``likelihood``: the best signal strength (0.01), its
+    1 sigma interval (2e-3) and q0 (1e-3 relative) quoted as ``<prefix>-s-best``, ``-s-lo``, ``-s-hi`` and ``-q0``
+    in ``quoted``, against a bounded scalar minimiser and brentq between ``bounds``. Chapter 13 uses it too."""
 
     def deviance(s):
-        return float(like.deviance(signal_strength=s))
+        return float(likelihood.deviance(signal_strength=s))
 
-    best = minimize_scalar(deviance, bounds=(0.3, 1.7), method="bounded", options={"xatol": 1e-6})
-    assert numbers["ch12-s-best"] == pytest.approx(best.x, abs=0.01)
-    lo = brentq(lambda s: deviance(s) - best.fun - 1.0, 0.3, best.x, xtol=1e-6)
-    hi = brentq(lambda s: deviance(s) - best.fun - 1.0, best.x, 1.7, xtol=1e-6)
-    assert (numbers["ch12-s-lo"], numbers["ch12-s-hi"]) == pytest.approx((lo, hi), abs=2e-3)
-    assert numbers["ch12-q0"] == pytest.approx(deviance(0.0) - best.fun, rel=1e-3)
+    best = minimize_scalar(deviance, bounds=bounds, method="bounded", options={"xatol": 1e-6})
+    assert quoted[f"{prefix}-s-best"] == pytest.approx(best.x, abs=0.01)
+    lo = brentq(lambda s: deviance(s) - best.fun - 1.0, bounds[0], best.x, xtol=1e-6)
+    hi = brentq(lambda s: deviance(s) - best.fun - 1.0, best.x, bounds[1], xtol=1e-6)
+    assert (quoted[f"{prefix}-s-lo"], quoted[f"{prefix}-s-hi"]) == pytest.approx((lo, hi), abs=2e-3)
+    assert quoted[f"{prefix}-q0"] == pytest.approx(deviance(0.0) - best.fun, rel=1e-3)
+
+
+def test_fit1_against_a_continuous_minimiser(numbers):
+    """Best s, its interval and q0 against scipy.optimize on the same likelihood."""
+    check_signal_strength_fit(ch12.likelihood(), numbers, "ch12", (0.3, 1.7))
 
 
 def test_fit1_agrees_with_the_published_ratio_within_its_error(numbers):

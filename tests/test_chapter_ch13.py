@@ -17,9 +17,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from scipy.optimize import brentq, minimize_scalar  # noqa: E402
+from scipy.optimize import brentq  # noqa: E402
 from test_chapter_assumptions import prose_glue_keys  # noqa: E402
 from test_chapter_ch08 import api_problems, captions_with_symbols_outside_maths, figure_captions, notebook_cells  # noqa: E402
+from test_chapter_ch12 import check_signal_strength_fit  # noqa: E402
 
 from cevnslib import experiments, figures, lar_2020_fits, style  # noqa: E402
 from cevnslib.chapters import ch13  # noqa: E402
@@ -68,17 +69,7 @@ def test_the_validation_numbers_are_the_library_comparison(glued):
 
 def test_fit1_against_a_continuous_minimiser(glued):
     """Best s, its 1 sigma interval and q0 against scipy.optimize on the same likelihood."""
-    lik = ch13.likelihood()
-
-    def deviance(s):
-        return float(lik.deviance(signal_strength=s))
-
-    best = minimize_scalar(deviance, bounds=(0.3, 2.5), method="bounded", options={"xatol": 1e-6})
-    assert glued["ch13-s-best"] == pytest.approx(best.x, abs=0.01)
-    lo = brentq(lambda s: deviance(s) - best.fun - 1.0, 0.2, best.x, xtol=1e-6)
-    hi = brentq(lambda s: deviance(s) - best.fun - 1.0, best.x, 2.5, xtol=1e-6)
-    assert (glued["ch13-s-lo"], glued["ch13-s-hi"]) == pytest.approx((lo, hi), abs=2e-3)
-    assert glued["ch13-q0"] == pytest.approx(deviance(0.0) - best.fun, rel=1e-3)
+    check_signal_strength_fit(ch13.likelihood(), glued, "ch13", (0.2, 2.5))
 
 
 def test_the_count_lies_in_the_published_interval(glued):

@@ -83,22 +83,11 @@ def test_local_cluster_gives_the_serial_results_bit_for_bit():
     distributed = pytest.importorskip("distributed")
     from cevnslib.chapters import ch11a
 
-    lik = ch11a.variant("et")
-    grid = np.array([3.0, 4.5, 6.0])
-    observed_min = float(lik.minimise_rn()[1])
-
-    def t_observed(rn):
-        return lik.deviance(rn_fm=rn) - observed_min
-
-    def generate_at(rn, rng, n):
-        return lik.generate(lik.truth(rn_fm=rn), rng, n)
-
-    def t_toys(rn, toys):
-        return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
+    _, *statistics = ch11a.feldman_cousins_inputs()  # chapter 11.1's construction, on three radii
 
     def csi_fc(client=None):
         return cv.feldman_cousins_interval(
-            grid, t_observed, generate_at, t_toys, n_toys=60, seed=4, chunk_size=25, client=client
+            np.array([3.0, 4.5, 6.0]), *statistics, n_toys=60, seed=4, chunk_size=25, client=client
         )
 
     serial = {

@@ -12,6 +12,7 @@ same on every run. :func:`numbers` returns every number the chapter quotes, keye
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -433,7 +434,17 @@ def _feldman_cousins_serial() -> FeldmanCousinsResult:
     return _feldman_cousins(None)
 
 
-def _feldman_cousins(client) -> FeldmanCousinsResult:
+def feldman_cousins_inputs() -> tuple[np.ndarray, Callable, Callable, Callable]:
+    """What the Feldman-Cousins construction of R_n hands to :func:`cevnslib.coverage.feldman_cousins_interval`.
+
+    Returns (grid, t_observed, generate, t_toys) for the full likelihood (:func:`variant` "et"): the
+    14 true radii in fm, shape (14,) (the lowest the templates allow, then 2.0-8.0 fm in steps of 0.5);
+    t_observed(rn_fm) = -2 ln L(R_n) of the data minus its minimum over R_n (arrays broadcast);
+    generate(rn_fm, rng, n), n toys with the nuisances profiled on the data at R_n (the profile
+    construction); t_toys(rn_fm, toys), each toy's -2 ln L at R_n minus its own minimum over R_n,
+    shape (n,). :func:`feldman_cousins` runs the construction with them, as do
+    ``benchmarks/bench_dask.py`` and the Dask test (``tests/test_dask.py``) with other numbers of toys.
+    """
     lik = variant("et")
     grid = np.concatenate([[lik.rn_range_fm[0]], np.arange(2.0, 8.01, 0.5)])
     observed_min = float(lik.minimise_rn()[1])
@@ -447,10 +458,15 @@ def _feldman_cousins(client) -> FeldmanCousinsResult:
     def t_toys(rn, toys):
         return lik.deviance(rn_fm=rn, data=toys) - lik.minimise_rn(toys)[1]
 
+    return grid, t_observed, generate_at, t_toys
+
+
+def _feldman_cousins(client) -> FeldmanCousinsResult:
+    grid, t_observed, generate_at, t_toys = feldman_cousins_inputs()
     fc = coverage.feldman_cousins_interval(
         grid, t_observed, generate_at, t_toys, n_toys=N_FC_TOYS, seed=SEED_FELDMAN_COUSINS, client=client
     )
-    fine = np.linspace(*lik.rn_range_fm, 741)
+    fine = np.linspace(*variant("et").rn_range_fm, 741)
     observed_fine = t_observed(fine)
     err = fc.critical_error()
     shifted = tuple(

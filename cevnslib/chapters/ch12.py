@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import csi_2021_fits, experiments, fits, nuclei, statistics, style
+from .. import csi_2021_fits, experiments, fits, nuclei, profile_fits, statistics, style
 from ..arrival_time import CSI_2021_TIMING_ONSET_US, ProtonPulse, csi_2021_timing_efficiency
 from ..couplings import NSI
 from ..csi_2021_likelihood import NUISANCES, RESPONSE_NUISANCES, CsI2021Likelihood
@@ -252,13 +252,9 @@ def fitted_components() -> dict[str, np.ndarray]:
 
 
 def fit_table() -> str:
-    """The nuisances at the best fit of fit 1, in their own units and in units of their prior width."""
-    pulls = results().signal.strength.pulls
-    lines = [f"{'nuisance':16s}{'fitted':>10s}{'prior 1 sigma':>15s}{'pull [sigma]':>14s}"]
-    for prior in likelihood().priors:
-        pull = pulls[prior.name]
-        lines.append(f"{prior.name:16s}{pull * prior.sigma:+10.3f}{prior.sigma:15.3f}{pull:+14.2f}")
-    return "\n".join(lines)
+    """The nuisances at the best fit of fit 1, in their own units and in units of their prior width
+    (:func:`cevnslib.profile_fits.pull_table`)."""
+    return profile_fits.pull_table(results().signal.strength, likelihood().priors)
 
 
 def interval(grid, deviance) -> statistics.Interval:

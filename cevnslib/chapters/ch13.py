@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import couplings, csi_2021_fits, experiments, figures, lar_2020_fits, style
+from .. import couplings, csi_2021_fits, experiments, figures, lar_2020_fits, profile_fits, style
 from ..couplings import NSI
 from ..csi_2021_fits import LEVELS_2D
 from ..detectors import Detector
@@ -282,13 +282,9 @@ def projections_figure() -> plt.Figure:
 
 
 def fit_table() -> str:
-    """The nuisances at the best fit of fit 1, in their own units and in units of their prior width."""
-    pulls = results().signal.strength.pulls
-    lines = [f"{'nuisance':18s}{'fitted':>10s}{'prior 1 sigma':>15s}{'pull [sigma]':>14s}"]
-    for prior in likelihood().priors:
-        pull = pulls[prior.name]
-        lines.append(f"{prior.name:18s}{pull * prior.sigma:+10.3f}{prior.sigma:15.3f}{pull:+14.2f}")
-    return "\n".join(lines)
+    """The nuisances at the best fit of fit 1, in their own units and in units of their prior width
+    (:func:`cevnslib.profile_fits.pull_table`)."""
+    return profile_fits.pull_table(results().signal.strength, likelihood().priors, name_width=18)
 
 
 def fitted_backgrounds() -> dict[str, float]:
