@@ -26,11 +26,14 @@ def _pieces(interval) -> list:
 
 def _parameter(fit) -> dict:
     """Best fit, 1-sigma and 90% sets and pulls (in sigma, 4 significant digits: the minimiser fixes
-    them to about 1e-6) of a CsI 2021 one-parameter fit."""
+    them to about 1e-6) of a one-parameter fit of the CsI 2021 or argon data. ``best_at_grid_edge`` is
+    "lower" or "upper" when the best fit is the parameter's own bound (then the sets are one-sided limits
+    and ``best`` is no fitted value), else null."""
     from .notebook import book_precision
 
     return {
         "best": book_precision(fit.best),
+        "best_at_grid_edge": fit.best_at_grid_edge or None,
         "one_sigma": _pieces(fit.one_sigma),
         "ninety": _pieces(fit.ninety),
         "pulls_sigma": {name: book_precision(value, 4) for name, value in fit.pulls.items()},
@@ -61,18 +64,23 @@ def lar2020_summary() -> dict:
     """The one-parameter fits of the argon data (CENNS-10, arXiv:2003.10630), at the book's precision."""
     from . import lar_2020_fits
     from .notebook import book_precision
+    from .published import lar_2020_published
 
     results = lar_2020_fits.results()
     signal = results.signal
+    published = lar_2020_published()["cevns_bestfit_events"]
     return {
         "signal_strength": _parameter(signal.strength),
         "cevns_count": _parameter(signal.count),
+        "cevns_count_published": {"best": published.value, "minus": published.minus, "plus": published.plus},
         "sm_count": book_precision(signal.sm_count),
         "significance_sigma": book_precision(signal.significance),
         "rn_fm": _parameter(results.radius),
         "note": "COHERENT CENNS-10 argon, Analysis A (data release arXiv:2006.12659): Poisson likelihood in energy x "
-        "F90 x arrival time, nuisances profiled; the count has a free normalisation (COHERENT: 159 +- 43); "
-        "sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond the scanned grid); eps = 0",
+        "F90 x arrival time, nuisances profiled; the count has a free normalisation, as in COHERENT's fit "
+        "(cevns_count_published); sets are Delta(-2 ln L) <= 1 and <= 2.706 as unions of pieces (null: beyond "
+        "the scanned grid); eps = 0; R_n's best fit is the smallest radius of its grid (best_at_grid_edge): the "
+        "data give an upper limit",
     }
 
 
@@ -152,7 +160,16 @@ def _print_summary(values: dict) -> None:
         def end(x, beyond):
             return beyond if x is None else f"{x:.{digits}f}"
 
-        return " U ".join(f"[{end(lo, '-inf')}, {end(hi, 'inf')}]" for lo, hi in fit["one_sigma"])
+        pieces = fit["one_sigma"]
+        if fit.get("best_at_grid_edge") == "lower" and len(pieces) == 1 and pieces[0][0] is None:
+            return f"< {end(pieces[0][1], 'inf')}"  # a one-sided limit from the parameter's bound
+        return " U ".join(f"[{end(lo, '-inf')}, {end(hi, 'inf')}]" for lo, hi in pieces)
+
+    def value(fit, digits):
+        edge = fit["best_at_grid_edge"]
+        return (
+            f"{fit['best']:.{digits}f}" if edge is None else f"(minimum at the {edge} bound {fit['best']:.{digits}f})"
+        )
 
     print("COHERENT CsI 2021 (Poisson likelihood in PE x time, nuisances profiled, 1 sigma):")
     print(
@@ -162,9 +179,12 @@ def _print_summary(values: dict) -> None:
     print(
         f"  CEvNS count     {csi['cevns_count']['best']:.0f}, {sets(csi['cevns_count'], 0)} (SM {csi['sm_count']:.0f})"
     )
-    print(f"  R_n             {csi['rn_fm']['best']:.2f}, {sets(csi['rn_fm'], 2)} fm")
+    print(f"  R_n             {value(csi['rn_fm'], 2)}, {sets(csi['rn_fm'], 2)} fm")
     print(f"  Delta R_np      {csi['neutron_skin_fm']['best']:.2f}, {sets(csi['neutron_skin_fm'], 2)} fm")
     lar = values["lar2020"]
+    pub = lar["cevns_count_published"]
+    same = pub["minus"] == pub["plus"]
+    error = f"+- {pub['plus']:.0f}" if same else f"-{pub['minus']:.0f} +{pub['plus']:.0f}"
     print("COHERENT CENNS-10 argon (Poisson likelihood in energy x F90 x time, nuisances profiled, 1 sigma):")
     print(
         f"  signal strength {lar['signal_strength']['best']:.3f}, {sets(lar['signal_strength'], 3)}; "
@@ -172,9 +192,9 @@ def _print_summary(values: dict) -> None:
     )
     print(
         f"  CEvNS count     {lar['cevns_count']['best']:.0f}, {sets(lar['cevns_count'], 0)} "
-        f"(SM {lar['sm_count']:.0f}; COHERENT 159 +- 43)"
+        f"(SM {lar['sm_count']:.0f}; COHERENT {pub['best']:.0f} {error})"
     )
-    print(f"  R_n             {lar['rn_fm']['best']:.2f}, {sets(lar['rn_fm'], 2)} fm")
+    print(f"  R_n             {value(lar['rn_fm'], 2)}, {sets(lar['rn_fm'], 2)} fm")
     print("NSI sets at 90% (one coupling, the other held at zero): argon | CsI 2021 | combined, shrink against CsI")
     for plane, couplings in values["combined_nsi"].items():
         if plane == "note":

@@ -36,6 +36,7 @@ import numpy as np
 
 from . import validation
 from .couplings import NSI
+from .form_factors import minimum_radius_fm
 from .statistics import Interval, delta_chi2_level, interval_1d
 from .validation import read_only
 
@@ -68,6 +69,10 @@ class ParameterFit:
     one_sigma, ninety : the sets Delta(-2 ln L) <= 1 and <= 2.706 (unions of pieces).
     deviance_min : -2 ln(L / L_saturated) at the best fit.
     pulls : each nuisance at the best fit in units of its prior's sigma, by name.
+    best_at_grid_edge : "lower" or "upper" when the smallest -2 ln L of the grid is at its first or
+        last point and that point is the parameter's own bound (a signal strength of 0, the smallest
+        radius the form factor allows): the data then set a one-sided limit, and ``best`` is that bound,
+        not a fitted value; "" otherwise.
     """
 
     name: str
@@ -77,6 +82,7 @@ class ParameterFit:
     ninety: Interval
     deviance_min: float
     pulls: Mapping[str, float]
+    best_at_grid_edge: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,19 +191,53 @@ def pulls_at(likelihood, profile) -> Mapping[str, float]:
     return MappingProxyType({name: float(value) for name, value in profile.pulls(likelihood.priors).items()})
 
 
-def parameter_fit(likelihood, name: str, unit: str, point: Callable[[np.ndarray], dict], grid) -> ParameterFit:
+def parameter_fit(
+    likelihood, name: str, unit: str, point: Callable[[np.ndarray], dict], grid, bounds=(None, None)
+) -> ParameterFit:
     """The best fit and sets of one parameter, the nuisances profiled at every value.
 
     ``point(values)`` gives the keyword arguments of ``likelihood.deviance`` and ``likelihood.profile``
     for an array of parameter values (e.g. ``lambda rn: {"rn_fm": rn}``); ``grid`` (increasing, in
     ``unit``) locates the minimum and brackets the sets (:func:`~cevnslib.statistics.interval_1d`);
-    the pulls are those of the profile at the best fit. Raises ValueError like
-    :func:`~cevnslib.statistics.interval_1d` and the likelihood's methods.
+    the pulls are those of the profile at the best fit. ``bounds``: the parameter's own (lower, upper)
+    limits, None where it has none. A grid minimum at an end of the grid is accepted only where that end
+    lies within one grid step of the parameter's bound (then ``best_at_grid_edge`` says which end): elsewhere
+    the true minimum may lie beyond the grid, and the fit refuses to report the edge as a best fit.
+
+    Raises ValueError like :func:`~cevnslib.statistics.interval_1d` and the likelihood's methods, and when
+    the minimum lies at an end of ``grid`` that is not the parameter's bound (the message says which end).
     """
-    one = interval_1d(lambda v: likelihood.deviance(**point(v)), grid, LEVELS_1D["1 sigma"])
-    ninety = interval_1d(lambda v: likelihood.deviance(**point(v)), grid, LEVELS_1D["90%"])
+    grid = np.asarray(grid, dtype=float)
+
+    def deviance(values):
+        return likelihood.deviance(**point(np.asarray(values, dtype=float)))
+
+    one = interval_1d(deviance, grid, LEVELS_1D["1 sigma"])
+    ninety = interval_1d(deviance, grid, LEVELS_1D["90%"])
+    edge = ""
+    units = "" if unit == "1" else f" {unit}"
+    for end, grid_end, inward, bound in (
+        ("lower", grid[0], grid[1] - grid[0], bounds[0]),
+        ("upper", grid[-1], grid[-2] - grid[-1], bounds[1]),
+    ):
+        if abs(one.best - grid_end) > 0.5 * abs(inward):
+            continue
+        if bound is None or abs(grid_end - bound) > abs(inward):
+            raise ValueError(
+                f"the smallest -2 ln L of {name} lies at the {end} end of grid ({grid_end:g}{units}): the best "
+                f"fit may lie beyond it; extend grid past {grid_end:g}"
+                + ("" if bound is None else f" (towards the parameter's bound {bound:g})")
+            )
+        # at the parameter's bound: a one-sided limit only if -2 ln L rises from it, else the grid is too coarse
+        probe = grid_end + np.sign(inward) * min(0.01 * abs(inward), 1e-3 * max(1.0, abs(grid_end)))
+        if deviance([probe])[0] < deviance([grid_end])[0]:
+            raise ValueError(
+                f"grid is too coarse near its {end} end ({grid_end:g}{units}): -2 ln L of {name} falls into its "
+                "first step, so the minimum lies between two grid points; use a finer grid"
+            )
+        edge = end
     best = likelihood.profile(**point(one.best))
-    return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), pulls_at(likelihood, best))
+    return ParameterFit(name, unit, one.best, one, ninety, float(best.deviance), pulls_at(likelihood, best), edge)
 
 
 def fit_signal_strength(likelihood, grid, data=None) -> SignalStrengthFit:
@@ -208,15 +248,23 @@ def fit_signal_strength(likelihood, grid, data=None) -> SignalStrengthFit:
     unit strength at its fitted morphs (``likelihood.SIGNAL_MORPHS``), sum(S + theta . D) over every
     bin. The significance is sqrt(Delta(-2 ln L)) between no CEvNS and the best fit. ``grid``:
     strengths (>= 0, increasing) that locate the minimum and bracket the sets; ``data``: counts to
-    fit (default the observed data). Raises ValueError for a bad grid, or like the likelihood's methods.
+    fit (default the observed data). Raises ValueError for a bad grid (negative, too coarse, or with the
+    minimum at its upper end), or like the likelihood's methods.
     """
     grid = check_grid("grid", grid)
     if grid[0] < 0:
         raise ValueError(f"grid must hold signal strengths >= 0, got {grid[0]}")
-    strength = parameter_fit(likelihood, "signal strength", "1", lambda mu: {"signal_strength": mu, "data": data}, grid)
+    strength = parameter_fit(
+        likelihood, "signal strength", "1", lambda mu: {"signal_strength": mu, "data": data}, grid, (0.0, None)
+    )
     held = (likelihood.SIGNAL_NORMALISATION,)
     count_mu = parameter_fit(
-        likelihood, "CEvNS count", "events", lambda mu: {"signal_strength": mu, "data": data, "fixed": held}, grid
+        likelihood,
+        "CEvNS count",
+        "events",
+        lambda mu: {"signal_strength": mu, "data": data, "fixed": held},
+        grid,
+        (0.0, None),
     )
     # Events per unit signal strength at the count fit's morph nuisances: S + theta . D, summed over the bins.
     morphs = [likelihood.NUISANCES.index(name) for name in likelihood.SIGNAL_MORPHS]
@@ -247,10 +295,16 @@ def fit_rn(likelihood, grid, nsi: NSI | None = None, data=None) -> ParameterFit:
 
     ``grid`` (fm, increasing, inside the templates' range) locates the minimum and brackets the sets;
     an end of a set at the grid's edge is returned as +-inf. ``data``: counts to fit (default the
-    observed data). Raises ValueError for a bad grid, or like the likelihood's methods.
+    observed data). A minimum at the grid's first point is accepted when that point lies within one
+    step of the form factor's smallest radius (``best_at_grid_edge`` = "lower": an upper limit).
+    Raises ValueError for a bad grid, a minimum at another end of the grid, or like the likelihood's
+    methods.
     """
     grid = check_grid("grid", grid)
-    return parameter_fit(likelihood, "R_n", "fm", lambda rn: {"nsi": nsi, "rn_fm": rn, "data": data}, grid)
+    smallest = minimum_radius_fm(likelihood.experiment.options.form_factor)
+    return parameter_fit(
+        likelihood, "R_n", "fm", lambda rn: {"nsi": nsi, "rn_fm": rn, "data": data}, grid, (smallest, None)
+    )
 
 
 def coupling_pair(couplings) -> tuple[str, str]:

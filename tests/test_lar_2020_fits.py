@@ -268,3 +268,17 @@ def test_the_summary_reports_argon_and_the_combination():
     row = nsi["(ee_d, mm_d)"]["mm_d"]["zero"]["90%"]
     assert set(row) == {"argon", "CsI", "combined", "shrink_vs_csi"} and 0 < row["shrink_vs_csi"] < 1
     assert nsi["(ee_u, ee_d)"]["ee_u"]["profiled"]["90%"]["shrink_vs_csi"] is None
+
+
+def test_a_grid_that_misses_the_minimum_is_refused_and_a_bound_is_flagged():
+    # The review found 2.95 sigma (true 3.52) from a grid ending below the best strength, and 0 sigma from
+    # one too coarse to see the minimum between 0 and its first step.
+    with pytest.raises(ValueError, match="upper end of grid"):
+        fits.fit_signal_strength(grid=np.linspace(0.0, 0.5, 11))
+    with pytest.raises(ValueError, match="lower end of grid.*towards the parameter's bound 0"):
+        fits.fit_signal_strength(grid=np.linspace(2.5, 3.0, 5))
+    with pytest.raises(ValueError, match="too coarse near its lower end"):
+        fits.fit_signal_strength(grid=np.linspace(0.0, 1e6, 5))
+    radius = fits.results().radius  # the data exceed the prediction: R_n runs to the form factor's bound
+    assert radius.best_at_grid_edge == "lower" and radius.one_sigma.pieces[0][0] == -np.inf
+    assert fits.results().signal.strength.best_at_grid_edge == ""
