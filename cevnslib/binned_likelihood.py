@@ -326,6 +326,11 @@ class BinnedLikelihood:
 
     def _free(self, fixed) -> np.ndarray:
         """Which nuisances are profiled, boolean (k,): all but those named in ``fixed``, else ValueError."""
+        if isinstance(fixed, (str, bytes)):
+            raise ValueError(
+                f"fixed = {fixed!r} must be a tuple of nuisance names, e.g. ({fixed!r},); allowed names: "
+                f"{self.NUISANCES}"
+            )
         for name in fixed:
             validation.choice("fixed nuisance", name, self.NUISANCES)
         return np.array([name not in fixed for name in self.NUISANCES])

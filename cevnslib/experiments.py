@@ -589,6 +589,11 @@ def coherent_csi_2017(
     )
 
 
+#: Range (in units of their priors' sigma) of the CsI 2021 response nuisances a setup accepts: five
+#: standard deviations of the release's principal components and efficiency parameter [choice].
+CSI_2021_NUISANCE_RANGE_SIGMA = (-5.0, 5.0)
+
+
 def coherent_csi_2021(
     mass_kg: float = 14.6,
     protons_on_target: float = 3.198e23,
@@ -619,15 +624,27 @@ def coherent_csi_2021(
     counts every arrival time in the PE bins; :meth:`Experiment.predict_energy_time` gives the PE x time
     bins with the timing efficiency. ``systematic`` is the neutrino flux's 10% [COHERENT,
     arXiv:2109.11049]. The POT cover the run, so ``live_time_days`` does not enter the counts. Raises
-    ValueError for a parameter out of range.
+    ValueError for a parameter out of range, named as here: the response nuisances in
+    :data:`CSI_2021_NUISANCE_RANGE_SIGMA`, ``resolution_a_kevee`` > 0, ``resolution_b_per_kevee`` >= 0.
     """
     data = csi_2021_data()
     source = PionDecayAtRest(protons_on_target, nu_per_proton, distance_m)
+    thetas = {
+        name: validation.number(name, value, *CSI_2021_NUISANCE_RANGE_SIGMA)
+        for name, value in (
+            ("quenching_theta0", quenching_theta0),
+            ("quenching_theta1", quenching_theta1),
+            ("efficiency_theta", efficiency_theta),
+        )
+    }
     detector = SmearedPEDetector(
         pe_edges,
-        data.quenching(quenching_theta0, quenching_theta1),
-        GammaResolution(resolution_a_kevee, resolution_b_per_kevee),
-        data.efficiency(efficiency_theta),
+        data.quenching(thetas["quenching_theta0"], thetas["quenching_theta1"]),
+        GammaResolution(
+            validation.positive("resolution_a_kevee", resolution_a_kevee),
+            validation.number("resolution_b_per_kevee", resolution_b_per_kevee, 0.0),
+        ),
+        data.efficiency(thetas["efficiency_theta"]),
     )
     arrival = ArrivalTimeBins(time_edges_us, timing_efficiency=timing_efficiency)
     live_time_s = validation.positive("live_time_days", live_time_days) * SECONDS_PER_DAY

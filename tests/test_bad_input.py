@@ -411,3 +411,26 @@ def test_argon_setup_names_the_parameter_and_its_range(override, message):
     # The pulse mean is the release's 0.44 +- 0.20 us; a quenching factor above one is not light yield.
     with pytest.raises(ValueError, match=message):
         experiments.get("COHERENT-LAr-2020", **override)
+
+
+@pytest.mark.parametrize(
+    "override, name",
+    [
+        ({"resolution_a_kevee": -1.0}, "resolution_a_kevee"),
+        ({"resolution_b_per_kevee": -1.0}, "resolution_b_per_kevee"),
+        ({"efficiency_theta": float("nan")}, "efficiency_theta"),
+        ({"quenching_theta0": float("inf")}, "quenching_theta0"),
+        ({"quenching_theta1": 1e9}, "quenching_theta1"),
+    ],
+)
+def test_csi_2021_setup_names_its_own_parameters(override, name):
+    # The errors named the response pieces' fields (a_kevee, theta[0]) instead of the setup's keywords.
+    with pytest.raises(ValueError, match=rf"^{name} = "):
+        experiments.get("COHERENT-CsI-2021", **override)
+
+
+def test_a_fixed_nuisance_given_as_a_string_is_refused_by_name():
+    from cevnslib import lar_2020_fits
+
+    with pytest.raises(ValueError, match=r"fixed = 'cevns_norm' must be a tuple of nuisance names"):
+        lar_2020_fits.default_likelihood().deviance(fixed="cevns_norm")
