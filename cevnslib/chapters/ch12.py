@@ -23,6 +23,7 @@ from .. import csi_2021_fits, experiments, fits, nuclei, profile_fits, statistic
 from ..arrival_time import CSI_2021_TIMING_ONSET_US, ProtonPulse, csi_2021_timing_efficiency
 from ..couplings import NSI
 from ..csi_2021_likelihood import NUISANCES, RESPONSE_NUISANCES, CsI2021Likelihood
+from ..likelihood import poisson_deviance
 from ..notebook import scientific
 from ..published import csi_2021_published
 from ..validation import read_only
@@ -412,7 +413,8 @@ def asimov_discovery_z(signal, background) -> float:
     """Median significance (sigma) against no signal of Poisson counts ``signal`` + ``background``, no systematics.
 
     Z^2 = sum over cells of 2[(s + b) ln(1 + s/b) - s]: the Poisson deviance of the Asimov data s + b
-    under the background alone (Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554, Eq. 97). Arrays of
+    under the background alone (:func:`cevnslib.likelihood.poisson_deviance`; Cowan, Cranmer, Gross,
+    Vitells, EPJC 71 (2011) 1554, Eq. 97). Arrays of
     one shape, b > 0 wherever s > 0. Raises ValueError for negative counts or a signal where b = 0.
     """
     s, b = np.asarray(signal, dtype=float), np.asarray(background, dtype=float)
@@ -420,9 +422,7 @@ def asimov_discovery_z(signal, background) -> float:
         raise ValueError(
             "signal and background must be arrays of one shape, >= 0, with background > 0 wherever signal > 0"
         )
-    inside = s > 0
-    terms = 2.0 * ((s[inside] + b[inside]) * np.log1p(s[inside] / b[inside]) - s[inside])
-    return float(np.sqrt(terms.sum()))
+    return float(np.sqrt(poisson_deviance(s + b, b, axis=None).sum()))
 
 
 def counting_significances() -> dict[str, float]:
